@@ -1,0 +1,80 @@
+# ai-image-edit: GIMP 2.10 plug-in.  `make` builds plugin/ai-image-edit,
+# `make check` runs every test, `make install` copies into the GIMP profile.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration
+PKG_CORE = glib-2.0 libcurl json-c libpng
+PKG_GIMP = gimp-2.0 gimpui-2.0 gegl-0.4 $(PKG_CORE)
+CORE_CFLAGS := $(shell pkg-config --cflags $(PKG_CORE))
+CORE_LIBS   := $(shell pkg-config --libs $(PKG_CORE)) -lm
+GIMP_CFLAGS := $(shell pkg-config --cflags $(PKG_GIMP))
+GIMP_LIBS   := $(shell pkg-config --libs $(PKG_GIMP)) -lm
+
+# GIMP-free core: unit-tested and fuzzed without GIMP.
+CORE_SRC = plugin/edit-error.c plugin/model-caps.c plugin/edit-job.c \
+           plugin/edit-settings.c plugin/region.c plugin/edit-area.c \
+           plugin/pixel-scale.c plugin/png-codec.c plugin/api-request.c \
+           plugin/api-response.c plugin/http-transfer.c plugin/edit-worker.c
+# Thin GIMP glue.
+GLUE_SRC = plugin/main.c plugin/gimp-edit-run.c plugin/gimp-source.c \
+           plugin/gimp-results.c
+HEADERS  = $(wildcard plugin/*.h)
+
+BUILD    = build
+CORE_OBJ = $(CORE_SRC:plugin/%.c=$(BUILD)/core/%.o)
+GLUE_OBJ = $(GLUE_SRC:plugin/%.c=$(BUILD)/glue/%.o)
+PLUGIN   = plugin/ai-image-edit
+
+UNIT_TESTS = test-model-caps test-edit-job test-region test-edit-area \
+             test-pixel-scale test-png-codec test-api-request test-api-response \
+             test-edit-settings test-edit-worker
+UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/%)
+
+PO_FILES = $(wildcard po/*.po)
+MO_FILES = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo)
+
+.PHONY: all check unit integration install demo clean pot
+
+all: $(PLUGIN) $(MO_FILES)
+
+$(BUILD)/core/%.o: plugin/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CORE_CFLAGS) -c $< -o $@
+
+$(BUILD)/glue/%.o: plugin/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -c $< -o $@
+
+$(PLUGIN): $(CORE_OBJ) $(GLUE_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(GIMP_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ) tests/unit/test-util.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CORE_CFLAGS) -Iplugin -o $@ $< $(CORE_OBJ) $(CORE_LIBS)
+
+$(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt -c -o $@ $<
+
+pot:
+	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/ai-image-edit.pot \
+	  --package-name=ai-image-edit $(CORE_SRC) $(GLUE_SRC)
+
+unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+integration: all
+	@tests/run-integration.sh
+
+check: all $(UNIT_BINS)
+	@tests/run-all.sh $(UNIT_BINS)
+
+install: all
+	@./install.sh --no-deps
+
+demo: all
+	@tests/demo.sh
+
+clean:
+	rm -rf $(BUILD) $(PLUGIN)

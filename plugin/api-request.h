@@ -1,0 +1,34 @@
+/* The multipart form for POST {base}/images/edits, as plain data first
+ * (unit-tested), then as a libcurl mime body. */
+#ifndef AI_IMAGE_EDIT_API_REQUEST_H
+#define AI_IMAGE_EDIT_API_REQUEST_H
+
+#include <curl/curl.h>
+#include <glib.h>
+
+#include "edit-job.h"
+
+typedef struct
+{
+  gchar  *name;
+  gchar  *value;         /* text field, or NULL for a file */
+  GBytes *data;          /* file content */
+  gchar  *filename;
+  gchar  *content_type;
+} ApiFormPart;
+
+/* Fields in the API's order: image, mask, prompt, model, n, size,
+ * response_format (never for GPT image models), user (when set), then the
+ * job's options.  mask_png may be NULL (edit the whole image). */
+GPtrArray *api_form_build   (const EditJob *job,
+                             GBytes        *image_png,
+                             GBytes        *mask_png);
+
+const ApiFormPart *api_form_find (GPtrArray *parts, const gchar *name);
+
+curl_mime *api_form_to_mime (GPtrArray *parts, CURL *curl);
+
+/* "{base}/images/edits" with exactly one slash between. */
+gchar     *api_edits_url    (const gchar *base_url);
+
+#endif

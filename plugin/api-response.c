@@ -1,0 +1,202 @@
+#include "api-response.h"
+
+#include <json-c/json.h>
+#include <string.h>
+
+#include "edit-error.h"
+#include "plugin-intl.h"
+
+/* json-c refuses nesting deeper than this; the API needs about 4. */
+#define API_JSON_DEPTH_MAX 32
+/* How much of a non-JSON body is quoted in a message. */
+#define API_BODY_QUOTE_MAX 200
+
+static json_object *
+api_json_parse (const gchar *body, gsize length)
+{
+  json_tokener *tok;
+  json_object *root;
+
+  if (body == NULL || length == 0 || length > G_MAXINT)
+    return NULL;
+  tok = json_tokener_new_ex (API_JSON_DEPTH_MAX);
+  root = json_tokener_parse_ex (tok, body, (int) length);
+  /* A truncated body leaves the tokener waiting for more. */
+  if (json_tokener_get_error (tok) != json_tokener_success)
+    {
+      json_object_put (root);
+      root = NULL;
+    }
+  json_tokener_free (tok);
+  return root;
+}
+
+static const gchar *
+json_get_string (json_object *obj, const gchar *key)
+{
+  json_object *value;
+
+  if (obj && json_object_is_type (obj, json_type_object) &&
+      json_object_object_get_ex (obj, key, &value) &&
+      json_object_is_type (value, json_type_string))
+    return json_object_get_string (value);
+  return NULL;
+}
+
+static void
+api_image_free (ApiImage *image)
+{
+  g_free (image->b64_json);
+  g_free (image->url);
+  g_free (image->revised_prompt);
+  g_free (image);
+}
+
+void
+api_response_free (ApiResponse *response)
+{
+  if (response == NULL)
+    return;
+  if (response->images)
+    g_ptr_array_unref (response->images);
+  g_free (response);
+}
+
+/* Short, printable excerpt of a body for messages. */
+static gchar *
+body_excerpt (const gchar *body, gsize length)
+{
+  gchar *text = g_utf8_make_valid (body ? body : "", MIN (length, API_BODY_QUOTE_MAX));
+
+  g_strdelimit (text, "\r\n\t", ' ');
+  return g_strstrip (text);
+}
+
+ApiResponse *
+api_response_parse (const gchar *body, gsize length, GError **error)
+{
+  json_object *root = api_json_parse (body, length);
+  json_object *data;
+  g_autoptr (ApiResponse) response = NULL;
+  json_object *created;
+
+  if (root == NULL || ! json_object_is_type (root, json_type_object))
+    {
+      g_autofree gchar *excerpt = body_excerpt (body, length);
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
+                   _("The server's answer is not valid JSON (it begins \"%s\"). "
+                     "Check OPENAI_BASE_URL points at an Images API."),
+                   excerpt);
+      json_object_put (root);
+      return NULL;
+    }
+  if (! json_object_object_get_ex (root, "data", &data) ||
+      ! json_object_is_type (data, json_type_array))
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
+                   _("The server's answer has no \"data\" list of images."));
+      json_object_put (root);
+      return NULL;
+    }
+  if (json_object_array_length (data) == 0)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
+                   _("The server returned no images. Try again, or change "
+                     "the prompt."));
+      json_object_put (root);
+      return NULL;
+    }
+
+  response = g_new0 (ApiResponse, 1);
+  response->images = g_ptr_array_new_with_free_func ((GDestroyNotify) api_image_free);
+  if (json_object_object_get_ex (root, "created", &created) &&
+      json_object_is_type (created, json_type_int))
+    response->created = json_object_get_int64 (created);
+
+  for (size_t i = 0; i < json_object_array_length (data); i++)
+    {
+      json_object *entry = json_object_array_get_idx (data, i);
+      const gchar *b64 = json_get_string (entry, "b64_json");
+      const gchar *url = json_get_string (entry, "url");
+      ApiImage *image;
+
+      if ((b64 == NULL || *b64 == '\0') && (url == NULL || *url == '\0'))
+        {
+          g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
+                       _("Image %u of the server's answer has neither "
+                         "\"b64_json\" nor \"url\"."), (guint) i + 1);
+          json_object_put (root);
+          return NULL;
+        }
+      image = g_new0 (ApiImage, 1);
+      image->b64_json = (b64 && *b64) ? g_strdup (b64) : NULL;
+      image->url = image->b64_json ? NULL : g_strdup (url);
+      image->revised_prompt = g_strdup (json_get_string (entry, "revised_prompt"));
+      g_ptr_array_add (response->images, image);
+    }
+
+  json_object_put (root);
+  return g_steal_pointer (&response);
+}
+
+static const gchar *
+api_error_hint (glong status, const gchar *code, const gchar *message)
+{
+  if (status == 401)
+    return _("Check that OPENAI_API_KEY holds a valid, active API key.");
+  if (status == 429)
+    return _("You are sending too many requests or are out of credit: wait "
+             "a moment, or check your plan and billing.");
+  if ((code && (strstr (code, "moderation") || strstr (code, "safety") ||
+                strstr (code, "content_policy"))) ||
+      (message && strstr (message, "safety system")))
+    return _("The safety system rejected the request: rephrase the prompt "
+             "or choose another area.");
+  return NULL;
+}
+
+gchar *
+api_error_describe (glong        status,
+                    const gchar *body,
+                    gsize        length,
+                    const gchar *request_id)
+{
+  json_object *root = api_json_parse (body, length);
+  json_object *err = NULL;
+  const gchar *message = NULL, *code = NULL, *hint;
+  GString *text = g_string_new (NULL);
+
+  if (root && json_object_object_get_ex (root, "error", &err))
+    {
+      message = json_get_string (err, "message");
+      code = json_get_string (err, "code");
+      if (code == NULL)
+        code = json_get_string (err, "type");
+    }
+
+  if (message && *message)
+    g_string_append (text, message);
+  else if (err)
+    g_string_append (text, _("The server reported an error without a message."));
+  else
+    {
+      g_autofree gchar *excerpt = body_excerpt (body, length);
+      g_string_append_printf (text, _("The server answered with something "
+                                      "that is not an API error (\"%s\")."),
+                              excerpt);
+    }
+
+  g_string_append_printf (text, _(" (HTTP %ld"), status);
+  if (code && *code)
+    g_string_append_printf (text, _(", code %s"), code);
+  if (request_id && *request_id)
+    g_string_append_printf (text, _(", request %s"), request_id);
+  g_string_append (text, ")");
+
+  hint = api_error_hint (status, code, message);
+  if (hint)
+    g_string_append_printf (text, "\n%s", hint);
+
+  json_object_put (root);
+  return g_string_free (text, FALSE);
+}

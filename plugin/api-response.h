@@ -1,0 +1,38 @@
+/* Parsing the Images API's answer with json-c: the images of a success,
+ * or a message a person can act on for an error. */
+#ifndef AI_IMAGE_EDIT_API_RESPONSE_H
+#define AI_IMAGE_EDIT_API_RESPONSE_H
+
+#include <glib.h>
+
+typedef struct
+{
+  gchar *b64_json;        /* one of b64_json and url is set */
+  gchar *url;
+  gchar *revised_prompt;  /* may be NULL */
+} ApiImage;
+
+typedef struct
+{
+  gint64     created;
+  GPtrArray *images;      /* ApiImage*, in the API's order */
+} ApiResponse;
+
+/* Parses a 2xx body.  Fails on non-JSON, a missing or empty data array,
+ * or entries with neither b64_json nor url. */
+ApiResponse *api_response_parse (const gchar *body,
+                                 gsize        length,
+                                 GError     **error);
+void         api_response_free  (ApiResponse *response);
+
+/* Builds the message for an HTTP error: the API's error.message (or a
+ * note that the body was not JSON), the status, error.code, the request
+ * id, and a hint for 401, 429 and safety rejections. */
+gchar       *api_error_describe (glong        status,
+                                 const gchar *body,
+                                 gsize        length,
+                                 const gchar *request_id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApiResponse, api_response_free)
+
+#endif

@@ -1,0 +1,222 @@
+#include "edit-worker.h"
+
+#include "api-request.h"
+#include "api-response.h"
+#include "edit-area.h"
+#include "edit-error.h"
+#include "model-caps.h"
+#include "pixel-scale.h"
+#include "plugin-intl.h"
+#include "png-codec.h"
+
+static void
+edit_result_free (EditResult *result)
+{
+  g_free (result->pixels);
+  g_free (result->revised_prompt);
+  g_free (result);
+}
+
+EditWorker *
+edit_worker_new (EditJob   *job,
+                 ApiConfig *config,
+                 guint8    *region_rgba,
+                 guint8    *coverage,
+                 gint       region_width,
+                 gint       region_height,
+                 gint       upload_width,
+                 gint       upload_height)
+{
+  EditWorker *worker = g_new0 (EditWorker, 1);
+
+  worker->job = job;
+  worker->config = config;
+  worker->region_rgba = region_rgba;
+  worker->coverage = coverage;
+  worker->region_width = region_width;
+  worker->region_height = region_height;
+  worker->upload_width = upload_width;
+  worker->upload_height = upload_height;
+  worker->results = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_result_free);
+  worker->warnings = g_string_new (NULL);
+  transfer_progress_init (&worker->progress);
+  return worker;
+}
+
+void
+edit_worker_free (EditWorker *worker)
+{
+  if (worker == NULL)
+    return;
+  edit_job_free (worker->job);
+  api_config_free (worker->config);
+  g_free (worker->region_rgba);
+  g_free (worker->coverage);
+  g_ptr_array_unref (worker->results);
+  g_clear_error (&worker->error);
+  g_string_free (worker->warnings, TRUE);
+  transfer_progress_clear (&worker->progress);
+  g_free (worker);
+}
+
+/* The region scaled to the upload size, as PNG; the mask likewise. */
+static gboolean
+encode_uploads (EditWorker *worker, GBytes **image_png, GBytes **mask_png, GError **error)
+{
+  g_autofree guint8 *scaled = pixel_scale (worker->region_rgba,
+                                           worker->region_width, worker->region_height, 4,
+                                           worker->upload_width, worker->upload_height);
+
+  *mask_png = NULL;
+  *image_png = png_encode_rgba (scaled, worker->upload_width, worker->upload_height,
+                                PNG_UPLOAD_LIMIT_BYTES, NULL, error);
+  if (*image_png == NULL)
+    return FALSE;
+
+  if (worker->coverage)
+    {
+      g_autofree guint8 *cover = pixel_scale (worker->coverage,
+                                              worker->region_width, worker->region_height, 1,
+                                              worker->upload_width, worker->upload_height);
+      g_autofree guint8 *mask = edit_area_mask_rgba (cover, worker->upload_width,
+                                                     worker->upload_height);
+
+      *mask_png = png_encode_rgba (mask, worker->upload_width, worker->upload_height,
+                                   PNG_UPLOAD_LIMIT_BYTES, NULL, error);
+      if (*mask_png == NULL)
+        {
+          g_clear_pointer (image_png, g_bytes_unref);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* PNG bytes of one returned image: decoded base64 or a download. */
+static GBytes *
+fetch_image_bytes (EditWorker *worker, const ApiImage *image, GError **error)
+{
+  if (image->b64_json)
+    {
+      gsize len = 0;
+      guchar *data;
+
+      /* g_base64_decode skips invalid characters silently; check first so
+       * garbage is reported as such rather than as a broken PNG. */
+      for (const gchar *c = image->b64_json; *c; c++)
+        if (! (g_ascii_isalnum (*c) || *c == '+' || *c == '/' || *c == '=' ||
+               g_ascii_isspace (*c)))
+          {
+            g_set_error (error, EDIT_ERROR, EDIT_ERROR_DECODE,
+                         _("The returned image data is not valid base64."));
+            return NULL;
+          }
+      data = g_base64_decode (image->b64_json, &len);
+      return g_bytes_new_take (data, len);
+    }
+  return http_download (image->url, worker->config->timeout_seconds,
+                        &worker->progress, error);
+}
+
+static void
+collect_results (EditWorker *worker, ApiResponse *response)
+{
+  guint wanted = MIN (response->images->len, (guint) worker->job->n);
+  GError *first_error = NULL;
+
+  for (guint i = 0; i < wanted; i++)
+    {
+      const ApiImage *image = g_ptr_array_index (response->images, i);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) png = fetch_image_bytes (worker, image, &error);
+      EditResult *result;
+      gsize len;
+      const guint8 *data;
+      guint8 *pixels = NULL;
+      gint w = 0, h = 0;
+
+      if (png)
+        {
+          data = g_bytes_get_data (png, &len);
+          pixels = png_decode_rgba (data, len, PNG_DECODE_SIDE_MAX, &w, &h, &error);
+        }
+      if (pixels == NULL)
+        {
+          if (error && error->code == EDIT_ERROR_CANCELLED)
+            {
+              g_propagate_error (&worker->error, g_steal_pointer (&error));
+              return;
+            }
+          g_string_append_printf (worker->warnings, _("Image %u: %s\n"),
+                                  i + 1, error ? error->message : "?");
+          if (first_error == NULL)
+            first_error = g_steal_pointer (&error);
+          continue;
+        }
+      result = g_new0 (EditResult, 1);
+      result->pixels = pixels;
+      result->width = w;
+      result->height = h;
+      result->revised_prompt = g_strdup (image->revised_prompt);
+      g_ptr_array_add (worker->results, result);
+    }
+
+  if (worker->results->len == 0 && first_error)
+    {
+      g_propagate_error (&worker->error, first_error);
+      g_string_truncate (worker->warnings, 0);
+    }
+  else
+    g_clear_error (&first_error);
+}
+
+void
+edit_worker_run (EditWorker *worker)
+{
+  g_autoptr (GBytes) image_png = NULL;
+  g_autoptr (GBytes) mask_png = NULL;
+  g_autoptr (GPtrArray) parts = NULL;
+  g_autoptr (GByteArray) body = NULL;
+  g_autofree gchar *request_id = NULL;
+  g_autoptr (ApiResponse) response = NULL;
+  glong status = 0;
+
+  if (! encode_uploads (worker, &image_png, &mask_png, &worker->error))
+    goto done;
+
+  parts = api_form_build (worker->job, image_png, mask_png);
+  if (! http_post_form (worker->config, parts, &worker->progress,
+                        &status, &body, &request_id, &worker->error))
+    goto done;
+
+  if (status < 200 || status > 299)
+    {
+      gchar *message = api_error_describe (status, (const gchar *) body->data,
+                                           body->len, request_id);
+      g_set_error_literal (&worker->error, EDIT_ERROR, EDIT_ERROR_HTTP, message);
+      g_free (message);
+      goto done;
+    }
+
+  response = api_response_parse ((const gchar *) body->data, body->len, &worker->error);
+  if (response == NULL)
+    goto done;
+  worker->created = response->created;
+  collect_results (worker, response);
+
+done:
+  g_atomic_int_set (&worker->done, 1);
+}
+
+static gpointer
+edit_worker_thread (gpointer data)
+{
+  edit_worker_run (data);
+  return NULL;
+}
+
+GThread *
+edit_worker_start (EditWorker *worker)
+{
+  return g_thread_new ("ai-image-edit-request", edit_worker_thread, worker);
+}

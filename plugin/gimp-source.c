@@ -1,0 +1,172 @@
+#include "gimp-source.h"
+
+#include "edit-area.h"
+#include "edit-error.h"
+#include "plugin-intl.h"
+
+/* Bounds of the fully transparent pixels, scanning tile by tile so a large
+ * layer needs no full-size copy. */
+static EditRect
+transparent_bounds (gint32 drawable)
+{
+  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
+  GeglBufferIterator *iter;
+  gint x1 = G_MAXINT, y1 = G_MAXINT, x2 = G_MININT, y2 = G_MININT;
+
+  iter = gegl_buffer_iterator_new (buffer, NULL, 0, babl_format ("A float"),
+                                   GEGL_ACCESS_READ, GEGL_ABYSS_NONE, 1);
+  while (gegl_buffer_iterator_next (iter))
+    {
+      const gfloat *alpha = iter->items[0].data;
+      GeglRectangle roi = iter->items[0].roi;
+
+      for (gint y = 0; y < roi.height; y++)
+        for (gint x = 0; x < roi.width; x++)
+          if (alpha[y * roi.width + x] == 0.0f)
+            {
+              x1 = MIN (x1, roi.x + x);
+              x2 = MAX (x2, roi.x + x);
+              y1 = MIN (y1, roi.y + y);
+              y2 = MAX (y2, roi.y + y);
+            }
+    }
+  g_object_unref (buffer);
+  if (x2 < x1)
+    return (EditRect) { 0, 0, 0, 0 };
+  return (EditRect) { x1, y1, x2 - x1 + 1, y2 - y1 + 1 };
+}
+
+EditSource *
+edit_source_new (gint32    image,
+                 gint32    drawable,
+                 gboolean  mask_required,
+                 GError  **error)
+{
+  g_autoptr (EditSource) source = g_new0 (EditSource, 1);
+  gint x, y, w, h;
+
+  source->image = image;
+  source->drawable = drawable;
+  gimp_drawable_offsets (drawable, &source->offset_x, &source->offset_y);
+  source->drawable_width = gimp_drawable_width (drawable);
+  source->drawable_height = gimp_drawable_height (drawable);
+
+  if (! gimp_selection_is_empty (image))
+    {
+      /* mask_intersect, not mask_bounds: we need the selection clipped to
+       * this drawable, in its own coordinates. */
+      if (! gimp_drawable_mask_intersect (drawable, &x, &y, &w, &h))
+        {
+          g_set_error (error, EDIT_ERROR, EDIT_ERROR_NO_EDIT_AREA,
+                       _("The selection does not overlap the layer \"%s\". "
+                         "Select an area on the layer, or choose another layer."),
+                       gimp_item_get_name (drawable));
+          return NULL;
+        }
+      source->kind = EDIT_AREA_SELECTION;
+      source->area = (EditRect) { x, y, w, h };
+      return g_steal_pointer (&source);
+    }
+
+  if (gimp_drawable_has_alpha (drawable))
+    {
+      source->area = transparent_bounds (drawable);
+      if (! region_rect_is_empty (source->area))
+        {
+          source->kind = EDIT_AREA_TRANSPARENT;
+          return g_steal_pointer (&source);
+        }
+    }
+
+  if (mask_required)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_NO_EDIT_AREA,
+                   _("Nothing to edit: select the area to edit, or erase it "
+                     "to transparency."));
+      return NULL;
+    }
+  source->kind = EDIT_AREA_WHOLE;
+  source->area = (EditRect) { 0, 0, source->drawable_width, source->drawable_height };
+  return g_steal_pointer (&source);
+}
+
+/* Edit coverage over the region: the selection's value, or 255 on the
+ * drawable's transparent pixels; 0 outside the drawable. */
+static guint8 *
+read_coverage (EditSource *source)
+{
+  EditRect r = source->region;
+  gsize n = (gsize) r.width * r.height;
+  guint8 *coverage = g_malloc0 (n);
+  EditRect inside = region_rect_intersect (r, (EditRect) { 0, 0, source->drawable_width,
+                                                           source->drawable_height });
+
+  if (source->kind == EDIT_AREA_SELECTION)
+    {
+      gint32 selection = gimp_image_get_selection (source->image);
+      GeglBuffer *buffer = gimp_drawable_get_buffer (selection);
+      /* The selection lives in image coordinates. */
+      GeglRectangle rect = { r.x + source->offset_x, r.y + source->offset_y,
+                             r.width, r.height };
+
+      gegl_buffer_get (buffer, &rect, 1.0, babl_format ("Y u8"), coverage,
+                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      g_object_unref (buffer);
+    }
+  else
+    {
+      GeglBuffer *buffer = gimp_drawable_get_buffer (source->drawable);
+      GeglRectangle rect = { r.x, r.y, r.width, r.height };
+      gfloat *alpha = g_new (gfloat, n);
+
+      gegl_buffer_get (buffer, &rect, 1.0, babl_format ("A float"), alpha,
+                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      for (gsize i = 0; i < n; i++)
+        coverage[i] = alpha[i] == 0.0f ? 255 : 0;
+      g_free (alpha);
+      g_object_unref (buffer);
+    }
+
+  /* The edit area never reaches outside the drawable. */
+  for (gint y = 0; y < r.height; y++)
+    for (gint x = 0; x < r.width; x++)
+      if (x + r.x < inside.x || x + r.x >= inside.x + inside.width ||
+          y + r.y < inside.y || y + r.y >= inside.y + inside.height)
+        coverage[(gsize) y * r.width + x] = 0;
+  return coverage;
+}
+
+void
+edit_source_read_region (EditSource *source, gint upload_width, gint upload_height)
+{
+  GeglBuffer *buffer;
+  GeglRectangle rect;
+
+  source->region = region_for_box (source->area, source->kind != EDIT_AREA_WHOLE,
+                                   source->drawable_width, source->drawable_height,
+                                   upload_width, upload_height);
+  rect = (GeglRectangle) { source->region.x, source->region.y,
+                           source->region.width, source->region.height };
+
+  /* Only the region is read, in one explicit format whatever the
+   * drawable's type and precision; outside the drawable stays transparent. */
+  g_free (source->region_rgba);
+  source->region_rgba = g_malloc0 ((gsize) rect.width * rect.height * 4);
+  buffer = gimp_drawable_get_buffer (source->drawable);
+  gegl_buffer_get (buffer, &rect, 1.0, babl_format ("R'G'B'A u8"), source->region_rgba,
+                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  g_object_unref (buffer);
+
+  g_free (source->coverage);
+  source->coverage = source->kind == EDIT_AREA_WHOLE ? NULL : read_coverage (source);
+}
+
+void
+edit_source_free (EditSource *source)
+{
+  if (source == NULL)
+    return;
+  g_free (source->region_rgba);
+  g_free (source->coverage);
+  g_free (source);
+}

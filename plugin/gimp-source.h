@@ -1,0 +1,45 @@
+/* GIMP glue, main thread only: reads the edit area and the region's pixels
+ * from the image into plain buffers for the GIMP-free pipeline. */
+#ifndef AI_IMAGE_EDIT_GIMP_SOURCE_H
+#define AI_IMAGE_EDIT_GIMP_SOURCE_H
+
+#include <libgimp/gimp.h>
+
+#include "region.h"
+
+typedef enum
+{
+  EDIT_AREA_SELECTION,     /* the selection intersected with the drawable */
+  EDIT_AREA_TRANSPARENT,   /* the drawable's fully transparent pixels */
+  EDIT_AREA_WHOLE          /* no mask: the whole drawable */
+} EditAreaKind;
+
+typedef struct
+{
+  gint32       image;
+  gint32       drawable;
+  gint         offset_x, offset_y;     /* drawable position in the image */
+  gint         drawable_width, drawable_height;
+  EditAreaKind kind;
+  EditRect     area;                   /* edit area bounds, drawable coords */
+  EditRect     region;                 /* sent rectangle, drawable coords */
+  guint8      *region_rgba;            /* region pixels, transparent padding */
+  guint8      *coverage;               /* region-sized edit coverage or NULL */
+} EditSource;
+
+/* Finds the edit area (see EditAreaKind); fails with a message saying what
+ * to do when there is none and the model needs a mask.  Fills kind and
+ * area only. */
+EditSource *edit_source_new          (gint32       image,
+                                      gint32       drawable,
+                                      gboolean     mask_required,
+                                      GError     **error);
+/* Computes the region for the upload's aspect ratio and reads its pixels. */
+void        edit_source_read_region  (EditSource  *source,
+                                      gint         upload_width,
+                                      gint         upload_height);
+void        edit_source_free         (EditSource  *source);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditSource, edit_source_free)
+
+#endif

@@ -1,0 +1,391 @@
+#include "http-transfer.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api-request.h"
+#include "edit-error.h"
+#include "plugin-intl.h"
+
+#define HTTP_USER_AGENT        "ai-image-edit/1.0 (GIMP plug-in)"
+#define HTTP_REQUEST_ID_HEADER "x-request-id:"
+
+typedef struct
+{
+  TransferProgress *progress;
+  GByteArray       *body;
+  gsize             body_max;
+  gboolean          too_large;
+  gchar            *request_id;
+} TransferSink;
+
+void
+http_global_init (void)
+{
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+}
+
+ApiConfig *
+api_config_from_env (const gchar *api_key, GError **error)
+{
+  g_autoptr (ApiConfig) config = g_new0 (ApiConfig, 1);
+  const gchar *value;
+
+  value = g_getenv ("OPENAI_API_KEY");
+  if (api_key && *api_key)
+    config->api_key = g_strdup (api_key);
+  else if (value && *value)
+    config->api_key = g_strdup (value);
+  else
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
+                   _("No API key: set the environment variable OPENAI_API_KEY "
+                     "to your OpenAI API key before starting GIMP."));
+      return NULL;
+    }
+  if (strpbrk (config->api_key, "\r\n") != NULL)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
+                   _("The API key contains a line break; copy it again "
+                     "without one."));
+      return NULL;
+    }
+
+  value = g_getenv ("OPENAI_BASE_URL");
+  config->base_url = g_strdup (value && *value ? value : HTTP_DEFAULT_BASE_URL);
+  if (! g_str_has_prefix (config->base_url, "https://") &&
+      ! g_str_has_prefix (config->base_url, "http://"))
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
+                   _("OPENAI_BASE_URL must start with https:// (it is \"%s\")."),
+                   config->base_url);
+      return NULL;
+    }
+
+  value = g_getenv ("OPENAI_ORG_ID");
+  config->organization = g_strdup (value && *value ? value : NULL);
+  value = g_getenv ("OPENAI_PROJECT_ID");
+  config->project = g_strdup (value && *value ? value : NULL);
+
+  config->timeout_seconds = HTTP_DEFAULT_TIMEOUT_S;
+  value = g_getenv ("AI_IMAGE_EDIT_TIMEOUT");
+  if (value && *value)
+    {
+      gchar *end;
+      gint64 t = g_ascii_strtoll (value, &end, 10);
+
+      if (*end != '\0' || t <= 0 || t > 24 * 3600)
+        {
+          g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
+                       _("AI_IMAGE_EDIT_TIMEOUT must be a number of seconds "
+                         "between 1 and 86400 (it is \"%s\")."), value);
+          return NULL;
+        }
+      config->timeout_seconds = (gint) t;
+    }
+  return g_steal_pointer (&config);
+}
+
+void
+api_config_free (ApiConfig *config)
+{
+  if (config == NULL)
+    return;
+  g_free (config->base_url);
+  if (config->api_key)
+    {
+      /* Do not leave the key lying around in freed memory. */
+      memset (config->api_key, 0, strlen (config->api_key));
+      g_free (config->api_key);
+    }
+  g_free (config->organization);
+  g_free (config->project);
+  g_free (config);
+}
+
+void
+transfer_progress_init (TransferProgress *progress)
+{
+  memset (progress, 0, sizeof *progress);
+  g_mutex_init (&progress->lock);
+}
+
+void
+transfer_progress_clear (TransferProgress *progress)
+{
+  g_mutex_clear (&progress->lock);
+}
+
+void
+transfer_progress_get (TransferProgress *progress,
+                       TransferPhase    *phase,
+                       gdouble          *fraction)
+{
+  g_mutex_lock (&progress->lock);
+  *phase = progress->phase;
+  *fraction = 0.0;
+  if (progress->phase == TRANSFER_PHASE_UPLOAD && progress->to_send > 0)
+    *fraction = (gdouble) progress->sent / progress->to_send;
+  else if (progress->phase == TRANSFER_PHASE_DOWNLOAD && progress->to_receive > 0)
+    *fraction = (gdouble) progress->received / progress->to_receive;
+  g_mutex_unlock (&progress->lock);
+  *fraction = CLAMP (*fraction, 0.0, 1.0);
+}
+
+void
+transfer_progress_cancel (TransferProgress *progress)
+{
+  g_atomic_int_set (&progress->cancelled, 1);
+}
+
+static int
+on_progress (void *user, curl_off_t dl_total, curl_off_t dl_now,
+             curl_off_t ul_total, curl_off_t ul_now)
+{
+  TransferSink *sink = user;
+  TransferProgress *progress = sink->progress;
+
+  if (g_atomic_int_get (&progress->cancelled))
+    return 1;  /* aborts with CURLE_ABORTED_BY_CALLBACK */
+
+  g_mutex_lock (&progress->lock);
+  progress->sent = ul_now;
+  progress->to_send = ul_total;
+  progress->received = dl_now;
+  progress->to_receive = dl_total;
+  if (dl_now > 0)
+    progress->phase = TRANSFER_PHASE_DOWNLOAD;
+  else if (ul_total > 0 && ul_now >= ul_total)
+    progress->phase = TRANSFER_PHASE_WAIT;
+  else if (ul_now > 0)
+    progress->phase = TRANSFER_PHASE_UPLOAD;
+  g_mutex_unlock (&progress->lock);
+  return 0;
+}
+
+static size_t
+on_body (char *data, size_t size, size_t nmemb, void *user)
+{
+  TransferSink *sink = user;
+  gsize len = size * nmemb;
+
+  if (sink->body->len + len > sink->body_max)
+    {
+      sink->too_large = TRUE;
+      return 0;  /* stop reading: CURLE_WRITE_ERROR */
+    }
+  g_byte_array_append (sink->body, (const guint8 *) data, (guint) len);
+  return len;
+}
+
+static size_t
+on_header (char *data, size_t size, size_t nmemb, void *user)
+{
+  TransferSink *sink = user;
+  gsize len = size * nmemb;
+  gsize prefix = strlen (HTTP_REQUEST_ID_HEADER);
+
+  if (len > prefix && g_ascii_strncasecmp (data, HTTP_REQUEST_ID_HEADER, prefix) == 0)
+    {
+      g_free (sink->request_id);
+      sink->request_id = g_strstrip (g_strndup (data + prefix, len - prefix));
+    }
+  return len;
+}
+
+static CURL *
+transfer_easy_new (TransferSink *sink, gint timeout_seconds, gchar *errbuf)
+{
+  CURL *curl = curl_easy_init ();
+
+  if (curl == NULL)
+    return NULL;
+  curl_easy_setopt (curl, CURLOPT_USERAGENT, HTTP_USER_AGENT);
+  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, (long) HTTP_CONNECT_TIMEOUT_S);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, (long) timeout_seconds);
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, sink);
+  curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt (curl, CURLOPT_HEADERDATA, sink);
+  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, sink);
+  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
+  return curl;
+}
+
+/* Turns a failed transfer into a message saying what to do. */
+static void
+transfer_set_error (GError      **error,
+                    CURLcode      code,
+                    const gchar  *errbuf,
+                    const gchar  *url,
+                    TransferSink *sink,
+                    gint          timeout_seconds)
+{
+  const gchar *detail = (errbuf && *errbuf) ? errbuf : curl_easy_strerror (code);
+
+  if (code == CURLE_ABORTED_BY_CALLBACK)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_CANCELLED, _("The edit was cancelled."));
+  else if (sink->too_large)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
+                 _("The answer from %s is larger than %" G_GSIZE_FORMAT
+                   " MiB; it was not read further."),
+                 url, sink->body_max / (1024 * 1024));
+  else if (code == CURLE_OPERATION_TIMEDOUT)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
+                 _("The server did not finish answering within %d seconds. "
+                   "Try again, or raise AI_IMAGE_EDIT_TIMEOUT. (%s)"),
+                 timeout_seconds, detail);
+  else if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
+           code == CURLE_COULDNT_RESOLVE_PROXY)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
+                 _("Could not reach %s: check your network connection and "
+                   "OPENAI_BASE_URL. (%s)"), url, detail);
+  else if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE ||
+           code == CURLE_SSL_CONNECT_ERROR)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
+                 _("The secure connection to %s failed: its certificate could "
+                   "not be verified. (%s)"), url, detail);
+  else if (code == CURLE_UNSUPPORTED_PROTOCOL)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
+                 _("Only http and https addresses are used; refused %s."), url);
+  else if (code == CURLE_TOO_MANY_REDIRECTS)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
+                 _("%s redirects more than %d times."), url, HTTP_MAX_REDIRECTS);
+  else
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
+                 _("The connection to %s failed: %s."), url, detail);
+}
+
+gboolean
+http_post_form (const ApiConfig  *config,
+                GPtrArray        *parts,
+                TransferProgress *progress,
+                glong            *status,
+                GByteArray      **body,
+                gchar           **request_id,
+                GError          **error)
+{
+  gchar errbuf[CURL_ERROR_SIZE] = "";
+  TransferSink sink = { progress, g_byte_array_new (), HTTP_API_BODY_MAX, FALSE, NULL };
+  g_autofree gchar *url = api_edits_url (config->base_url);
+  g_autofree gchar *auth = g_strconcat ("Authorization: Bearer ", config->api_key, NULL);
+  struct curl_slist *headers = NULL;
+  curl_mime *mime;
+  CURL *curl;
+  CURLcode code;
+
+  curl = transfer_easy_new (&sink, config->timeout_seconds, errbuf);
+  if (curl == NULL)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK, _("Could not start a transfer."));
+      g_byte_array_unref (sink.body);
+      return FALSE;
+    }
+  headers = curl_slist_append (headers, auth);
+  if (config->organization)
+    {
+      g_autofree gchar *h = g_strconcat ("OpenAI-Organization: ", config->organization, NULL);
+      headers = curl_slist_append (headers, h);
+    }
+  if (config->project)
+    {
+      g_autofree gchar *h = g_strconcat ("OpenAI-Project: ", config->project, NULL);
+      headers = curl_slist_append (headers, h);
+    }
+  mime = api_form_to_mime (parts, curl);
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_MIMEPOST, mime);
+  /* The API does not redirect; never resend the key elsewhere. */
+  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
+
+  g_mutex_lock (&progress->lock);
+  progress->phase = TRANSFER_PHASE_UPLOAD;
+  g_mutex_unlock (&progress->lock);
+
+  code = curl_easy_perform (curl);
+  if (code == CURLE_OK)
+    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, status);
+  else
+    transfer_set_error (error, code, errbuf, url, &sink, config->timeout_seconds);
+
+  curl_easy_cleanup (curl);
+  curl_mime_free (mime);
+  /* The Authorization line holds the key: wipe it before freeing. */
+  memset (auth, 0, strlen (auth));
+  for (struct curl_slist *h = headers; h; h = h->next)
+    memset (h->data, 0, strlen (h->data));
+  curl_slist_free_all (headers);
+
+  if (code != CURLE_OK)
+    {
+      g_byte_array_unref (sink.body);
+      g_free (sink.request_id);
+      return FALSE;
+    }
+  *body = sink.body;
+  *request_id = sink.request_id;
+  return TRUE;
+}
+
+GBytes *
+http_download (const gchar      *url,
+               gint              timeout_seconds,
+               TransferProgress *progress,
+               GError          **error)
+{
+  gchar errbuf[CURL_ERROR_SIZE] = "";
+  TransferSink sink = { progress, g_byte_array_new (), HTTP_IMAGE_DOWNLOAD_MAX, FALSE, NULL };
+  CURL *curl;
+  CURLcode code;
+  glong status = 0;
+
+  if (! g_str_has_prefix (url, "https://") && ! g_str_has_prefix (url, "http://"))
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
+                   _("The server returned an image address that is not http or "
+                     "https; it was not opened."));
+      g_byte_array_unref (sink.body);
+      return NULL;
+    }
+  curl = transfer_easy_new (&sink, timeout_seconds, errbuf);
+  if (curl == NULL)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK, _("Could not start a transfer."));
+      g_byte_array_unref (sink.body);
+      return NULL;
+    }
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt (curl, CURLOPT_MAXREDIRS, (long) HTTP_MAX_REDIRECTS);
+
+  code = curl_easy_perform (curl);
+  if (code == CURLE_OK)
+    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  else
+    transfer_set_error (error, code, errbuf, url, &sink, timeout_seconds);
+  curl_easy_cleanup (curl);
+  g_free (sink.request_id);
+
+  if (code == CURLE_OK && (status < 200 || status > 299))
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_HTTP,
+                   _("Downloading the result image failed with HTTP %ld; "
+                     "try the edit again."), status);
+      code = CURLE_HTTP_RETURNED_ERROR;
+    }
+  if (code != CURLE_OK)
+    {
+      g_byte_array_unref (sink.body);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (sink.body);
+}

@@ -1,0 +1,76 @@
+/* HTTP with libcurl on the worker thread: the API POST and the download
+ * of url results.  Progress and cancel are shared with the main thread
+ * through TransferProgress. */
+#ifndef AI_IMAGE_EDIT_HTTP_TRANSFER_H
+#define AI_IMAGE_EDIT_HTTP_TRANSFER_H
+
+#include <glib.h>
+
+#define HTTP_DEFAULT_BASE_URL      "https://api.openai.com/v1"
+#define HTTP_DEFAULT_TIMEOUT_S     300
+#define HTTP_CONNECT_TIMEOUT_S     30
+#define HTTP_API_BODY_MAX          ((gsize) 256 * 1024 * 1024)
+#define HTTP_IMAGE_DOWNLOAD_MAX    ((gsize) 64 * 1024 * 1024)
+#define HTTP_MAX_REDIRECTS         5
+
+typedef enum
+{
+  TRANSFER_PHASE_CONNECT,
+  TRANSFER_PHASE_UPLOAD,
+  TRANSFER_PHASE_WAIT,       /* request sent, server working */
+  TRANSFER_PHASE_DOWNLOAD
+} TransferPhase;
+
+typedef struct
+{
+  GMutex        lock;
+  TransferPhase phase;
+  gint64        sent, to_send, received, to_receive;
+  gint          cancelled;   /* atomic; set by the main thread */
+} TransferProgress;
+
+typedef struct
+{
+  gchar *base_url;
+  gchar *api_key;
+  gchar *organization;   /* may be NULL */
+  gchar *project;        /* may be NULL */
+  gint   timeout_seconds;
+} ApiConfig;
+
+/* Reads OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID
+ * and AI_IMAGE_EDIT_TIMEOUT.  api_key may be given by the caller (the
+ * keyring); otherwise a missing OPENAI_API_KEY is an error. */
+ApiConfig *api_config_from_env (const gchar *api_key, GError **error);
+void       api_config_free     (ApiConfig *config);
+
+void       transfer_progress_init    (TransferProgress *progress);
+void       transfer_progress_clear   (TransferProgress *progress);
+void       transfer_progress_get     (TransferProgress *progress,
+                                      TransferPhase    *phase,
+                                      gdouble          *fraction);
+void       transfer_progress_cancel  (TransferProgress *progress);
+
+/* POSTs the form to {base}/images/edits.  Returns FALSE only when no HTTP
+ * answer arrived (network error, timeout, cancel); an HTTP error status is
+ * returned in *status with its body. */
+gboolean   http_post_form  (const ApiConfig  *config,
+                            GPtrArray        *parts,
+                            TransferProgress *progress,
+                            glong            *status,
+                            GByteArray      **body,
+                            gchar           **request_id,
+                            GError          **error);
+
+/* Downloads an image URL without any credentials; http and https only. */
+GBytes    *http_download   (const gchar      *url,
+                            gint              timeout_seconds,
+                            TransferProgress *progress,
+                            GError          **error);
+
+/* Call once on the main thread before starting any transfer. */
+void       http_global_init (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApiConfig, api_config_free)
+
+#endif

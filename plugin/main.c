@@ -1,0 +1,173 @@
+/* ai-image-edit: registration and run-mode dispatch.  The work happens in
+ * gimp-edit-run.c (glue) and the GIMP-free modules it calls. */
+#include <libgimp/gimp.h>
+#include <string.h>
+
+#include "edit-error.h"
+#include "edit-job.h"
+#include "edit-settings.h"
+#include "gimp-edit-run.h"
+#include "http-transfer.h"
+#include "plugin-intl.h"
+
+#define PLUG_IN_PROC   "plug-in-ai-image-edit"
+#define PLUG_IN_BINARY "ai-image-edit"
+#define N_ARGS         10
+
+static void query (void);
+static void run   (const gchar      *name,
+                   gint              nparams,
+                   const GimpParam  *param,
+                   gint             *nreturn_vals,
+                   GimpParam       **return_vals);
+
+const GimpPlugInInfo PLUG_IN_INFO = { NULL, NULL, query, run };
+
+MAIN ()
+
+/* Translations live next to the binary: plug-ins/ai-image-edit/locale. */
+static gchar *
+locale_dir (void)
+{
+  g_autofree gchar *dir = g_path_get_dirname (gimp_get_progname ());
+  return g_build_filename (dir, "locale", NULL);
+}
+
+static void
+query (void)
+{
+  static const GimpParamDef args[] =
+  {
+    { GIMP_PDB_INT32,    "run-mode",        "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1), RUN-WITH-LAST-VALS (2) }" },
+    { GIMP_PDB_IMAGE,    "image",           "Input image" },
+    { GIMP_PDB_DRAWABLE, "drawable",        "The layer to edit" },
+    { GIMP_PDB_STRING,   "prompt",          "What the edited area should show (required)" },
+    { GIMP_PDB_STRING,   "model",           "Model name; \"\" means dall-e-2" },
+    { GIMP_PDB_INT32,    "n",               "Number of results (1..10)" },
+    { GIMP_PDB_STRING,   "size",            "Size such as 1024x1024, or \"\" for the model's default" },
+    { GIMP_PDB_STRING,   "response-format", "\"url\", \"b64_json\" or \"\" (never sent to GPT image models)" },
+    { GIMP_PDB_STRING,   "user",            "End-user identifier, sent only when non-empty" },
+    { GIMP_PDB_STRING,   "options",         "Space-separated key=value form fields, e.g. \"quality=high\"" }
+  };
+  static const GimpParamDef return_vals[] =
+  {
+    { GIMP_PDB_INT32,      "num-layers", "Number of new layers" },
+    { GIMP_PDB_INT32ARRAY, "layers",     "The new layers, in the API's order" }
+  };
+  g_autofree gchar *locale = locale_dir ();
+
+  gimp_plugin_domain_register (GETTEXT_PACKAGE, locale);
+
+  gimp_install_procedure (PLUG_IN_PROC,
+                          N_("Edit the selection from a text prompt with the OpenAI Images API"),
+                          "Sends the selected area (or the layer's transparent pixels) "
+                          "with context around it to POST /images/edits and adds the "
+                          "results as new layers masked to the edit area. The API key "
+                          "comes from OPENAI_API_KEY.",
+                          "ai-image-edit developers",
+                          "ai-image-edit developers",
+                          "2026",
+                          N_("Edit with Prompt…"),
+                          "RGB*, GRAY*, INDEXED*",
+                          GIMP_PLUGIN,
+                          G_N_ELEMENTS (args), G_N_ELEMENTS (return_vals),
+                          args, return_vals);
+  gimp_plugin_menu_register (PLUG_IN_PROC, "<Image>/Filters/Generative");
+}
+
+/* Parameters of a non-interactive call into settings. */
+static gboolean
+settings_from_params (EditSettings *settings, gint nparams, const GimpParam *param,
+                      GError **error)
+{
+  if (nparams != N_ARGS)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("%s takes %d arguments, not %d."), PLUG_IN_PROC, N_ARGS, nparams);
+      return FALSE;
+    }
+  edit_settings_set (settings, param[3].data.d_string, param[4].data.d_string,
+                     param[5].data.d_int32, param[6].data.d_string,
+                     param[7].data.d_string, param[8].data.d_string,
+                     param[9].data.d_string);
+  return TRUE;
+}
+
+static void
+run (const gchar      *name G_GNUC_UNUSED,
+     gint              nparams,
+     const GimpParam  *param,
+     gint             *nreturn_vals,
+     GimpParam       **return_vals)
+{
+  static GimpParam values[3];
+  static gint32 *layers = NULL;
+  g_autofree gchar *locale = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *warnings = NULL;
+  GimpRunMode run_mode = param[0].data.d_int32;
+  gint32 image = param[1].data.d_image;
+  gint32 drawable = param[2].data.d_drawable;
+  EditSettings *settings = g_new (EditSettings, 1);
+  EditJob *job = NULL;
+  gint n_layers = 0;
+
+  locale = locale_dir ();
+  bindtextdomain (GETTEXT_PACKAGE, locale);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gegl_init (NULL, NULL);
+  http_global_init ();
+
+  g_clear_pointer (&layers, g_free);
+  edit_settings_init (settings);
+
+  if (run_mode == GIMP_RUN_NONINTERACTIVE)
+    settings_from_params (settings, nparams, param, &error);
+  else
+    {
+      /* Until the dialog exists, an interactive run repeats the last
+       * values, exactly like Filters > Repeat. */
+      gsize size = gimp_get_data_size (PLUG_IN_PROC);
+
+      if (size == sizeof *settings)
+        gimp_get_data (PLUG_IN_PROC, settings);
+      if (! edit_settings_valid (settings, size))
+        g_set_error (&error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                     _("There are no previous settings to repeat: run the "
+                       "edit once with a prompt first."));
+    }
+
+  if (error == NULL)
+    job = edit_job_new (settings->prompt, settings->model, settings->n, settings->size,
+                        settings->response_format, settings->user, settings->options,
+                        &error);
+  if (job)
+    layers = gimp_edit_run (image, drawable, job, &n_layers, &warnings, &error);
+
+  if (error)
+    {
+      /* Report the reason with gimp_message and keep the declared return
+       * types: an error string in place of the INT32 crashes GIMP 2.10. */
+      gimp_message (error->message);
+      values[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
+    }
+  else
+    {
+      gimp_set_data (PLUG_IN_PROC, settings, sizeof *settings);
+      if (warnings)
+        gimp_message (warnings);
+      if (run_mode != GIMP_RUN_NONINTERACTIVE)
+        gimp_displays_flush ();
+      values[0].data.d_status = GIMP_PDB_SUCCESS;
+    }
+
+  values[0].type = GIMP_PDB_STATUS;
+  values[1].type = GIMP_PDB_INT32;
+  values[1].data.d_int32 = n_layers;
+  values[2].type = GIMP_PDB_INT32ARRAY;
+  values[2].data.d_int32array = layers;
+  *nreturn_vals = 3;
+  *return_vals = values;
+  g_free (settings);
+}

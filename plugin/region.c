@@ -1,0 +1,83 @@
+#include "region.h"
+
+#include <math.h>
+
+gboolean
+region_rect_is_empty (EditRect r)
+{
+  return r.width <= 0 || r.height <= 0;
+}
+
+EditRect
+region_rect_intersect (EditRect a, EditRect b)
+{
+  EditRect r;
+  gint x2 = MIN (a.x + a.width, b.x + b.width);
+  gint y2 = MIN (a.y + a.height, b.y + b.height);
+
+  r.x = MAX (a.x, b.x);
+  r.y = MAX (a.y, b.y);
+  r.width = MAX (0, x2 - r.x);
+  r.height = MAX (0, y2 - r.y);
+  return r;
+}
+
+/* Places a span of length len that should cover [start, start+box_len)
+ * inside [0, limit): centred on the box, shifted inside when it fits,
+ * centred on the drawable when it does not. */
+static gint
+region_place (gint start, gint box_len, gint len, gint limit)
+{
+  gint pos;
+
+  if (len >= limit)
+    return (limit - len) / 2;  /* rounds towards 0: still covers [0, limit) */
+  pos = start + box_len / 2 - len / 2;
+  return CLAMP (pos, 0, limit - len);
+}
+
+EditRect
+region_for_box (EditRect box,
+                gboolean margin,
+                gint     drawable_width,
+                gint     drawable_height,
+                gint     aspect_w,
+                gint     aspect_h)
+{
+  EditRect region;
+  gint m = 0;
+  gdouble need_w, need_h, w, h, s;
+
+  g_return_val_if_fail (! region_rect_is_empty (box), box);
+  g_return_val_if_fail (aspect_w > 0 && aspect_h > 0, box);
+
+  if (margin)
+    m = MAX (REGION_MARGIN_MIN,
+             (gint) ceil (MAX (box.width, box.height) * REGION_MARGIN_FRACTION));
+  need_w = box.width + 2.0 * m;
+  need_h = box.height + 2.0 * m;
+
+  /* Grow the short side to the upload's aspect ratio. */
+  if (need_w * aspect_h >= need_h * aspect_w)
+    {
+      w = need_w;
+      h = need_w * aspect_h / aspect_w;
+    }
+  else
+    {
+      h = need_h;
+      w = need_h * aspect_w / aspect_h;
+    }
+
+  /* Shrink towards what the drawable can supply, but keep the whole box. */
+  s = MIN (1.0, MIN (drawable_width / w, drawable_height / h));
+  s = MAX (s, MAX (box.width / w, box.height / h));
+  w *= s;
+  h *= s;
+
+  region.width = MAX (box.width, (gint) ceil (w - 1e-9));
+  region.height = MAX (box.height, (gint) ceil (h - 1e-9));
+  region.x = region_place (box.x, box.width, region.width, drawable_width);
+  region.y = region_place (box.y, box.height, region.height, drawable_height);
+  return region;
+}
