@@ -13,7 +13,8 @@ transparent_bounds (gint32 drawable)
   GeglBufferIterator *iter;
   gint x1 = G_MAXINT, y1 = G_MAXINT, x2 = G_MININT, y2 = G_MININT;
 
-  iter = gegl_buffer_iterator_new (buffer, NULL, 0, babl_format ("A float"),
+  /* babl has no alpha-only format; read grey+alpha and look at alpha. */
+  iter = gegl_buffer_iterator_new (buffer, NULL, 0, babl_format ("YA float"),
                                    GEGL_ACCESS_READ, GEGL_ABYSS_NONE, 1);
   while (gegl_buffer_iterator_next (iter))
     {
@@ -22,7 +23,7 @@ transparent_bounds (gint32 drawable)
 
       for (gint y = 0; y < roi.height; y++)
         for (gint x = 0; x < roi.width; x++)
-          if (alpha[y * roi.width + x] == 0.0f)
+          if (alpha[(y * roi.width + x) * 2 + 1] == 0.0f)
             {
               x1 = MIN (x1, roi.x + x);
               x2 = MAX (x2, roi.x + x);
@@ -117,13 +118,13 @@ read_coverage (EditSource *source)
     {
       GeglBuffer *buffer = gimp_drawable_get_buffer (source->drawable);
       GeglRectangle rect = { r.x, r.y, r.width, r.height };
-      gfloat *alpha = g_new (gfloat, n);
+      gfloat *grey_alpha = g_new (gfloat, n * 2);
 
-      gegl_buffer_get (buffer, &rect, 1.0, babl_format ("A float"), alpha,
+      gegl_buffer_get (buffer, &rect, 1.0, babl_format ("YA float"), grey_alpha,
                        GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
       for (gsize i = 0; i < n; i++)
-        coverage[i] = alpha[i] == 0.0f ? 255 : 0;
-      g_free (alpha);
+        coverage[i] = grey_alpha[i * 2 + 1] == 0.0f ? 255 : 0;
+      g_free (grey_alpha);
       g_object_unref (buffer);
     }
 

@@ -1,0 +1,102 @@
+; Script-Fu helpers for the integration tests.  Each case writes its facts
+; as "key<TAB>value" lines to OUT (a path the driver sets with (set! ...)).
+; Python (tests/integration/run.py) reads them and checks everything.
+
+(define out-port #f)
+(define out-dir "/tmp")
+
+(define (out-open path dir)
+  (set! out-port (open-output-file path))
+  (set! out-dir dir))
+
+(define (out . items)
+  (let loop ((items items) (first #t))
+    (if (pair? items)
+        (begin
+          (if (not first) (display "\t" out-port))
+          (display (car items) out-port)
+          (loop (cdr items) #f))))
+  (newline out-port))
+
+(define (out-close) (close-output-port out-port))
+
+(define (file-in-out name) (string-append out-dir "/" name))
+
+; Saves the visible composite of img (a merged duplicate) as PNG.
+(define (save-composite img name)
+  (let* ((dup (car (gimp-image-duplicate img)))
+         (merged (car (gimp-image-merge-visible-layers dup CLIP-TO-IMAGE))))
+    (file-png-save2 RUN-NONINTERACTIVE dup merged (file-in-out name) name 0 9 0 0 0 0 0 0 0)
+    (gimp-image-delete dup)))
+
+(define (save-drawable img drawable name)
+  (file-png-save2 RUN-NONINTERACTIVE img drawable (file-in-out name) name 0 9 0 0 0 0 0 0 0))
+
+(define (bool x) (if (or (eq? x #f) (= x 0)) 0 1))
+
+; One line per layer of the image tree: id, parent, position, name, offsets,
+; size, whether it has a mask, whether it is a group.
+(define (report-layers case img)
+  (define (walk layers parent)
+    (let loop ((i 0))
+      (if (< i (vector-length layers))
+          (let* ((l (vector-ref layers i))
+                 (offs (gimp-drawable-offsets l))
+                 (group (car (gimp-item-is-group l))))
+            (out case "layer" l parent i (car (gimp-item-get-name l))
+                 (car offs) (cadr offs)
+                 (car (gimp-drawable-width l)) (car (gimp-drawable-height l))
+                 (if (= (car (gimp-layer-get-mask l)) -1) 0 1)
+                 group
+                 (car (gimp-drawable-type l)))
+            (if (= group 1)
+                (walk (cadr (gimp-item-get-children l)) l))
+            (loop (+ i 1))))))
+  (walk (cadr (gimp-image-get-layers img)) -1))
+
+(define (report-parasite case layer)
+  (let ((p (catch #f (gimp-item-get-parasite layer "ai-image-edit"))))
+    (if p
+        (out case "parasite" layer
+             (string-length (caddr (car p)))))))
+
+; Runs the plug-in and reports everything the checks need.
+(define (run-case case img drawable prompt model n size fmt user options)
+  (save-composite img (string-append case "-before.png"))
+  (save-drawable img drawable (string-append case "-drawable-before.png"))
+  (let* ((sel-before (gimp-selection-bounds img))
+         (result (catch #f (plug-in-ai-image-edit RUN-NONINTERACTIVE img drawable
+                                                 prompt model n size fmt user options))))
+    (if result
+        (begin
+          (out case "status" "ok")
+          (out case "returned" (car result))
+          (let ((ids (cadr result)))
+            (let loop ((i 0))
+              (if (< i (vector-length ids))
+                  (begin
+                    (out case "result" i (vector-ref ids i))
+                    (report-parasite case (vector-ref ids i))
+                    (loop (+ i 1)))))))
+        (out case "status" "error"))
+    (out case "selection-unchanged"
+         (if (equal? sel-before (gimp-selection-bounds img)) 1 0))
+    (out case "undo-enabled" (car (gimp-image-undo-is-enabled img)))
+    (report-layers case img)
+    (save-composite img (string-append case "-after.png"))
+    (save-drawable img drawable (string-append case "-drawable-after.png"))
+    (out case "done" 1)))
+
+; A test picture: plasma with a fixed seed, so every run sees the same pixels.
+(define (make-image w h type)
+  (let* ((img (car (gimp-image-new w h RGB)))
+         (layer (car (gimp-layer-new img w h RGB-IMAGE "background" 100 LAYER-MODE-NORMAL))))
+    (gimp-image-insert-layer img layer 0 0)
+    (plug-in-plasma RUN-NONINTERACTIVE img layer 7 2.5)
+    (cond ((= type GRAY) (gimp-image-convert-grayscale img))
+          ((= type INDEXED) (gimp-image-convert-indexed img CONVERT-DITHER-NONE
+                                                        CONVERT-PALETTE-GENERATE 64
+                                                        FALSE FALSE "")))
+    img))
+
+(define (top-layer img) (vector-ref (cadr (gimp-image-get-layers img)) 0))

@@ -1,0 +1,404 @@
+#!/usr/bin/env python3
+"""Integration tests: real GIMP (gimp-console-2.10, headless) with the
+plug-in installed by install.sh into a throw-away profile, against the
+stand-in Images API (tests/fake_api.py) on 127.0.0.1.
+
+All selection/result cases run in one GIMP start; cases that need another
+environment (no API key) get a second, short start.  Each case checks the
+request the server recorded, the layers GIMP holds afterwards and the
+pixels: inside the edit area changed, outside bit-identical."""
+
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
+
+import pngutil  # noqa: E402
+from fake_api import FakeApi, PALETTE  # noqa: E402
+from gimp_batch import GimpProfile, scheme_string  # noqa: E402
+from tap import Tap  # noqa: E402
+
+API_KEY = "sk-test-integration-0123456789abcdef"
+MAGENTA = PALETTE[0] + (255,)
+
+
+class Case:
+    """One plug-in call: Scheme setup code, the edit area (image coords)
+    as a predicate, and the expectations."""
+
+    def __init__(self, name, setup, inside=None, **expect):
+        self.name = name
+        self.setup = setup
+        self.inside = inside
+        self.expect = expect
+
+    @property
+    def prompt(self):
+        return "case %s: a red ball on the grass" % self.name
+
+    def script(self):
+        return self.setup.replace("PROMPT", scheme_string(self.prompt)).replace(
+            "CASE", scheme_string(self.name))
+
+
+def rect(x, y, w, h):
+    return lambda px, py: x <= px < x + w and y <= py < y + h
+
+
+def load(profile, case, suffix):
+    path = os.path.join(profile.out, "%s-%s.png" % (case, suffix))
+    with open(path, "rb") as f:
+        return pngutil.decode(f.read())
+
+
+def pixel(img, x, y):
+    w, h, kind, data = img
+    i = (y * w + x) * 4
+    return tuple(data[i:i + 4])
+
+
+def facts_for(lines, case):
+    return [l[1:] for l in lines if l and l[0] == case]
+
+
+def fact(facts, key):
+    for f in facts:
+        if f[0] == key:
+            return f[1:]
+    return None
+
+
+def facts_all(facts, key):
+    return [f[1:] for f in facts if f[0] == key]
+
+
+def check_pixels(tap, profile, case, inside, expect_color=None, margin=2):
+    """Outside the edit area: bit-identical composite.  Well inside it:
+    changed (and equal to expect_color when given)."""
+    before = load(profile, case.name, "before")
+    after = load(profile, case.name, "after")
+    tap.equal(after[:2], before[:2], "%s: composite keeps its size" % case.name)
+    w, h = before[0], before[1]
+    outside_diff = 0
+    inside_total = inside_changed = inside_match = 0
+    for y in range(h):
+        for x in range(w):
+            a, b = pixel(after, x, y), pixel(before, x, y)
+            if not inside(x, y):
+                outside_diff += a != b
+            elif all(inside(x + dx, y + dy) for dx in (-margin, margin) for dy in (-margin, margin)):
+                inside_total += 1
+                inside_changed += a != b
+                inside_match += expect_color is not None and a == expect_color
+    tap.equal(outside_diff, 0, "%s: every pixel outside the edit area is bit-identical" % case.name)
+    tap.check(inside_total > 0 and inside_changed >= 0.95 * inside_total,
+              "%s: pixels inside the edit area changed" % case.name,
+              "%d of %d changed" % (inside_changed, inside_total))
+    if expect_color is not None:
+        tap.check(inside_match >= 0.95 * inside_total,
+                  "%s: inside shows the result colour %r" % (case.name, expect_color),
+                  "%d of %d match" % (inside_match, inside_total))
+    db = load(profile, case.name, "drawable-before")
+    da = load(profile, case.name, "drawable-after")
+    tap.check(db == da, "%s: the edited drawable itself is untouched" % case.name)
+
+
+def check_unchanged(tap, profile, case):
+    before = load(profile, case.name, "before")
+    after = load(profile, case.name, "after")
+    tap.check(before == after, "%s: image left exactly as it was" % case.name)
+
+
+def request_for(api_requests, case):
+    found = [r for r in api_requests
+             if r.get("method") == "POST" and r.get("fields", {}).get("prompt") == case.prompt]
+    return found[0] if len(found) == 1 else None
+
+
+def check_request(tap, req, case, fields, size, mask_pixels=None, tolerance=0.06):
+    name = case.name
+    if not tap.check(req is not None, "%s: exactly one request arrived" % name):
+        return
+    tap.equal(req["headers"].get("authorization"), "Bearer " + API_KEY,
+              "%s: Authorization carries the key" % name)
+    got = {k: v for k, v in req["fields"].items()}
+    tap.equal(got, fields, "%s: form fields are exactly as the API names them" % name)
+    image = req["files"].get("image") or {}
+    tap.equal(image.get("content_type"), "image/png", "%s: image part is image/png" % name)
+    tap.check(bool(image.get("filename")), "%s: image part has a filename" % name)
+    png = image.get("png") or {}
+    tap.equal((png.get("width"), png.get("height"), png.get("color_type")),
+              size + (6,), "%s: image is an RGBA PNG of the requested size" % name)
+    tap.check(image.get("bytes", 1 << 30) < 4_000_000, "%s: image is under 4 MB" % name)
+    mask = req["files"].get("mask")
+    if mask_pixels is None:
+        tap.check(mask is None, "%s: no mask is sent" % name)
+        return
+    if not tap.check(mask is not None, "%s: a mask is sent" % name):
+        return
+    mpng = mask.get("png") or {}
+    tap.equal((mpng.get("width"), mpng.get("height")), size,
+              "%s: mask has the image's dimensions" % name)
+    got_area = mask.get("transparent_pixels") or 0
+    tap.check(abs(got_area - mask_pixels) <= tolerance * mask_pixels,
+              "%s: mask is transparent over the edit area only" % name,
+              "transparent %d, expected about %d" % (got_area, mask_pixels))
+    tap.equal(got_area + (mask.get("opaque_pixels") or 0), size[0] * size[1],
+              "%s: mask alpha is exactly 0 or 255" % name)
+
+
+def layer_rows(facts):
+    """layer rows: id parent pos name x y w h hasmask group type"""
+    return [dict(id=int(r[0]), parent=int(r[1]), pos=int(r[2]), name=r[3],
+                 x=int(r[4]), y=int(r[5]), w=int(r[6]), h=int(r[7]),
+                 mask=int(r[8]), group=int(r[9]), type=int(r[10]))
+            for r in facts_all(facts, "layer")]
+
+
+def region_side(box_w, box_h):
+    margin = max(32, -(-max(box_w, box_h) // 4))
+    return max(box_w, box_h) + 2 * margin
+
+
+SEL = "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE %d %d %d %d)"
+
+CASES = [
+    Case("sel_n1_b64",
+         "(let* ((img (make-image 400 300 RGB)) (d (top-layer img))) " + SEL % (100, 100, 50, 40) +
+         " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"b64_json\" \"\" \"\"))",
+         inside=rect(100, 100, 50, 40)),
+    Case("sel_n3_url",
+         "(let* ((img (make-image 320 240 RGB)) (d (top-layer img))) " + SEL % (30, 150, 60, 60) +
+         " (run-case CASE img d PROMPT \"dall-e-2\" 3 \"512x512\" \"url\" \"scenario:url\" \"\"))",
+         inside=rect(30, 150, 60, 60)),
+    Case("hole_no_selection",
+         "(let* ((img (make-image 300 200 RGB)) (bg (top-layer img))"
+         "       (d (car (gimp-layer-copy bg TRUE))))"
+         " (gimp-image-insert-layer img d 0 0)"
+         " (gimp-context-set-foreground '(255 255 255)) (gimp-drawable-fill bg FILL-FOREGROUND)"
+         " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 200 20 70 50)"
+         " (gimp-drawable-edit-clear d) (gimp-selection-none img)"
+         " (run-case CASE img d PROMPT \"\" 1 \"\" \"\" \"\" \"\"))",
+         inside=rect(200, 20, 70, 50)),
+    Case("gray_gpt_options",
+         "(let* ((img (make-image 300 400 GRAY)) (d (top-layer img))) " + SEL % (50, 60, 80, 200) +
+         " (run-case CASE img d PROMPT \"gpt-image-1\" 1 \"1024x1536\" \"b64_json\" \"\""
+         "  \"quality=high input_fidelity=high\"))",
+         inside=rect(50, 60, 80, 200)),
+    Case("indexed",
+         "(let* ((img (make-image 256 256 INDEXED)) (d (top-layer img))) " + SEL % (90, 90, 40, 40) +
+         " (run-case CASE img d PROMPT \"dall-e-2\" 1 \"256x256\" \"\" \"\" \"\"))",
+         inside=rect(90, 90, 40, 40)),
+    Case("offset_layer",
+         "(let* ((img (make-image 400 300 RGB)) (bg (top-layer img))"
+         "       (d (car (gimp-layer-new img 200 150 RGB-IMAGE \"small\" 100 LAYER-MODE-NORMAL))))"
+         " (gimp-image-insert-layer img d 0 0) (gimp-layer-set-offsets d 150 120)"
+         " (plug-in-plasma RUN-NONINTERACTIVE img d 3 1.0)"
+         + SEL % (300, 230, 100, 70) +
+         " (run-case CASE img d PROMPT \"\" 1 \"512x512\" \"\" \"\" \"\"))",
+         # selection clipped to the layer: x 300..350, y 230..270
+         inside=rect(300, 230, 50, 40)),
+    Case("whole_gpt_no_mask",
+         "(let* ((img (make-image 240 160 RGB)) (d (top-layer img)))"
+         " (run-case CASE img d PROMPT \"gpt-image-1.5\" 1 \"\" \"\" \"\" \"\"))",
+         inside=rect(0, 0, 240, 160)),
+    Case("error_400",
+         "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
+         " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"scenario:error400\" \"\"))"),
+    Case("error_html502",
+         "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
+         " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"scenario:html502\" \"\"))"),
+    Case("dalle2_nothing_to_edit",
+         "(let* ((img (make-image 200 200 RGB)) (d (top-layer img)))"
+         " (run-case CASE img d PROMPT \"dall-e-2\" 1 \"256x256\" \"\" \"\" \"\"))"),
+    Case("bad_size",
+         "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
+         " (run-case CASE img d PROMPT \"dall-e-2\" 1 \"1536x1024\" \"\" \"\" \"\"))"),
+]
+
+NO_KEY_CASE = Case(
+    "missing_key",
+    "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
+    " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"\" \"\"))")
+
+
+def check_cases(tap, profile, lines, log, api_requests):
+    by_name = {c.name: c for c in CASES}
+    for case in CASES:
+        facts = facts_for(lines, case.name)
+        tap.check(fact(facts, "done") is not None, "%s: the case ran to the end" % case.name,
+                  "\n".join(log.splitlines()[-15:]))
+        if fact(facts, "done") is None:
+            continue
+        tap.equal(fact(facts, "selection-unchanged"), ["1"], "%s: selection untouched" % case.name)
+
+    # --- selection, n = 1, b64_json
+    c = by_name["sel_n1_b64"]
+    f = facts_for(lines, c.name)
+    side = region_side(50, 40)
+    check_request(tap, request_for(api_requests, c), c,
+                  {"prompt": c.prompt, "model": "dall-e-2", "n": "1", "size": "256x256",
+                   "response_format": "b64_json"},
+                  (256, 256), mask_pixels=50 * 40 * (256 / side) ** 2)
+    tap.equal(fact(f, "status"), ["ok"], "sel_n1_b64: succeeds")
+    tap.equal(fact(f, "returned"), ["1"], "sel_n1_b64: returns one layer")
+    layers = layer_rows(f)
+    result_id = int((fact(f, "result") or ["0", "-9"])[1])
+    tap.check(len(layers) == 2 and layers[0]["id"] == result_id and layers[0]["parent"] == -1,
+              "sel_n1_b64: the result layer sits directly above the drawable", layers)
+    if layers:
+        top = layers[0]
+        tap.check(top["name"].startswith(c.prompt[:40]) and top["name"].endswith("#1"),
+                  "sel_n1_b64: layer named from the prompt and its index", top["name"])
+        tap.equal(top["mask"], 1, "sel_n1_b64: result has a layer mask")
+        # region: square of `side` around the box, inside the 400x300 image
+        tap.equal((top["w"], top["h"]), (side, side), "sel_n1_b64: result covers the sent region")
+    tap.check(fact(f, "parasite") is not None, "sel_n1_b64: prompt stored as a parasite")
+    check_pixels(tap, profile, c, c.inside, MAGENTA)
+
+    # --- n = 3 with url results: a group, first result on top
+    c = by_name["sel_n3_url"]
+    f = facts_for(lines, c.name)
+    side = region_side(60, 60)
+    check_request(tap, request_for(api_requests, c), c,
+                  {"prompt": c.prompt, "model": "dall-e-2", "n": "3", "size": "512x512",
+                   "response_format": "url", "user": "scenario:url"},
+                  (512, 512), mask_pixels=60 * 60 * (512 / side) ** 2)
+    gets = [r for r in api_requests if r.get("method") == "GET"]
+    tap.equal(len(gets), 3, "sel_n3_url: each url was downloaded once")
+    tap.check(all("authorization" not in r["headers"] and "openai-organization" not in r["headers"]
+                  for r in gets), "sel_n3_url: downloads carry no API key")
+    tap.equal(fact(f, "returned"), ["3"], "sel_n3_url: returns three layers")
+    layers = layer_rows(f)
+    groups = [l for l in layers if l["group"] == 1]
+    ids = [int(r[1]) for r in facts_all(f, "result")]
+    tap.check(len(groups) == 1 and groups[0]["pos"] == 0 and groups[0]["parent"] == -1,
+              "sel_n3_url: a layer group sits directly above the drawable", layers)
+    if groups:
+        children = [l for l in layers if l["parent"] == groups[0]["id"]]
+        tap.equal([l["id"] for l in sorted(children, key=lambda l: l["pos"])], ids,
+                  "sel_n3_url: group holds the results, first on top")
+        tap.check(groups[0]["name"] == c.prompt[:40], "sel_n3_url: group named from the prompt",
+                  groups[0]["name"])
+        tap.check(all(l["mask"] == 1 for l in children), "sel_n3_url: every result is masked")
+    check_pixels(tap, profile, c, c.inside, MAGENTA)
+
+    # --- transparent hole, no selection
+    c = by_name["hole_no_selection"]
+    f = facts_for(lines, c.name)
+    side = region_side(70, 50)
+    req = request_for(api_requests, c)
+    check_request(tap, req, c,
+                  {"prompt": c.prompt, "model": "dall-e-2", "n": "1"},
+                  (1024, 1024), mask_pixels=70 * 50 * (1024 / side) ** 2)
+    tap.equal(fact(f, "status"), ["ok"], "hole_no_selection: succeeds")
+    check_pixels(tap, profile, c, c.inside, MAGENTA)
+
+    # --- grayscale with a GPT model and options
+    c = by_name["gray_gpt_options"]
+    f = facts_for(lines, c.name)
+    check_request(tap, request_for(api_requests, c), c,
+                  {"prompt": c.prompt, "model": "gpt-image-1", "n": "1", "size": "1024x1536",
+                   "quality": "high", "input_fidelity": "high"},
+                  (1024, 1536), mask_pixels=None if False else 80 * 200 * (1536 / (200 + 2 * 50)) ** 2,
+                  tolerance=0.08)
+    layers = layer_rows(f)
+    tap.check(layers and layers[0]["type"] == 3, "gray_gpt_options: result is a GRAYA layer",
+              layers)
+    check_pixels(tap, profile, c, c.inside)
+
+    # --- indexed
+    c = by_name["indexed"]
+    f = facts_for(lines, c.name)
+    tap.equal(fact(f, "status"), ["ok"], "indexed: succeeds")
+    layers = layer_rows(f)
+    tap.check(layers and layers[0]["type"] == 5, "indexed: result is an INDEXEDA layer", layers)
+    check_pixels(tap, profile, c, c.inside)
+
+    # --- layer with offsets, selection partly outside it
+    c = by_name["offset_layer"]
+    f = facts_for(lines, c.name)
+    tap.equal(fact(f, "status"), ["ok"], "offset_layer: succeeds")
+    req = request_for(api_requests, c)
+    side = region_side(50, 40)
+    if req:
+        mask = req["files"].get("mask") or {}
+        expect = 50 * 40 * (512 / side) ** 2
+        got = mask.get("transparent_pixels") or 0
+        tap.check(abs(got - expect) <= 0.06 * expect,
+                  "offset_layer: mask covers the selection clipped to the layer",
+                  "got %d, want about %d" % (got, expect))
+    layers = layer_rows(f)
+    if layers:
+        top = layers[0]
+        tap.check(top["x"] >= 150 and top["y"] >= 120 and top["x"] + top["w"] <= 350
+                  and top["y"] + top["h"] <= 270,
+                  "offset_layer: result cropped to the drawable's bounds", top)
+    check_pixels(tap, profile, c, c.inside, MAGENTA)
+
+    # --- GPT model, no selection, opaque layer: whole drawable, no mask
+    c = by_name["whole_gpt_no_mask"]
+    f = facts_for(lines, c.name)
+    check_request(tap, request_for(api_requests, c), c,
+                  {"prompt": c.prompt, "model": "gpt-image-1.5", "n": "1"},
+                  (1024, 1024), mask_pixels=None)
+    layers = layer_rows(f)
+    if layers:
+        tap.equal((layers[0]["x"], layers[0]["y"], layers[0]["w"], layers[0]["h"]),
+                  (0, 0, 240, 160), "whole_gpt_no_mask: result covers the whole layer")
+    check_pixels(tap, profile, c, c.inside, MAGENTA)
+
+    # --- errors: clear message, image untouched
+    for name, needle, requested in (
+            ("error_400", "Invalid mask image format", True),
+            ("error_html502", "HTTP 502", True),
+            ("dalle2_nothing_to_edit", "select the area to edit, or erase it to transparency", False),
+            ("bad_size", "is not valid for the model dall-e-2", False)):
+        c = by_name[name]
+        f = facts_for(lines, name)
+        tap.equal(fact(f, "status"), ["error"], "%s: the call fails" % name)
+        tap.check(needle in log, "%s: the message says %r" % (name, needle))
+        tap.equal(len(layer_rows(f)), 1, "%s: no layer was added" % name)
+        check_unchanged(tap, profile, c)
+        tap.equal(request_for(api_requests, c) is not None, requested,
+                  "%s: %s" % (name, "request was sent" if requested else "no request was sent"))
+    tap.check("req_fake_" in log, "error_400: the message carries the request id")
+
+
+def main():
+    tap = Tap("integration")
+    api = FakeApi()
+    api.start()
+    profile = GimpProfile()
+    try:
+        script = " ".join(c.script() for c in CASES)
+        lines, log = profile.run(script, OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=api.base_url)
+        if os.environ.get("AI_IMAGE_EDIT_TEST_VERBOSE"):
+            print(log)
+        check_cases(tap, profile, lines, log, api.requests)
+        tap.check(API_KEY not in log, "the API key appears nowhere in GIMP's output")
+
+        # Second start: no OPENAI_API_KEY at all.
+        api.clear()
+        c = NO_KEY_CASE
+        lines, log = profile.run(c.script(), facts_name="facts-nokey.txt",
+                                 OPENAI_BASE_URL=api.base_url)
+        f = facts_for(lines, c.name)
+        tap.equal(fact(f, "status"), ["error"], "missing_key: the call fails")
+        tap.check("OPENAI_API_KEY" in log, "missing_key: the message names OPENAI_API_KEY",
+                  "\n".join(log.splitlines()[-10:]))
+        tap.equal(len(api.requests), 0, "missing_key: nothing was sent")
+        check_unchanged(tap, profile, c)
+    finally:
+        api.stop()
+        if tap.failed == 0 and not os.environ.get("AI_IMAGE_EDIT_KEEP"):
+            profile.cleanup()
+        else:
+            print("# kept test files in %s" % profile.root)
+    return tap.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
