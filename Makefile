@@ -62,10 +62,10 @@ pot:
 	  --package-name=ai-image-edit $(CORE_SRC) $(GLUE_SRC)
 
 unit: $(UNIT_BINS)
-	@tests/run-unit.sh $(UNIT_BINS)
+	@AI_IMAGE_EDIT_SKIP_INTEGRATION=1 tests/run-all.sh $(UNIT_BINS)
 
 integration: all
-	@tests/run-integration.sh
+	@tests/run-all.sh
 
 check: all $(UNIT_BINS)
 	@tests/run-all.sh $(UNIT_BINS)
@@ -74,7 +74,7 @@ install: all
 	@./install.sh --no-deps
 
 demo: all
-	@tests/demo.sh
+	@python3 tests/demo.py
 
 clean:
 	rm -rf $(BUILD) $(PLUGIN)
