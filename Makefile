@@ -3,22 +3,25 @@
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration
-PKG_CORE = glib-2.0 libcurl json-c libpng
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration \
+           -DG_LOG_DOMAIN=\"ai-image-edit\"
+PKG_CORE = glib-2.0 gio-2.0 libcurl json-c libpng libsecret-1
 PKG_GIMP = gimp-2.0 gimpui-2.0 gegl-0.4 $(PKG_CORE)
 CORE_CFLAGS := $(shell pkg-config --cflags $(PKG_CORE))
 CORE_LIBS   := $(shell pkg-config --libs $(PKG_CORE)) -lm
-GIMP_CFLAGS := $(shell pkg-config --cflags $(PKG_GIMP))
+# GTK 2's headers use GLib API that GLib now marks deprecated.
+GIMP_CFLAGS := $(shell pkg-config --cflags $(PKG_GIMP)) -DGLIB_DISABLE_DEPRECATION_WARNINGS
 GIMP_LIBS   := $(shell pkg-config --libs $(PKG_GIMP)) -lm
 
 # GIMP-free core: unit-tested and fuzzed without GIMP.
 CORE_SRC = plugin/edit-error.c plugin/model-caps.c plugin/edit-job.c \
            plugin/edit-settings.c plugin/region.c plugin/edit-area.c \
            plugin/pixel-scale.c plugin/png-codec.c plugin/api-request.c \
-           plugin/api-response.c plugin/http-transfer.c plugin/edit-worker.c
+           plugin/api-response.c plugin/http-transfer.c plugin/edit-worker.c \
+           plugin/edit-form.c plugin/api-key.c
 # Thin GIMP glue.
 GLUE_SRC = plugin/main.c plugin/gimp-edit-run.c plugin/gimp-source.c \
-           plugin/gimp-results.c
+           plugin/gimp-results.c plugin/gimp-dialog.c
 HEADERS  = $(wildcard plugin/*.h)
 
 BUILD    = build

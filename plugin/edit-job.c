@@ -90,7 +90,9 @@ edit_job_new (const gchar *prompt,
   job->user = g_strdup (user ? user : "");
   job->n = n;
 
-  if (prompt == NULL || ! g_utf8_validate (prompt, -1, NULL))
+  if (prompt == NULL)
+    prompt = "";
+  if (! g_utf8_validate (prompt, -1, NULL))
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                    _("The prompt is not valid UTF-8 text."));

@@ -56,6 +56,31 @@ edit_settings_set (EditSettings *settings,
   edit_settings_copy_text (settings->options, sizeof settings->options, options);
 }
 
+gchar *
+edit_settings_compose_options (const EditSettings *settings)
+{
+  GString *options = g_string_new (NULL);
+
+  if (model_family (settings->model) == MODEL_FAMILY_GPT_IMAGE)
+    {
+      const struct { const gchar *key; const gchar *value; } gpt[] =
+        {
+          { "quality", settings->quality },
+          { "background", settings->background },
+          { "output_format", settings->output_format },
+          { "input_fidelity", settings->input_fidelity },
+        };
+
+      for (gsize i = 0; i < G_N_ELEMENTS (gpt); i++)
+        if (*gpt[i].value)
+          g_string_append_printf (options, "%s%s=%s", options->len ? " " : "",
+                                  gpt[i].key, gpt[i].value);
+    }
+  if (*settings->options)
+    g_string_append_printf (options, "%s%s", options->len ? " " : "", settings->options);
+  return g_string_free (options, FALSE);
+}
+
 gboolean
 edit_settings_valid (const EditSettings *settings, gsize size)
 {
@@ -65,5 +90,12 @@ edit_settings_valid (const EditSettings *settings, gsize size)
          memchr (settings->size, '\0', sizeof settings->size) != NULL &&
          memchr (settings->response_format, '\0', sizeof settings->response_format) != NULL &&
          memchr (settings->user, '\0', sizeof settings->user) != NULL &&
-         memchr (settings->options, '\0', sizeof settings->options) != NULL;
+         memchr (settings->options, '\0', sizeof settings->options) != NULL &&
+         memchr (settings->quality, '\0', sizeof settings->quality) != NULL &&
+         memchr (settings->background, '\0', sizeof settings->background) != NULL &&
+         memchr (settings->output_format, '\0', sizeof settings->output_format) != NULL &&
+         memchr (settings->input_fidelity, '\0', sizeof settings->input_fidelity) != NULL &&
+         memchr (settings->base_url, '\0', sizeof settings->base_url) != NULL &&
+         memchr (settings->organization, '\0', sizeof settings->organization) != NULL &&
+         memchr (settings->project, '\0', sizeof settings->project) != NULL;
 }

@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#define EDIT_SETTINGS_VERSION        1
+#define EDIT_SETTINGS_VERSION        2
 /* 32000 characters of up to 4 UTF-8 bytes each, and the NUL. */
 #define EDIT_SETTINGS_PROMPT_BYTES   (32000 * 4 + 1)
 
@@ -18,7 +18,21 @@ typedef struct
   gchar  size[32];
   gchar  response_format[16];
   gchar  user[256];
-  gchar  options[4096];
+  gchar  options[4096];        /* extra key=value fields */
+
+  /* The dialog's GPT image options ("" = the API's default), composed
+   * into the options parameter in front of the extra fields. */
+  gchar  quality[16];
+  gchar  background[16];
+  gchar  output_format[16];
+  gchar  input_fidelity[16];
+
+  /* Connection overrides from the dialog's Advanced section ("" / 0 =
+   * the environment's value).  Never the key. */
+  gchar  base_url[1024];
+  gchar  organization[256];
+  gchar  project[256];
+  gint32 timeout_seconds;
 } EditSettings;
 
 void     edit_settings_init (EditSettings *settings);
@@ -30,6 +44,10 @@ void     edit_settings_set  (EditSettings *settings,
                              const gchar  *response_format,
                              const gchar  *user,
                              const gchar  *options);
+/* The options parameter: the GPT options (for GPT image models only)
+ * followed by the extra fields.  g_free the result. */
+gchar   *edit_settings_compose_options (const EditSettings *settings);
+
 /* TRUE when data of size bytes is a settings struct of this version. */
 gboolean edit_settings_valid (const EditSettings *settings, gsize size);
 

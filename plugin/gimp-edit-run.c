@@ -9,11 +9,18 @@
 
 #define PROGRESS_INTERVAL_MS 100
 
+struct _EditRun
+{
+  EditSource *source;
+  EditWorker *worker;
+  GThread    *thread;
+};
+
 typedef struct
 {
-  EditWorker *worker;
-  GMainLoop  *loop;
-  GTimer     *timer;
+  EditRun   *run;
+  GMainLoop *loop;
+  GTimer    *timer;
 } ProgressLoop;
 
 gboolean
@@ -42,112 +49,166 @@ gimp_edit_check_drawable (gint32 image, gint32 drawable, GError **error)
   return TRUE;
 }
 
+EditRun *
+edit_run_start (gint32      image,
+                gint32      drawable,
+                EditJob    *job_in,
+                ApiConfig  *config_in,
+                GError    **error)
+{
+  g_autoptr (EditJob) job = job_in;
+  g_autoptr (ApiConfig) config = config_in;
+  g_autoptr (EditSource) source = NULL;
+  EditRun *run;
+  gsize n_pixels;
+  gint upload_w, upload_h;
+
+  if (! gimp_edit_check_drawable (image, drawable, error))
+    return NULL;
+  source = edit_source_new (image, drawable,
+                            model_family (job->model) == MODEL_FAMILY_DALLE2, error);
+  if (source == NULL)
+    return NULL;
+  model_upload_size (job->model, job->size, source->area.width, source->area.height,
+                     &upload_w, &upload_h);
+  edit_source_read_region (source, upload_w, upload_h);
+
+  /* The worker gets its own copies; the source keeps what the layers need. */
+  n_pixels = (gsize) source->region.width * source->region.height;
+  run = g_new0 (EditRun, 1);
+  run->worker = edit_worker_new (g_steal_pointer (&job), g_steal_pointer (&config),
+                                 g_memdup2 (source->region_rgba, n_pixels * 4),
+                                 source->coverage ? g_memdup2 (source->coverage, n_pixels)
+                                                  : NULL,
+                                 source->region.width, source->region.height,
+                                 upload_w, upload_h);
+  run->source = g_steal_pointer (&source);
+  run->thread = edit_worker_start (run->worker);
+  return run;
+}
+
+gboolean
+edit_run_is_done (EditRun *run)
+{
+  return g_atomic_int_get (&run->worker->done) != 0;
+}
+
+void
+edit_run_progress (EditRun *run, TransferPhase *phase, gdouble *fraction)
+{
+  transfer_progress_get (&run->worker->progress, phase, fraction);
+}
+
+void
+edit_run_cancel (EditRun *run)
+{
+  transfer_progress_cancel (&run->worker->progress);
+}
+
+static void
+edit_run_join (EditRun *run)
+{
+  if (run->thread)
+    g_thread_join (g_steal_pointer (&run->thread));
+}
+
+gint32 *
+edit_run_finish (EditRun  *run,
+                 gint     *n_layers,
+                 gchar   **warnings,
+                 GError  **error)
+{
+  EditWorker *worker = run->worker;
+
+  *n_layers = 0;
+  edit_run_join (run);
+  if (worker->error)
+    {
+      g_propagate_error (error, g_steal_pointer (&worker->error));
+      return NULL;
+    }
+  if (warnings && worker->warnings->len > 0)
+    *warnings = g_strdup (worker->warnings->str);
+  return gimp_results_insert (run->source, worker->job, worker->results, n_layers);
+}
+
+void
+edit_run_free (EditRun *run)
+{
+  if (run == NULL)
+    return;
+  if (run->thread)
+    {
+      edit_run_cancel (run);
+      edit_run_join (run);
+    }
+  edit_worker_free (run->worker);
+  edit_source_free (run->source);
+  g_free (run);
+}
+
+gchar *
+edit_run_progress_text (TransferPhase phase, gdouble elapsed)
+{
+  switch (phase)
+    {
+    case TRANSFER_PHASE_WAIT:
+      return g_strdup_printf (_("Waiting for the server… %d s"), (gint) elapsed);
+    case TRANSFER_PHASE_DOWNLOAD:
+      return g_strdup (_("Receiving the result…"));
+    default:
+      return g_strdup (_("Sending the image…"));
+    }
+}
+
 static gboolean
 progress_tick (gpointer data)
 {
   ProgressLoop *loop = data;
   TransferPhase phase;
   gdouble fraction;
+  g_autofree gchar *text = NULL;
 
-  if (g_atomic_int_get (&loop->worker->done))
+  if (edit_run_is_done (loop->run))
     {
       g_main_loop_quit (loop->loop);
       return G_SOURCE_REMOVE;
     }
-  transfer_progress_get (&loop->worker->progress, &phase, &fraction);
-  switch (phase)
-    {
-    case TRANSFER_PHASE_CONNECT:
-    case TRANSFER_PHASE_UPLOAD:
-      gimp_progress_set_text (_("Sending the image…"));
-      gimp_progress_update (fraction);
-      break;
-    case TRANSFER_PHASE_WAIT:
-      {
-        g_autofree gchar *text =
-          g_strdup_printf (_("Waiting for the server… %d s"),
-                           (gint) g_timer_elapsed (loop->timer, NULL));
-        gimp_progress_set_text (text);
-        gimp_progress_pulse ();
-      }
-      break;
-    case TRANSFER_PHASE_DOWNLOAD:
-      gimp_progress_set_text (_("Receiving the result…"));
-      gimp_progress_update (fraction);
-      break;
-    }
+  edit_run_progress (loop->run, &phase, &fraction);
+  text = edit_run_progress_text (phase, g_timer_elapsed (loop->timer, NULL));
+  gimp_progress_set_text (text);
+  if (phase == TRANSFER_PHASE_WAIT)
+    gimp_progress_pulse ();
+  else
+    gimp_progress_update (fraction);
   return G_SOURCE_CONTINUE;
-}
-
-/* Runs the worker on its thread; the main thread only draws progress. */
-static void
-run_worker (EditWorker *worker)
-{
-  ProgressLoop loop = { worker, g_main_loop_new (NULL, FALSE), g_timer_new () };
-  GThread *thread;
-
-  gimp_progress_init (_("Editing with the Images API…"));
-  thread = edit_worker_start (worker);
-  g_timeout_add (PROGRESS_INTERVAL_MS, progress_tick, &loop);
-  g_main_loop_run (loop.loop);
-  g_thread_join (thread);
-  gimp_progress_end ();
-  g_main_loop_unref (loop.loop);
-  g_timer_destroy (loop.timer);
 }
 
 gint32 *
 gimp_edit_run (gint32      image,
                gint32      drawable,
-               EditJob    *job_in,
+               EditJob    *job,
+               ApiConfig  *config,
                gint       *n_layers,
                gchar     **warnings,
                GError    **error)
 {
-  g_autoptr (EditJob) job = job_in;
-  g_autoptr (EditSource) source = NULL;
-  g_autoptr (EditWorker) worker = NULL;
-  ApiConfig *config;
-  gint upload_w, upload_h;
-  gint32 *layers;
+  g_autoptr (EditRun) run = NULL;
+  ProgressLoop loop;
 
   *n_layers = 0;
-  if (! gimp_edit_check_drawable (image, drawable, error))
-    return NULL;
-  config = api_config_from_env (NULL, error);
-  if (config == NULL)
+  run = edit_run_start (image, drawable, job, config, error);
+  if (run == NULL)
     return NULL;
 
-  source = edit_source_new (image, drawable,
-                            model_family (job->model) == MODEL_FAMILY_DALLE2, error);
-  if (source == NULL)
-    {
-      api_config_free (config);
-      return NULL;
-    }
-  model_upload_size (job->model, job->size, source->area.width, source->area.height,
-                     &upload_w, &upload_h);
-  edit_source_read_region (source, upload_w, upload_h);
+  /* The main thread only draws progress; libgimp stays on this thread. */
+  gimp_progress_init (_("Editing with the Images API…"));
+  loop = (ProgressLoop) { run, g_main_loop_new (NULL, FALSE), g_timer_new () };
+  g_timeout_add (PROGRESS_INTERVAL_MS, progress_tick, &loop);
+  g_main_loop_run (loop.loop);
+  g_main_loop_unref (loop.loop);
+  g_timer_destroy (loop.timer);
+  gimp_progress_end ();
 
-  /* The worker owns copies; the source keeps what the layers need. */
-  worker = edit_worker_new (g_steal_pointer (&job), config,
-                            g_memdup2 (source->region_rgba,
-                                       (gsize) source->region.width * source->region.height * 4),
-                            source->coverage
-                              ? g_memdup2 (source->coverage,
-                                           (gsize) source->region.width * source->region.height)
-                              : NULL,
-                            source->region.width, source->region.height,
-                            upload_w, upload_h);
-  run_worker (worker);
-
-  if (worker->error)
-    {
-      g_propagate_error (error, g_steal_pointer (&worker->error));
-      return NULL;
-    }
-  layers = gimp_results_insert (source, worker->job, worker->results, n_layers);
-  if (warnings && worker->warnings->len > 0)
-    *warnings = g_strdup (worker->warnings->str);
-  return layers;
+  return edit_run_finish (run, n_layers, warnings, error);
 }

@@ -1,24 +1,54 @@
-/* GIMP glue: one edit from parameters to layers.  Reads the image, runs
- * the worker thread while the main thread keeps a GLib main loop and the
- * progress bar going, then inserts the results. */
+/* GIMP glue: one edit from parameters to layers.  Reads the image on the
+ * main thread, runs the worker thread, then inserts the results.  Used
+ * synchronously (script-fu, Repeat) and step by step by the dialog. */
 #ifndef AI_IMAGE_EDIT_GIMP_EDIT_RUN_H
 #define AI_IMAGE_EDIT_GIMP_EDIT_RUN_H
 
 #include <libgimp/gimp.h>
 
 #include "edit-job.h"
+#include "http-transfer.h"
+
+typedef struct _EditRun EditRun;
 
 /* Checks that drawable is a layer the plug-in can edit. */
-gboolean gimp_edit_check_drawable (gint32 image, gint32 drawable, GError **error);
+gboolean  gimp_edit_check_drawable (gint32 image, gint32 drawable, GError **error);
 
-/* Takes job.  Returns the new layers (g_free) or NULL with error set, in
- * which case the image is unchanged.  warnings (may be NULL) receives
- * results that failed while others succeeded. */
-gint32  *gimp_edit_run (gint32      image,
-                        gint32      drawable,
-                        EditJob    *job,
-                        gint       *n_layers,
-                        gchar     **warnings,
-                        GError    **error);
+/* Takes job and config.  Reads the edit area and region and starts the
+ * request on a worker thread.  NULL with error set: nothing was sent. */
+EditRun  *edit_run_start     (gint32      image,
+                              gint32      drawable,
+                              EditJob    *job,
+                              ApiConfig  *config,
+                              GError    **error);
+gboolean  edit_run_is_done   (EditRun    *run);
+void      edit_run_progress  (EditRun    *run,
+                              TransferPhase *phase,
+                              gdouble    *fraction);
+/* Asks the worker to stop; it ends within a fraction of a second. */
+void      edit_run_cancel    (EditRun    *run);
+/* Waits for the worker, then inserts the results (one undo step).
+ * Returns the new layers (g_free) or NULL with error set, in which case
+ * the image is unchanged.  warnings receives results that failed while
+ * others succeeded. */
+gint32   *edit_run_finish    (EditRun    *run,
+                              gint       *n_layers,
+                              gchar     **warnings,
+                              GError    **error);
+void      edit_run_free      (EditRun    *run);
+
+/* All of the above with gimp_progress, for runs without the dialog. */
+gint32   *gimp_edit_run      (gint32      image,
+                              gint32      drawable,
+                              EditJob    *job,
+                              ApiConfig  *config,
+                              gint       *n_layers,
+                              gchar     **warnings,
+                              GError    **error);
+
+/* Progress text for a phase, e.g. "Waiting for the server… 12 s". */
+gchar    *edit_run_progress_text (TransferPhase phase, gdouble elapsed);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditRun, edit_run_free)
 
 #endif

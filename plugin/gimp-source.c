@@ -1,8 +1,16 @@
 #include "gimp-source.h"
 
+#include <math.h>
+
 #include "edit-area.h"
 #include "edit-error.h"
 #include "plugin-intl.h"
+
+/* The preview's tint over the edit area: a translucent red. */
+#define PREVIEW_TINT_R     255
+#define PREVIEW_TINT_G     40
+#define PREVIEW_TINT_B     40
+#define PREVIEW_TINT_ALPHA 0.45
 
 /* Bounds of the fully transparent pixels, scanning tile by tile so a large
  * layer needs no full-size copy. */
@@ -160,6 +168,68 @@ edit_source_read_region (EditSource *source, gint upload_width, gint upload_heig
 
   g_free (source->coverage);
   source->coverage = source->kind == EDIT_AREA_WHOLE ? NULL : read_coverage (source);
+}
+
+guint8 *
+edit_source_preview (EditSource *source,
+                     gint        upload_width,
+                     gint        upload_height,
+                     gint        max_side,
+                     gint       *width,
+                     gint       *height)
+{
+  EditRect r = region_for_box (source->area, source->kind != EDIT_AREA_WHOLE,
+                               source->drawable_width, source->drawable_height,
+                               upload_width, upload_height);
+  gdouble scale = MIN (1.0, (gdouble) max_side / MAX (r.width, r.height));
+  GeglRectangle rect = { (gint) floor (r.x * scale), (gint) floor (r.y * scale),
+                         MAX (1, (gint) (r.width * scale)),
+                         MAX (1, (gint) (r.height * scale)) };
+  gsize n = (gsize) rect.width * rect.height;
+  guint8 *rgba = g_malloc0 (n * 4);
+  gfloat *cover = NULL;
+  GeglBuffer *buffer = gimp_drawable_get_buffer (source->drawable);
+
+  /* gegl_buffer_get scales from its mipmaps: cheap even for a huge layer. */
+  gegl_buffer_get (buffer, &rect, scale, babl_format ("R'G'B'A u8"), rgba,
+                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  if (source->kind == EDIT_AREA_TRANSPARENT)
+    {
+      cover = g_new (gfloat, n * 2);
+      gegl_buffer_get (buffer, &rect, scale, babl_format ("YA float"), cover,
+                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      for (gsize i = 0; i < n; i++)
+        cover[i] = cover[i * 2 + 1] == 0.0f ? 1.0f : 0.0f;
+    }
+  g_object_unref (buffer);
+
+  if (source->kind == EDIT_AREA_SELECTION)
+    {
+      GeglBuffer *selection = gimp_drawable_get_buffer (gimp_image_get_selection (source->image));
+      GeglRectangle srect = rect;
+
+      srect.x = (gint) floor ((r.x + source->offset_x) * scale);
+      srect.y = (gint) floor ((r.y + source->offset_y) * scale);
+      cover = g_new (gfloat, n);
+      gegl_buffer_get (selection, &srect, scale, babl_format ("Y float"), cover,
+                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      g_object_unref (selection);
+    }
+
+  /* Padding outside the layer shows as transparent; the edit area red. */
+  for (gsize i = 0; cover && i < n; i++)
+    if (cover[i] >= 0.5f)
+      {
+        guint8 *p = rgba + i * 4;
+        p[0] = (guint8) (p[0] * (1 - PREVIEW_TINT_ALPHA) + PREVIEW_TINT_R * PREVIEW_TINT_ALPHA);
+        p[1] = (guint8) (p[1] * (1 - PREVIEW_TINT_ALPHA) + PREVIEW_TINT_G * PREVIEW_TINT_ALPHA);
+        p[2] = (guint8) (p[2] * (1 - PREVIEW_TINT_ALPHA) + PREVIEW_TINT_B * PREVIEW_TINT_ALPHA);
+        p[3] = MAX (p[3], 160);
+      }
+  g_free (cover);
+  *width = rect.width;
+  *height = rect.height;
+  return rgba;
 }
 
 void

@@ -38,6 +38,15 @@ EditSource *edit_source_new          (gint32       image,
 void        edit_source_read_region  (EditSource  *source,
                                       gint         upload_width,
                                       gint         upload_height);
+/* A small picture of exactly the region that would be sent for this
+ * upload size, at most max_side pixels, with the edit area tinted.
+ * Returns RGBA pixels (g_free) and their size; reads at reduced scale. */
+guint8     *edit_source_preview      (EditSource  *source,
+                                      gint         upload_width,
+                                      gint         upload_height,
+                                      gint         max_side,
+                                      gint        *width,
+                                      gint        *height);
 void        edit_source_free         (EditSource  *source);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditSource, edit_source_free)

@@ -9,6 +9,8 @@
 #include "plugin-intl.h"
 
 #define HTTP_USER_AGENT        "ai-image-edit/1.0 (GIMP plug-in)"
+/* How often the transfer loop looks at the cancel flag. */
+#define HTTP_POLL_MS           100
 #define HTTP_REQUEST_ID_HEADER "x-request-id:"
 
 typedef struct
@@ -26,22 +28,37 @@ http_global_init (void)
   curl_global_init (CURL_GLOBAL_DEFAULT);
 }
 
+/* The override when set, else the environment variable, else fallback. */
+static gchar *
+config_value (const gchar *override, const gchar *variable, const gchar *fallback)
+{
+  const gchar *env = g_getenv (variable);
+
+  if (override && *override)
+    return g_strdup (override);
+  if (env && *env)
+    return g_strdup (env);
+  return g_strdup (fallback);
+}
+
 ApiConfig *
-api_config_from_env (const gchar *api_key, GError **error)
+api_config_new (const gchar *api_key,
+                const gchar *base_url,
+                const gchar *organization,
+                const gchar *project,
+                gint         timeout_seconds,
+                GError     **error)
 {
   g_autoptr (ApiConfig) config = g_new0 (ApiConfig, 1);
   const gchar *value;
 
-  value = g_getenv ("OPENAI_API_KEY");
-  if (api_key && *api_key)
-    config->api_key = g_strdup (api_key);
-  else if (value && *value)
-    config->api_key = g_strdup (value);
-  else
+  config->api_key = config_value (api_key, "OPENAI_API_KEY", NULL);
+  if (config->api_key == NULL)
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
                    _("No API key: set the environment variable OPENAI_API_KEY "
-                     "to your OpenAI API key before starting GIMP."));
+                     "before starting GIMP, or enter a key in the plug-in's "
+                     "dialog and choose Remember."));
       return NULL;
     }
   if (strpbrk (config->api_key, "\r\n") != NULL)
@@ -52,39 +69,44 @@ api_config_from_env (const gchar *api_key, GError **error)
       return NULL;
     }
 
-  value = g_getenv ("OPENAI_BASE_URL");
-  config->base_url = g_strdup (value && *value ? value : HTTP_DEFAULT_BASE_URL);
+  config->base_url = config_value (base_url, "OPENAI_BASE_URL", HTTP_DEFAULT_BASE_URL);
   if (! g_str_has_prefix (config->base_url, "https://") &&
       ! g_str_has_prefix (config->base_url, "http://"))
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
-                   _("OPENAI_BASE_URL must start with https:// (it is \"%s\")."),
-                   config->base_url);
+                   _("The base URL must start with https:// (it is \"%s\"); "
+                     "check OPENAI_BASE_URL."), config->base_url);
       return NULL;
     }
-
-  value = g_getenv ("OPENAI_ORG_ID");
-  config->organization = g_strdup (value && *value ? value : NULL);
-  value = g_getenv ("OPENAI_PROJECT_ID");
-  config->project = g_strdup (value && *value ? value : NULL);
+  config->organization = config_value (organization, "OPENAI_ORG_ID", NULL);
+  config->project = config_value (project, "OPENAI_PROJECT_ID", NULL);
 
   config->timeout_seconds = HTTP_DEFAULT_TIMEOUT_S;
   value = g_getenv ("AI_IMAGE_EDIT_TIMEOUT");
-  if (value && *value)
+  if (timeout_seconds > 0)
+    config->timeout_seconds = MIN (timeout_seconds, HTTP_TIMEOUT_MAX_S);
+  else if (value && *value)
     {
       gchar *end;
       gint64 t = g_ascii_strtoll (value, &end, 10);
 
-      if (*end != '\0' || t <= 0 || t > 24 * 3600)
+      if (*end != '\0' || t <= 0 || t > HTTP_TIMEOUT_MAX_S)
         {
           g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
                        _("AI_IMAGE_EDIT_TIMEOUT must be a number of seconds "
-                         "between 1 and 86400 (it is \"%s\")."), value);
+                         "between 1 and %d (it is \"%s\")."),
+                       HTTP_TIMEOUT_MAX_S, value);
           return NULL;
         }
       config->timeout_seconds = (gint) t;
     }
   return g_steal_pointer (&config);
+}
+
+ApiConfig *
+api_config_from_env (const gchar *api_key, GError **error)
+{
+  return api_config_new (api_key, NULL, NULL, NULL, 0, error);
 }
 
 void
@@ -264,6 +286,48 @@ transfer_set_error (GError      **error,
                  _("The connection to %s failed: %s."), url, detail);
 }
 
+/* Runs one transfer through the multi interface, waking at least every
+ * HTTP_POLL_MS so a cancel takes effect quickly even while the server is
+ * silent (the easy interface's progress callback may wait a second). */
+static CURLcode
+transfer_perform (CURL *curl, TransferProgress *progress)
+{
+  CURLM *multi = curl_multi_init ();
+  CURLcode result = CURLE_OK;
+  gint running = 1;
+
+  if (multi == NULL)
+    return CURLE_OUT_OF_MEMORY;
+  curl_multi_add_handle (multi, curl);
+  while (running)
+    {
+      if (curl_multi_perform (multi, &running) != CURLM_OK)
+        {
+          result = CURLE_RECV_ERROR;
+          break;
+        }
+      if (g_atomic_int_get (&progress->cancelled))
+        {
+          result = CURLE_ABORTED_BY_CALLBACK;
+          break;
+        }
+      if (running)
+        curl_multi_poll (multi, NULL, 0, HTTP_POLL_MS, NULL);
+    }
+  if (result == CURLE_OK)
+    {
+      CURLMsg *message;
+      gint queued;
+
+      while ((message = curl_multi_info_read (multi, &queued)))
+        if (message->msg == CURLMSG_DONE)
+          result = message->data.result;
+    }
+  curl_multi_remove_handle (multi, curl);
+  curl_multi_cleanup (multi);
+  return result;
+}
+
 gboolean
 http_post_form (const ApiConfig  *config,
                 GPtrArray        *parts,
@@ -311,7 +375,7 @@ http_post_form (const ApiConfig  *config,
   progress->phase = TRANSFER_PHASE_UPLOAD;
   g_mutex_unlock (&progress->lock);
 
-  code = curl_easy_perform (curl);
+  code = transfer_perform (curl, progress);
   if (code == CURLE_OK)
     curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, status);
   else
@@ -367,7 +431,7 @@ http_download (const gchar      *url,
   curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt (curl, CURLOPT_MAXREDIRS, (long) HTTP_MAX_REDIRECTS);
 
-  code = curl_easy_perform (curl);
+  code = transfer_perform (curl, progress);
   if (code == CURLE_OK)
     curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
   else

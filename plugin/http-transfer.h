@@ -9,6 +9,7 @@
 #define HTTP_DEFAULT_BASE_URL      "https://api.openai.com/v1"
 #define HTTP_DEFAULT_TIMEOUT_S     300
 #define HTTP_CONNECT_TIMEOUT_S     30
+#define HTTP_TIMEOUT_MAX_S         86400
 #define HTTP_API_BODY_MAX          ((gsize) 256 * 1024 * 1024)
 #define HTTP_IMAGE_DOWNLOAD_MAX    ((gsize) 64 * 1024 * 1024)
 #define HTTP_MAX_REDIRECTS         5
@@ -42,6 +43,14 @@ typedef struct
  * and AI_IMAGE_EDIT_TIMEOUT.  api_key may be given by the caller (the
  * keyring); otherwise a missing OPENAI_API_KEY is an error. */
 ApiConfig *api_config_from_env (const gchar *api_key, GError **error);
+/* The same with the dialog's overrides; "" or 0 means "from the
+ * environment". */
+ApiConfig *api_config_new      (const gchar *api_key,
+                                const gchar *base_url,
+                                const gchar *organization,
+                                const gchar *project,
+                                gint         timeout_seconds,
+                                GError     **error);
 void       api_config_free     (ApiConfig *config);
 
 void       transfer_progress_init    (TransferProgress *progress);

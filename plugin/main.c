@@ -5,7 +5,10 @@
 
 #include "edit-error.h"
 #include "edit-job.h"
+#include "edit-form.h"
 #include "edit-settings.h"
+#include "api-key.h"
+#include "gimp-dialog.h"
 #include "gimp-edit-run.h"
 #include "http-transfer.h"
 #include "plugin-intl.h"
@@ -110,6 +113,7 @@ run (const gchar      *name G_GNUC_UNUSED,
   gint32 drawable = param[2].data.d_drawable;
   EditSettings *settings = g_new (EditSettings, 1);
   EditJob *job = NULL;
+  gboolean cancelled = FALSE;
   gint n_layers = 0;
 
   locale = locale_dir ();
@@ -126,24 +130,51 @@ run (const gchar      *name G_GNUC_UNUSED,
     settings_from_params (settings, nparams, param, &error);
   else
     {
-      /* Until the dialog exists, an interactive run repeats the last
-       * values, exactly like Filters > Repeat. */
       gsize size = gimp_get_data_size (PLUG_IN_PROC);
 
       if (size == sizeof *settings)
         gimp_get_data (PLUG_IN_PROC, settings);
       if (! edit_settings_valid (settings, size))
-        g_set_error (&error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
-                     _("There are no previous settings to repeat: run the "
-                       "edit once with a prompt first."));
+        {
+          edit_settings_init (settings);
+          if (run_mode == GIMP_RUN_WITH_LAST_VALS)
+            g_set_error (&error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                         _("There are no previous settings to repeat: run "
+                           "Filters → Generative → Edit with Prompt… first."));
+        }
     }
 
-  if (error == NULL)
-    job = edit_job_new (settings->prompt, settings->model, settings->n, settings->size,
-                        settings->response_format, settings->user, settings->options,
-                        &error);
-  if (job)
-    layers = gimp_edit_run (image, drawable, job, &n_layers, &warnings, &error);
+  if (error == NULL && run_mode == GIMP_RUN_INTERACTIVE)
+    {
+      /* The dialog runs the edit itself and shows its own errors. */
+      if (edit_dialog_run (PLUG_IN_BINARY, image, drawable, settings,
+                           &layers, &n_layers) == EDIT_DIALOG_CANCELLED)
+        cancelled = TRUE;
+    }
+  else if (error == NULL)
+    {
+      gchar *key = api_key_find (NULL);
+      ApiConfig *config = api_config_new (key, settings->base_url, settings->organization,
+                                          settings->project, settings->timeout_seconds,
+                                          &error);
+
+      api_key_free (key);
+      /* Script-fu's own strings are validated as given (settings hold
+       * bounded copies for Repeat only). */
+      if (config == NULL)
+        job = NULL;
+      else if (run_mode == GIMP_RUN_NONINTERACTIVE)
+        job = edit_job_new (param[3].data.d_string, param[4].data.d_string,
+                            param[5].data.d_int32, param[6].data.d_string,
+                            param[7].data.d_string, param[8].data.d_string,
+                            param[9].data.d_string, &error);
+      else
+        job = edit_form_job (settings, &error);
+      if (job)
+        layers = gimp_edit_run (image, drawable, job, config, &n_layers, &warnings, &error);
+      else
+        api_config_free (config);
+    }
 
   if (error)
     {
@@ -152,6 +183,8 @@ run (const gchar      *name G_GNUC_UNUSED,
       gimp_message (error->message);
       values[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
     }
+  else if (cancelled)
+    values[0].data.d_status = GIMP_PDB_CANCEL;
   else
     {
       gimp_set_data (PLUG_IN_PROC, settings, sizeof *settings);

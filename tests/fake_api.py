@@ -12,7 +12,7 @@ CLI use:
 
 The behaviour of POST /v1/images/edits is chosen by the form field `user`:
 "scenario:NAME" (or "scenario:NAME:ARG", e.g. "scenario:slow:5") selects a
-scenario, anything else means "b64".  See SCENARIOS below.
+scenario, anything else means FakeApi.default_scenario ("b64").  See SCENARIOS below.
 Set FAKE_API_VERBOSE=1 to get http.server's per-request log on stderr.
 """
 
@@ -327,7 +327,7 @@ class _Handler(BaseHTTPRequestHandler):
         fields = rec["fields"]
         user = _first(fields.get("user")) or ""
         scenario = user[len("scenario:"):] if user.startswith("scenario:") \
-            else "b64"
+            else self.fake.default_scenario
         rec["scenario"] = scenario
         if parse_error:
             rec["parse_error"] = parse_error
@@ -464,6 +464,9 @@ class FakeApi:
         self._files = {}        # token -> PNG bytes, or "loop"
         self._server = None
         self._thread = None
+        # Scenario for requests whose `user` field names none (the UI
+        # tests cannot type one into every run).
+        self.default_scenario = "b64"
 
     # -- lifecycle --
     def start(self):

@@ -1,0 +1,45 @@
+/* The dialog's rules that need no display: which controls apply to which
+ * model, the prompt counter, and turning settings into a job.  Unit-tested
+ * without GTK or GIMP. */
+#ifndef AI_IMAGE_EDIT_EDIT_FORM_H
+#define AI_IMAGE_EDIT_EDIT_FORM_H
+
+#include <glib.h>
+
+#include "edit-job.h"
+#include "edit-settings.h"
+
+typedef struct
+{
+  gboolean response_format;   /* dall-e-2 (and other servers' models) */
+  gboolean gpt_options;       /* quality, background, output format, fidelity */
+} EditFormVisibility;
+
+/* The models offered in the combo (NULL-terminated). */
+extern const gchar * const edit_form_models[];
+/* Choices for the GPT options; the first, "", is "default". */
+extern const gchar * const edit_form_qualities[];
+extern const gchar * const edit_form_backgrounds[];
+extern const gchar * const edit_form_output_formats[];
+extern const gchar * const edit_form_input_fidelities[];
+extern const gchar * const edit_form_response_formats[];
+
+EditFormVisibility edit_form_visibility (const gchar *model);
+
+/* Characters used and the model's limit; TRUE while within it. */
+gboolean edit_form_prompt_count (const gchar *prompt,
+                                 const gchar *model,
+                                 glong       *used,
+                                 gint        *limit);
+
+/* "12 / 1000" for the counter label. */
+gchar   *edit_form_prompt_count_text (const gchar *prompt, const gchar *model);
+
+/* The size to show when the model changes: keeps size when the new model
+ * accepts it, else the model's default (""). */
+const gchar *edit_form_size_for_model (const gchar *model, const gchar *size);
+
+/* Validates settings as the edit would; NULL with error when invalid. */
+EditJob *edit_form_job (const EditSettings *settings, GError **error);
+
+#endif

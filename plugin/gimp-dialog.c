@@ -1,0 +1,710 @@
+#include "gimp-dialog.h"
+
+#include <gdk/gdkkeysyms.h>
+#include <libgimp/gimpui.h>
+#include <string.h>
+
+#include "api-key.h"
+#include "edit-error.h"
+#include "edit-form.h"
+#include "gimp-edit-run.h"
+#include "gimp-source.h"
+#include "model-caps.h"
+#include "plugin-intl.h"
+
+#define HELP_ID            "plug-in-ai-image-edit"
+#define PREVIEW_SIDE       192
+#define POLL_INTERVAL_MS   100
+#define PROMPT_HEIGHT      110
+#define CONTENT_WIDTH      560
+
+typedef struct
+{
+  GtkWidget     *dialog;
+  GtkWidget     *edit_button;
+  GtkWidget     *inputs;          /* everything greyed out while running */
+
+  GtkTextBuffer *prompt;
+  GtkWidget     *prompt_view;
+  GtkWidget     *count_label;
+  GtkWidget     *model;
+  GtkWidget     *size;
+  GtkWidget     *n;
+  GtkWidget     *user;
+  GtkWidget     *response_format;
+  GtkWidget     *response_format_label;
+  GtkWidget     *gpt_frame;
+  GtkWidget     *quality, *background, *output_format, *input_fidelity;
+  GtkWidget     *extra, *base_url, *organization, *project, *timeout;
+
+  GtkWidget     *preview;
+  GtkWidget     *preview_label;
+  GtkWidget     *key_label;
+  GtkWidget     *key_entry;
+  GtkWidget     *remember;
+
+  GtkWidget     *progress;
+  GtkWidget     *message_box;
+  GtkWidget     *message_icon;
+  GtkWidget     *message_label;
+
+  gint32         image, drawable;
+  EditSettings  *settings;
+  EditSource    *source;          /* for the preview; NULL if unreadable */
+  gchar         *key;             /* from the environment or keyring */
+  ApiKeySource   key_source;
+
+  EditRun       *run;
+  guint          poll_id;
+  GTimer        *timer;
+  EditDialogOutcome outcome;
+  gint32        *layers;
+  gint           n_layers;
+} EditDialog;
+
+/* --- small widget helpers ------------------------------------------ */
+
+enum { CHOICE_VALUE, CHOICE_LABEL };
+
+/* A combo over fixed values where "" reads "Default". */
+static void
+choice_fill (GtkWidget *combo, const gchar * const *values, const gchar *current)
+{
+  GtkListStore *store = GTK_LIST_STORE (gtk_combo_box_get_model (GTK_COMBO_BOX (combo)));
+  gint active = 0;
+
+  gtk_list_store_clear (store);
+  for (gint i = 0; values[i]; i++)
+    {
+      GtkTreeIter iter;
+
+      gtk_list_store_append (store, &iter);
+      gtk_list_store_set (store, &iter, CHOICE_VALUE, values[i],
+                          CHOICE_LABEL, *values[i] ? values[i] : _("Default"), -1);
+      if (current && strcmp (current, values[i]) == 0)
+        active = i;
+    }
+  gtk_combo_box_set_active (GTK_COMBO_BOX (combo), active);
+}
+
+static GtkWidget *
+choice_new (const gchar * const *values, const gchar *current)
+{
+  GtkListStore *store = gtk_list_store_new (2, G_TYPE_STRING, G_TYPE_STRING);
+  GtkWidget *combo = gtk_combo_box_new_with_model (GTK_TREE_MODEL (store));
+  GtkCellRenderer *cell = gtk_cell_renderer_text_new ();
+
+  g_object_unref (store);
+  gtk_cell_layout_pack_start (GTK_CELL_LAYOUT (combo), cell, TRUE);
+  gtk_cell_layout_set_attributes (GTK_CELL_LAYOUT (combo), cell, "text", CHOICE_LABEL, NULL);
+  choice_fill (combo, values, current);
+  return combo;
+}
+
+static void
+choice_get (GtkWidget *combo, gchar *dest, gsize size)
+{
+  GtkTreeIter iter;
+  gchar *value = NULL;
+
+  if (gtk_combo_box_get_active_iter (GTK_COMBO_BOX (combo), &iter))
+    gtk_tree_model_get (gtk_combo_box_get_model (GTK_COMBO_BOX (combo)), &iter,
+                        CHOICE_VALUE, &value, -1);
+  edit_settings_copy_text (dest, size, value ? value : "");
+  g_free (value);
+}
+
+static GtkWidget *
+entry_new (const gchar *text, gboolean visible)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_text (GTK_ENTRY (entry), text ? text : "");
+  gtk_entry_set_visibility (GTK_ENTRY (entry), visible);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  return entry;
+}
+
+static const gchar *
+model_text (EditDialog *d)
+{
+  return gtk_entry_get_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (d->model))));
+}
+
+static gchar *
+prompt_text (EditDialog *d)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (d->prompt, &start, &end);
+  return gtk_text_buffer_get_text (d->prompt, &start, &end, FALSE);
+}
+
+/* --- reading and showing state -------------------------------------- */
+
+static void
+dialog_read_settings (EditDialog *d)
+{
+  EditSettings *s = d->settings;
+  g_autofree gchar *prompt = prompt_text (d);
+
+  edit_settings_copy_text (s->prompt, sizeof s->prompt, prompt);
+  edit_settings_copy_text (s->model, sizeof s->model, model_text (d));
+  choice_get (d->size, s->size, sizeof s->size);
+  s->n = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->n));
+  edit_settings_copy_text (s->user, sizeof s->user, gtk_entry_get_text (GTK_ENTRY (d->user)));
+  choice_get (d->response_format, s->response_format, sizeof s->response_format);
+  choice_get (d->quality, s->quality, sizeof s->quality);
+  choice_get (d->background, s->background, sizeof s->background);
+  choice_get (d->output_format, s->output_format, sizeof s->output_format);
+  choice_get (d->input_fidelity, s->input_fidelity, sizeof s->input_fidelity);
+  edit_settings_copy_text (s->options, sizeof s->options,
+                           gtk_entry_get_text (GTK_ENTRY (d->extra)));
+  edit_settings_copy_text (s->base_url, sizeof s->base_url,
+                           gtk_entry_get_text (GTK_ENTRY (d->base_url)));
+  edit_settings_copy_text (s->organization, sizeof s->organization,
+                           gtk_entry_get_text (GTK_ENTRY (d->organization)));
+  edit_settings_copy_text (s->project, sizeof s->project,
+                           gtk_entry_get_text (GTK_ENTRY (d->project)));
+  s->timeout_seconds = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->timeout));
+}
+
+static void
+dialog_show_message (EditDialog *d, const gchar *stock_id, const gchar *text)
+{
+  if (text == NULL)
+    {
+      gtk_widget_hide (d->message_box);
+      return;
+    }
+  gtk_image_set_from_stock (GTK_IMAGE (d->message_icon), stock_id, GTK_ICON_SIZE_DIALOG);
+  gtk_label_set_text (GTK_LABEL (d->message_label), text);
+  gtk_widget_show (d->message_box);
+}
+
+static void
+dialog_update_count (EditDialog *d)
+{
+  g_autofree gchar *prompt = prompt_text (d);
+  g_autofree gchar *text = edit_form_prompt_count_text (prompt, model_text (d));
+  glong used;
+  gint limit;
+  gboolean ok = edit_form_prompt_count (prompt, model_text (d), &used, &limit);
+
+  if (ok)
+    gtk_label_set_text (GTK_LABEL (d->count_label), text);
+  else
+    {
+      g_autofree gchar *markup =
+        g_markup_printf_escaped (_("<span foreground=\"#c00000\" weight=\"bold\">%s "
+                                   "— too long for this model</span>"), text);
+      gtk_label_set_markup (GTK_LABEL (d->count_label), markup);
+    }
+  gtk_widget_set_sensitive (d->edit_button, ok && used > 0 && d->run == NULL);
+}
+
+static void
+preview_pixels_free (guchar *pixels, gpointer data G_GNUC_UNUSED)
+{
+  g_free (pixels);
+}
+
+static void
+dialog_update_preview (EditDialog *d)
+{
+  g_autofree gchar *size = NULL;
+  gchar size_buf[32];
+  const gchar *model = model_text (d);
+  gint uw, uh, pw, ph;
+  guint8 *pixels;
+  GdkPixbuf *pixbuf;
+  g_autofree gchar *label = NULL;
+
+  if (d->source == NULL)
+    return;
+  choice_get (d->size, size_buf, sizeof size_buf);
+  model_upload_size (model, size_buf, d->source->area.width, d->source->area.height, &uw, &uh);
+  pixels = edit_source_preview (d->source, uw, uh, PREVIEW_SIDE, &pw, &ph);
+  pixbuf = gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, TRUE, 8, pw, ph, pw * 4,
+                                     preview_pixels_free, NULL);
+  gtk_image_set_from_pixbuf (GTK_IMAGE (d->preview), pixbuf);
+  g_object_unref (pixbuf);
+
+  if (d->source->kind == EDIT_AREA_WHOLE && model_family (model) == MODEL_FAMILY_DALLE2)
+    label = g_strdup (_("Nothing to edit: select the area to edit, or erase it to "
+                        "transparency (or choose a GPT image model to edit the "
+                        "whole layer)."));
+  else
+    label = g_strdup_printf (_("Sent: this region, scaled to %d × %d. "
+                               "Red: the area to edit."), uw, uh);
+  gtk_label_set_text (GTK_LABEL (d->preview_label), label);
+}
+
+/* The other controls follow the model. */
+static void
+dialog_model_changed (EditDialog *d)
+{
+  const gchar *model = model_text (d);
+  EditFormVisibility visible = edit_form_visibility (model);
+  gchar current[32];
+
+  g_autoptr (GPtrArray) sizes = g_ptr_array_new ();
+
+  /* "" (the model's default) first; keep the size when still valid. */
+  g_ptr_array_add (sizes, "");
+  for (const gchar * const *size = model_standard_sizes (model); *size; size++)
+    g_ptr_array_add (sizes, (gpointer) *size);
+  g_ptr_array_add (sizes, NULL);
+  choice_get (d->size, current, sizeof current);
+  choice_fill (d->size, (const gchar * const *) sizes->pdata,
+               edit_form_size_for_model (model, current));
+  gtk_widget_set_visible (d->response_format, visible.response_format);
+  gtk_widget_set_visible (d->response_format_label, visible.response_format);
+  gtk_widget_set_visible (d->gpt_frame, visible.gpt_options);
+  dialog_update_count (d);
+  dialog_update_preview (d);
+}
+
+static void
+dialog_update_key_label (EditDialog *d)
+{
+  const gchar *text;
+
+  switch (d->key_source)
+    {
+    case API_KEY_SOURCE_ENVIRONMENT:
+      text = _("Using the key from the environment variable OPENAI_API_KEY.");
+      break;
+    case API_KEY_SOURCE_KEYRING:
+      text = _("Using the key remembered in the desktop keyring.");
+      break;
+    default:
+      text = _("No key found: enter your OpenAI API key below.");
+      break;
+    }
+  gtk_label_set_text (GTK_LABEL (d->key_label), text);
+}
+
+/* --- running the edit ------------------------------------------------ */
+
+static void
+dialog_set_running (EditDialog *d, gboolean running)
+{
+  gtk_widget_set_sensitive (d->inputs, ! running);
+  gtk_widget_set_visible (d->progress, running);
+  if (running)
+    {
+      gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (d->progress), 0.0);
+      dialog_show_message (d, NULL, NULL);
+      gtk_widget_set_sensitive (d->edit_button, FALSE);
+    }
+  else
+    dialog_update_count (d);
+}
+
+static void
+dialog_finish (EditDialog *d)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *warnings = NULL;
+  g_autoptr (EditRun) run = g_steal_pointer (&d->run);
+
+  d->layers = edit_run_finish (run, &d->n_layers, &warnings, &error);
+  if (d->layers == NULL)
+    {
+      /* The prompt and settings stay; the person can fix and retry.  The
+       * debug log lets a script follow the dialog (G_MESSAGES_DEBUG). */
+      g_debug ("dialog error: %s", error->message);
+      dialog_set_running (d, FALSE);
+      dialog_show_message (d, GTK_STOCK_DIALOG_ERROR, error->message);
+      return;
+    }
+  if (warnings)
+    gimp_message (warnings);
+  gimp_displays_flush ();
+  d->outcome = EDIT_DIALOG_EDITED;
+  gtk_widget_destroy (d->dialog);
+}
+
+static gboolean
+dialog_poll (gpointer data)
+{
+  EditDialog *d = data;
+  TransferPhase phase;
+  gdouble fraction;
+  g_autofree gchar *text = NULL;
+
+  if (edit_run_is_done (d->run))
+    {
+      d->poll_id = 0;
+      dialog_finish (d);
+      return G_SOURCE_REMOVE;
+    }
+  edit_run_progress (d->run, &phase, &fraction);
+  text = edit_run_progress_text (phase, g_timer_elapsed (d->timer, NULL));
+  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (d->progress), text);
+  if (phase == TRANSFER_PHASE_WAIT)
+    gtk_progress_bar_pulse (GTK_PROGRESS_BAR (d->progress));
+  else
+    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (d->progress), fraction);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The key typed in the dialog wins; Remember stores it when it can. */
+static gchar *
+dialog_key (EditDialog *d)
+{
+  const gchar *typed = gtk_entry_get_text (GTK_ENTRY (d->key_entry));
+
+  if (*typed == '\0')
+    return g_strdup (d->key);
+  if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->remember)))
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (api_key_keyring_store (typed, &error))
+        {
+          d->key_source = API_KEY_SOURCE_KEYRING;
+          api_key_free (d->key);
+          d->key = g_strdup (typed);
+          gtk_entry_set_text (GTK_ENTRY (d->key_entry), "");
+          gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->remember), FALSE);
+          dialog_update_key_label (d);
+          return g_strdup (d->key);
+        }
+      gtk_label_set_text (GTK_LABEL (d->key_label),
+                          _("No desktop keyring: the key is used for this run only."));
+    }
+  return g_strdup (typed);
+}
+
+static void
+dialog_start (EditDialog *d)
+{
+  g_autoptr (GError) error = NULL;
+  EditJob *job;
+  ApiConfig *config;
+  gchar *key;
+
+  dialog_read_settings (d);
+  job = edit_form_job (d->settings, &error);
+  if (job == NULL)
+    {
+      dialog_show_message (d, GTK_STOCK_DIALOG_WARNING, error->message);
+      return;
+    }
+  key = dialog_key (d);
+  config = api_config_new (key, d->settings->base_url, d->settings->organization,
+                           d->settings->project, d->settings->timeout_seconds, &error);
+  api_key_free (key);
+  if (config == NULL)
+    {
+      edit_job_free (job);
+      dialog_show_message (d, GTK_STOCK_DIALOG_WARNING, error->message);
+      return;
+    }
+  d->run = edit_run_start (d->image, d->drawable, job, config, &error);
+  if (d->run == NULL)
+    {
+      g_debug ("dialog error: %s", error->message);
+      dialog_show_message (d, GTK_STOCK_DIALOG_WARNING, error->message);
+      return;
+    }
+  dialog_set_running (d, TRUE);
+  g_timer_start (d->timer);
+  d->poll_id = g_timeout_add (POLL_INTERVAL_MS, dialog_poll, d);
+}
+
+static void
+dialog_response (GtkWidget *widget G_GNUC_UNUSED, gint response, EditDialog *d)
+{
+  if (response == GTK_RESPONSE_OK)
+    {
+      if (d->run == NULL)
+        dialog_start (d);
+      return;
+    }
+  /* Cancel or close: stop the transfer (the worker ends within a poll
+   * interval) and leave the image as it was. */
+  if (d->run)
+    {
+      if (d->poll_id)
+        g_source_remove (d->poll_id);
+      d->poll_id = 0;
+      edit_run_cancel (d->run);
+      g_clear_pointer (&d->run, edit_run_free);
+    }
+  gtk_widget_destroy (d->dialog);
+}
+
+static gboolean
+prompt_key_press (GtkWidget *widget G_GNUC_UNUSED, GdkEventKey *event, EditDialog *d)
+{
+  if ((event->state & GDK_CONTROL_MASK) &&
+      (event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter))
+    {
+      if (gtk_widget_is_sensitive (d->edit_button))
+        gtk_dialog_response (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* --- building ------------------------------------------------------- */
+
+static void
+table_row (GtkWidget *table, gint row, const gchar *label, GtkWidget *widget,
+           GtkWidget **label_out)
+{
+  GtkWidget *l = gtk_label_new_with_mnemonic (label);
+
+  gtk_misc_set_alignment (GTK_MISC (l), 0.0, 0.5);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (l), widget);
+  gtk_table_attach (GTK_TABLE (table), l, 0, 1, row, row + 1, GTK_FILL, GTK_FILL, 0, 0);
+  gtk_table_attach (GTK_TABLE (table), widget, 1, 2, row, row + 1,
+                    GTK_EXPAND | GTK_FILL, GTK_FILL, 0, 0);
+  if (label_out)
+    *label_out = l;
+}
+
+static GtkWidget *
+table_new (gint rows)
+{
+  GtkWidget *table = gtk_table_new (rows, 2, FALSE);
+
+  gtk_table_set_row_spacings (GTK_TABLE (table), 4);
+  gtk_table_set_col_spacings (GTK_TABLE (table), 8);
+  return table;
+}
+
+static GtkWidget *
+build_prompt (EditDialog *d)
+{
+  GtkWidget *vbox = gtk_vbox_new (FALSE, 4);
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("What should the selected area show?"));
+  GtkWidget *scrolled = gtk_scrolled_window_new (NULL, NULL);
+
+  gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
+  gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
+
+  d->prompt_view = gtk_text_view_new ();
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (d->prompt_view), GTK_WRAP_WORD_CHAR);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), d->prompt_view);
+  d->prompt = gtk_text_view_get_buffer (GTK_TEXT_VIEW (d->prompt_view));
+  gtk_text_buffer_set_text (d->prompt, d->settings->prompt, -1);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_shadow_type (GTK_SCROLLED_WINDOW (scrolled), GTK_SHADOW_IN);
+  gtk_widget_set_size_request (scrolled, -1, PROMPT_HEIGHT);
+  gtk_container_add (GTK_CONTAINER (scrolled), d->prompt_view);
+  gtk_box_pack_start (GTK_BOX (vbox), scrolled, TRUE, TRUE, 0);
+
+  d->count_label = gtk_label_new (NULL);
+  gtk_misc_set_alignment (GTK_MISC (d->count_label), 1.0, 0.5);
+  gtk_box_pack_start (GTK_BOX (vbox), d->count_label, FALSE, FALSE, 0);
+
+  g_signal_connect_swapped (d->prompt, "changed", G_CALLBACK (dialog_update_count), d);
+  g_signal_connect (d->prompt_view, "key-press-event", G_CALLBACK (prompt_key_press), d);
+  return vbox;
+}
+
+static GtkWidget *
+build_options (EditDialog *d)
+{
+  EditSettings *s = d->settings;
+  GtkWidget *vbox = gtk_vbox_new (FALSE, 6);
+  GtkWidget *table = table_new (5);
+  GtkWidget *gpt_table = table_new (4);
+  GtkWidget *adv_table = table_new (5);
+  GtkWidget *expander;
+
+  d->model = gtk_combo_box_text_new_with_entry ();
+  for (gint i = 0; edit_form_models[i]; i++)
+    gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->model), edit_form_models[i]);
+  gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (d->model))),
+                      model_resolve (s->model));
+  table_row (table, 0, _("_Model:"), d->model, NULL);
+
+  /* Filled for the model by dialog_model_changed, which keeps this size. */
+  d->size = choice_new ((const gchar * const []) { s->size, NULL }, s->size);
+  table_row (table, 1, _("_Size:"), d->size, NULL);
+
+  d->n = gtk_spin_button_new_with_range (MODEL_N_MIN, MODEL_N_MAX, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->n), CLAMP (s->n, MODEL_N_MIN, MODEL_N_MAX));
+  table_row (table, 2, _("_Variations:"), d->n, NULL);
+
+  d->response_format = choice_new (edit_form_response_formats, s->response_format);
+  table_row (table, 3, _("_Response format:"), d->response_format, &d->response_format_label);
+
+  d->user = entry_new (s->user, TRUE);
+  gtk_widget_set_tooltip_text (d->user, _("Optional end-user identifier sent to the API"));
+  table_row (table, 4, _("_User (optional):"), d->user, NULL);
+  gtk_box_pack_start (GTK_BOX (vbox), table, FALSE, FALSE, 0);
+
+  d->gpt_frame = gimp_frame_new (_("GPT image options"));
+  d->quality = choice_new (edit_form_qualities, s->quality);
+  table_row (gpt_table, 0, _("_Quality:"), d->quality, NULL);
+  d->background = choice_new (edit_form_backgrounds, s->background);
+  table_row (gpt_table, 1, _("_Background:"), d->background, NULL);
+  d->output_format = choice_new (edit_form_output_formats, s->output_format);
+  table_row (gpt_table, 2, _("_Output format:"), d->output_format, NULL);
+  d->input_fidelity = choice_new (edit_form_input_fidelities, s->input_fidelity);
+  table_row (gpt_table, 3, _("Input _fidelity:"), d->input_fidelity, NULL);
+  gtk_container_add (GTK_CONTAINER (d->gpt_frame), gpt_table);
+  gtk_box_pack_start (GTK_BOX (vbox), d->gpt_frame, FALSE, FALSE, 0);
+
+  expander = gtk_expander_new_with_mnemonic (_("_Advanced"));
+  d->extra = entry_new (s->options, TRUE);
+  gtk_widget_set_tooltip_text (d->extra, _("Extra form fields as key=value pairs, "
+                                           "separated by spaces"));
+  table_row (adv_table, 0, _("E_xtra fields:"), d->extra, NULL);
+  d->base_url = entry_new (s->base_url, TRUE);
+  gtk_widget_set_tooltip_text (d->base_url, _("Empty: OPENAI_BASE_URL or "
+                                              "https://api.openai.com/v1"));
+  table_row (adv_table, 1, _("Base _URL:"), d->base_url, NULL);
+  d->organization = entry_new (s->organization, TRUE);
+  table_row (adv_table, 2, _("_Organization:"), d->organization, NULL);
+  d->project = entry_new (s->project, TRUE);
+  table_row (adv_table, 3, _("_Project:"), d->project, NULL);
+  d->timeout = gtk_spin_button_new_with_range (0, HTTP_TIMEOUT_MAX_S, 10);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->timeout), s->timeout_seconds);
+  gtk_widget_set_tooltip_text (d->timeout, _("Seconds for the whole request; 0: "
+                                             "AI_IMAGE_EDIT_TIMEOUT or 300"));
+  table_row (adv_table, 4, _("_Timeout (s):"), d->timeout, NULL);
+  gtk_container_add (GTK_CONTAINER (expander), adv_table);
+  gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
+
+  g_signal_connect_swapped (d->model, "changed", G_CALLBACK (dialog_model_changed), d);
+  g_signal_connect_swapped (d->size, "changed", G_CALLBACK (dialog_update_preview), d);
+  return vbox;
+}
+
+static GtkWidget *
+build_key (EditDialog *d)
+{
+  GtkWidget *frame = gimp_frame_new (_("API key"));
+  GtkWidget *vbox = gtk_vbox_new (FALSE, 4);
+  GtkWidget *hbox = gtk_hbox_new (FALSE, 6);
+
+  d->key_label = gtk_label_new (NULL);
+  gtk_misc_set_alignment (GTK_MISC (d->key_label), 0.0, 0.5);
+  gtk_label_set_line_wrap (GTK_LABEL (d->key_label), TRUE);
+  gtk_box_pack_start (GTK_BOX (vbox), d->key_label, FALSE, FALSE, 0);
+
+  d->key_entry = entry_new ("", FALSE);
+  gtk_widget_set_tooltip_text (d->key_entry, _("A new key, used instead of the one above"));
+  gtk_box_pack_start (GTK_BOX (hbox), d->key_entry, TRUE, TRUE, 0);
+  d->remember = gtk_check_button_new_with_mnemonic (_("R_emember in the keyring"));
+  gtk_box_pack_start (GTK_BOX (hbox), d->remember, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (vbox), hbox, FALSE, FALSE, 0);
+  gtk_container_add (GTK_CONTAINER (frame), vbox);
+  dialog_update_key_label (d);
+  return frame;
+}
+
+static void
+dialog_build (EditDialog *d, const gchar *binary)
+{
+  GtkWidget *content, *main_vbox, *top, *preview_box, *left;
+  g_autoptr (GError) error = NULL;
+
+  d->dialog = gimp_dialog_new (_(EDIT_DIALOG_TITLE), binary, NULL, 0,
+                               gimp_standard_help_func, HELP_ID,
+                               GTK_STOCK_CANCEL, GTK_RESPONSE_CANCEL,
+                               _("_Edit"), GTK_RESPONSE_OK,
+                               NULL);
+  d->edit_button = gtk_dialog_get_widget_for_response (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK);
+  gtk_dialog_set_default_response (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK);
+  gtk_dialog_set_alternative_button_order (GTK_DIALOG (d->dialog),
+                                           GTK_RESPONSE_OK, GTK_RESPONSE_CANCEL, -1);
+  gimp_window_set_transient (GTK_WINDOW (d->dialog));
+
+  content = gtk_dialog_get_content_area (GTK_DIALOG (d->dialog));
+  main_vbox = gtk_vbox_new (FALSE, 8);
+  gtk_container_set_border_width (GTK_CONTAINER (main_vbox), 12);
+  gtk_widget_set_size_request (main_vbox, CONTENT_WIDTH, -1);
+  gtk_box_pack_start (GTK_BOX (content), main_vbox, TRUE, TRUE, 0);
+
+  d->inputs = gtk_vbox_new (FALSE, 8);
+  gtk_box_pack_start (GTK_BOX (main_vbox), d->inputs, TRUE, TRUE, 0);
+
+  /* Preview on the left, prompt and options on the right. */
+  top = gtk_hbox_new (FALSE, 12);
+  gtk_box_pack_start (GTK_BOX (d->inputs), top, TRUE, TRUE, 0);
+  preview_box = gtk_vbox_new (FALSE, 4);
+  d->preview = gtk_image_new ();
+  gtk_widget_set_size_request (d->preview, PREVIEW_SIDE, PREVIEW_SIDE);
+  gtk_box_pack_start (GTK_BOX (preview_box), d->preview, FALSE, FALSE, 0);
+  d->preview_label = gtk_label_new (NULL);
+  gtk_label_set_line_wrap (GTK_LABEL (d->preview_label), TRUE);
+  gtk_widget_set_size_request (d->preview_label, PREVIEW_SIDE, -1);
+  gtk_box_pack_start (GTK_BOX (preview_box), d->preview_label, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (top), preview_box, FALSE, FALSE, 0);
+
+  left = gtk_vbox_new (FALSE, 8);
+  gtk_box_pack_start (GTK_BOX (left), build_prompt (d), TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (left), build_options (d), FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (top), left, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (d->inputs), build_key (d), FALSE, FALSE, 0);
+
+  d->progress = gtk_progress_bar_new ();
+  gtk_progress_bar_set_pulse_step (GTK_PROGRESS_BAR (d->progress), 0.05);
+  gtk_box_pack_start (GTK_BOX (main_vbox), d->progress, FALSE, FALSE, 0);
+
+  d->message_box = gtk_hbox_new (FALSE, 8);
+  d->message_icon = gtk_image_new ();
+  gtk_box_pack_start (GTK_BOX (d->message_box), d->message_icon, FALSE, FALSE, 0);
+  d->message_label = gtk_label_new (NULL);
+  gtk_label_set_line_wrap (GTK_LABEL (d->message_label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (d->message_label), TRUE);
+  gtk_misc_set_alignment (GTK_MISC (d->message_label), 0.0, 0.5);
+  gtk_widget_set_size_request (d->message_label, CONTENT_WIDTH - 64, -1);
+  gtk_box_pack_start (GTK_BOX (d->message_box), d->message_label, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (main_vbox), d->message_box, FALSE, FALSE, 0);
+
+  /* The preview needs the edit area; a layer it cannot read simply has
+   * none (the edit itself then reports why). */
+  if (gimp_edit_check_drawable (d->image, d->drawable, &error))
+    d->source = edit_source_new (d->image, d->drawable, FALSE, &error);
+  if (d->source == NULL && error)
+    gtk_label_set_text (GTK_LABEL (d->preview_label), error->message);
+
+  g_signal_connect (d->dialog, "response", G_CALLBACK (dialog_response), d);
+  g_signal_connect (d->dialog, "destroy", G_CALLBACK (gtk_main_quit), NULL);
+
+  gtk_widget_show_all (d->dialog);
+  gtk_widget_hide (d->progress);
+  gtk_widget_hide (d->message_box);
+  dialog_model_changed (d);
+  gtk_widget_grab_focus (d->prompt_view);
+}
+
+EditDialogOutcome
+edit_dialog_run (const gchar  *binary,
+                 gint32        image,
+                 gint32        drawable,
+                 EditSettings *settings,
+                 gint32      **layers,
+                 gint         *n_layers)
+{
+  EditDialog d;
+
+  memset (&d, 0, sizeof d);
+  d.image = image;
+  d.drawable = drawable;
+  d.settings = settings;
+  d.outcome = EDIT_DIALOG_CANCELLED;
+  d.timer = g_timer_new ();
+  d.key = api_key_find (&d.key_source);
+
+  gimp_ui_init (binary, FALSE);
+  dialog_build (&d, binary);
+  gtk_main ();
+
+  *layers = d.layers;
+  *n_layers = d.n_layers;
+  g_timer_destroy (d.timer);
+  api_key_free (d.key);
+  edit_source_free (d.source);
+  return d.outcome;
+}

@@ -1,0 +1,423 @@
+/* edit-job: validation of the person's parameters and the options field. */
+#include "test-util.h"
+
+#include "edit-error.h"
+#include "edit-job.h"
+#include "model-caps.h"
+
+/* edit_job_new with defaults for everything but the given fields. */
+static EditJob *
+job_try (const gchar *prompt, const gchar *model, gint n, const gchar *size,
+         const gchar *response_format, const gchar *options, GError **error)
+{
+  return edit_job_new (prompt, model, n, size, response_format, "", options, error);
+}
+
+static void
+assert_invalid (EditJob *job, GError *error)
+{
+  g_assert_null (job);
+  g_assert_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT);
+  g_assert_nonnull (error->message);
+  g_assert_cmpstr (error->message, !=, "");
+}
+
+static void
+test_valid_job (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) job = edit_job_new ("a red hat", "gpt-image-1", 3, "1536x1024",
+                                          "b64_json", "me", "quality=high",
+                                          &error);
+  const EditOption *option;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  g_assert_cmpstr (job->prompt, ==, "a red hat");
+  g_assert_cmpstr (job->model, ==, "gpt-image-1");
+  g_assert_cmpint (job->n, ==, 3);
+  g_assert_cmpstr (job->size, ==, "1536x1024");
+  g_assert_cmpstr (job->response_format, ==, "b64_json");
+  g_assert_cmpstr (job->user, ==, "me");
+  g_assert_cmpuint (job->options->len, ==, 1);
+  option = g_ptr_array_index (job->options, 0);
+  g_assert_cmpstr (option->key, ==, "quality");
+  g_assert_cmpstr (option->value, ==, "high");
+}
+
+static void
+test_defaults_resolved (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) job = edit_job_new ("a cat", "", 1, NULL, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  g_assert_cmpstr (job->model, ==, MODEL_DEFAULT);
+  g_assert_cmpstr (job->size, ==, "");
+  g_assert_cmpstr (job->response_format, ==, "");
+  g_assert_cmpstr (job->user, ==, "");
+  g_assert_nonnull (job->options);
+  g_assert_cmpuint (job->options->len, ==, 0);
+}
+
+static void
+test_empty_prompt_rejected (void)
+{
+  const gchar *prompts[] = { "", " ", "   \t\n  ", "\r\n" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (prompts); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      EditJob *job = job_try (prompts[i], "dall-e-2", 1, "", "", "", &error);
+
+      assert_invalid (job, error);
+      test_assert_contains (error->message, "empty");
+    }
+}
+
+static void
+test_null_prompt_rejected (void)
+{
+  g_autoptr (GError) error = NULL;
+  EditJob *job = job_try (NULL, "dall-e-2", 1, "", "", "", &error);
+
+  assert_invalid (job, error);
+}
+
+static void
+test_non_utf8_rejected (void)
+{
+  const gchar *prompts[] = { "caf\xe9", "\xff\xfe", "ok \xc3", "\xc0\xaf" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (prompts); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      EditJob *job = job_try (prompts[i], "gpt-image-1", 1, "", "", "", &error);
+
+      assert_invalid (job, error);
+      test_assert_contains (error->message, "UTF-8");
+    }
+}
+
+static void
+test_prompt_limit_dalle2 (void)
+{
+  g_autofree gchar *p1000 = test_repeat ("\xc3\xa9", 1000);   /* "é": 2000 bytes */
+  g_autofree gchar *p1001 = test_repeat ("\xc3\xa9", 1001);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) job = job_try (p1000, "dall-e-2", 1, "", "", "", &error);
+  EditJob *bad;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  g_assert_cmpstr (job->prompt, ==, p1000);
+
+  bad = job_try (p1001, "dall-e-2", 1, "", "", "", &error);
+  assert_invalid (bad, error);
+  test_assert_contains (error->message, "1001");
+  test_assert_contains (error->message, "1000");
+}
+
+static void
+test_prompt_limit_default_model (void)
+{
+  g_autofree gchar *p1001 = test_repeat ("a", 1001);
+  g_autoptr (GError) error = NULL;
+  EditJob *bad = job_try (p1001, "", 1, "", "", "", &error);
+
+  assert_invalid (bad, error);
+}
+
+static void
+test_prompt_limit_gpt (void)
+{
+  g_autofree gchar *p32000 = test_repeat ("\xc3\xa9", 32000);
+  g_autofree gchar *p32001 = test_repeat ("\xc3\xa9", 32001);
+  g_autofree gchar *ascii1001 = test_repeat ("a", 1001);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) job = job_try (p32000, "gpt-image-1", 1, "", "", "", &error);
+  g_autoptr (EditJob) job2 = NULL;
+  EditJob *bad;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+
+  /* More than dall-e-2 allows is fine for GPT image models. */
+  job2 = job_try (ascii1001, "gpt-image-1", 1, "", "", "", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (job2);
+
+  bad = job_try (p32001, "gpt-image-1", 1, "", "", "", &error);
+  assert_invalid (bad, error);
+  test_assert_contains (error->message, "32001");
+  test_assert_contains (error->message, "32000");
+}
+
+static void
+test_n_bounds (void)
+{
+  gint good[] = { 1, 2, 10 };
+  gint bad[] = { 0, 11, -1, G_MININT, G_MAXINT };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (EditJob) job = job_try ("x", "dall-e-2", good[i], "", "", "", &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (job);
+      g_assert_cmpint (job->n, ==, good[i]);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      EditJob *job = job_try ("x", "dall-e-2", bad[i], "", "", "", &error);
+
+      assert_invalid (job, error);
+    }
+}
+
+static void
+test_size_checked_for_model (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) job = job_try ("x", "dall-e-2", 1, "512x512", "", "", &error);
+  EditJob *bad;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+
+  bad = job_try ("x", "dall-e-2", 1, "1536x1024", "", "", &error);
+  assert_invalid (bad, error);
+  g_clear_error (&error);
+  bad = job_try ("x", "gpt-image-1", 1, "1024x", "", "", &error);
+  assert_invalid (bad, error);
+}
+
+static void
+test_response_format (void)
+{
+  const gchar *good[] = { "", "url", "b64_json" };
+  const gchar *bad[] = { "png", "URL", "b64", "url ", "json" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (EditJob) job = job_try ("x", "dall-e-2", 1, "", good[i], "", &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (job);
+      g_assert_cmpstr (job->response_format, ==, good[i]);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      EditJob *job = job_try ("x", "dall-e-2", 1, "", bad[i], "", &error);
+
+      assert_invalid (job, error);
+      test_assert_contains (error->message, bad[i]);
+    }
+}
+
+static void
+test_options_parse_two_in_order (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) options = edit_options_parse ("quality=high  input_fidelity=high",
+                                                      &error);
+  const EditOption *o;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (options);
+  g_assert_cmpuint (options->len, ==, 2);
+  o = g_ptr_array_index (options, 0);
+  g_assert_cmpstr (o->key, ==, "quality");
+  g_assert_cmpstr (o->value, ==, "high");
+  o = g_ptr_array_index (options, 1);
+  g_assert_cmpstr (o->key, ==, "input_fidelity");
+  g_assert_cmpstr (o->value, ==, "high");
+}
+
+static void
+test_options_whitespace_separators (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) options = edit_options_parse ("\t a=1\nb_2=2\r\n c3=x  ", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (options->len, ==, 3);
+  g_assert_cmpstr (((EditOption *) options->pdata[0])->key, ==, "a");
+  g_assert_cmpstr (((EditOption *) options->pdata[1])->key, ==, "b_2");
+  g_assert_cmpstr (((EditOption *) options->pdata[2])->key, ==, "c3");
+  g_assert_cmpstr (((EditOption *) options->pdata[2])->value, ==, "x");
+}
+
+static void
+test_options_empty (void)
+{
+  const gchar *empties[] = { "", "   ", "\t\n" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (empties); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) options = edit_options_parse (empties[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (options);
+      g_assert_cmpuint (options->len, ==, 0);
+    }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) options = edit_options_parse (NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (options);
+    g_assert_cmpuint (options->len, ==, 0);
+  }
+}
+
+static void
+test_options_malformed_rejected (void)
+{
+  const gchar *bad[] = { "bad", "=x", "Key=v", "a-b=c", "quality=high bad",
+                         "a.b=c", "k\xc3\xa9y=v", "=", "key" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      GPtrArray *options = edit_options_parse (bad[i], &error);
+
+      if (options)
+        g_test_message ("accepted \"%s\"", bad[i]);
+      g_assert_null (options);
+      g_assert_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT);
+    }
+}
+
+static void
+test_options_key_length (void)
+{
+  g_autofree gchar *k64 = test_repeat ("k", EDIT_JOB_OPTION_KEY_MAX);
+  g_autofree gchar *k65 = test_repeat ("k", EDIT_JOB_OPTION_KEY_MAX + 1);
+  g_autofree gchar *ok = g_strconcat (k64, "=v", NULL);
+  g_autofree gchar *bad = g_strconcat (k65, "=v", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) options = edit_options_parse (ok, &error);
+  GPtrArray *none;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (options->len, ==, 1);
+  none = edit_options_parse (bad, &error);
+  g_assert_null (none);
+  g_assert_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT);
+}
+
+static void
+test_options_reserved_keys_rejected (void)
+{
+  const gchar *reserved[] = { "prompt", "model", "n", "size", "image", "mask",
+                              "response_format", "user" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (reserved); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree gchar *text = g_strdup_printf ("quality=high %s=x", reserved[i]);
+      GPtrArray *options = edit_options_parse (text, &error);
+
+      if (options)
+        g_test_message ("accepted reserved key \"%s\"", reserved[i]);
+      g_assert_null (options);
+      g_assert_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT);
+      test_assert_contains (error->message, reserved[i]);
+    }
+}
+
+static void
+test_options_reserved_prefix_is_fine (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) options = edit_options_parse ("n_images=2 sizes=1 prompt2=x",
+                                                      &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (options->len, ==, 3);
+}
+
+static void
+test_options_value_empty_or_with_equals (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) options = edit_options_parse ("background= metadata=a=b==", &error);
+  const EditOption *o;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (options->len, ==, 2);
+  o = g_ptr_array_index (options, 0);
+  g_assert_cmpstr (o->key, ==, "background");
+  g_assert_cmpstr (o->value, ==, "");
+  o = g_ptr_array_index (options, 1);
+  g_assert_cmpstr (o->key, ==, "metadata");
+  g_assert_cmpstr (o->value, ==, "a=b==");
+}
+
+static void
+test_job_rejects_bad_options (void)
+{
+  g_autoptr (GError) error = NULL;
+  EditJob *job = job_try ("x", "gpt-image-1", 1, "", "", "model=dall-e-2", &error);
+
+  assert_invalid (job, error);
+  g_clear_error (&error);
+  job = job_try ("x", "gpt-image-1", 1, "", "", "Quality=high", &error);
+  assert_invalid (job, error);
+}
+
+static void
+test_job_keeps_options (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) job = job_try ("x", "gpt-image-1", 1, "", "",
+                                     "quality=high  input_fidelity=high", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (job->options->len, ==, 2);
+  g_assert_cmpstr (((EditOption *) job->options->pdata[1])->key, ==, "input_fidelity");
+}
+
+static void
+test_free_null (void)
+{
+  edit_job_free (NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/edit-job/valid-job-keeps-every-field", test_valid_job);
+  g_test_add_func ("/edit-job/null-and-empty-fields-take-defaults", test_defaults_resolved);
+  g_test_add_func ("/edit-job/prompt/empty-or-whitespace-rejected", test_empty_prompt_rejected);
+  g_test_add_func ("/edit-job/prompt/null-rejected", test_null_prompt_rejected);
+  g_test_add_func ("/edit-job/prompt/non-utf8-rejected", test_non_utf8_rejected);
+  g_test_add_func ("/edit-job/prompt/dall-e-2-1000-characters-ok-1001-rejected", test_prompt_limit_dalle2);
+  g_test_add_func ("/edit-job/prompt/default-model-uses-dall-e-2-limit", test_prompt_limit_default_model);
+  g_test_add_func ("/edit-job/prompt/gpt-image-1-32000-characters-ok-32001-rejected", test_prompt_limit_gpt);
+  g_test_add_func ("/edit-job/n/1-and-10-ok-0-and-11-rejected", test_n_bounds);
+  g_test_add_func ("/edit-job/size/checked-against-model", test_size_checked_for_model);
+  g_test_add_func ("/edit-job/response-format/url-b64-json-or-empty", test_response_format);
+  g_test_add_func ("/edit-job/options/two-pairs-in-order", test_options_parse_two_in_order);
+  g_test_add_func ("/edit-job/options/any-whitespace-separates", test_options_whitespace_separators);
+  g_test_add_func ("/edit-job/options/empty-gives-none", test_options_empty);
+  g_test_add_func ("/edit-job/options/malformed-rejected", test_options_malformed_rejected);
+  g_test_add_func ("/edit-job/options/key-at-most-64-characters", test_options_key_length);
+  g_test_add_func ("/edit-job/options/reserved-keys-rejected", test_options_reserved_keys_rejected);
+  g_test_add_func ("/edit-job/options/keys-merely-like-reserved-ok", test_options_reserved_prefix_is_fine);
+  g_test_add_func ("/edit-job/options/value-may-be-empty-or-contain-equals", test_options_value_empty_or_with_equals);
+  g_test_add_func ("/edit-job/options/job-rejects-bad-options", test_job_rejects_bad_options);
+  g_test_add_func ("/edit-job/options/job-keeps-options-in-order", test_job_keeps_options);
+  g_test_add_func ("/edit-job/free-null-is-noop", test_free_null);
+
+  return g_test_run ();
+}
