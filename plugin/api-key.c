@@ -33,6 +33,12 @@ keyring_reachable (void)
   return bus != NULL && *bus != '\0' && strcmp (bus, "disabled:") != 0;
 }
 
+gboolean
+api_key_keyring_available (void)
+{
+  return keyring_reachable ();
+}
+
 gchar *
 api_key_keyring_lookup (GError **error)
 {

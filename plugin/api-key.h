@@ -20,6 +20,8 @@ typedef enum
 gchar   *api_key_find          (ApiKeySource *source);
 /* The keyring alone; NULL when it has no key or there is no keyring. */
 gchar   *api_key_keyring_lookup (GError **error);
+/* FALSE when this session has no bus to reach a keyring on. */
+gboolean api_key_keyring_available (void);
 /* Remembers key in the keyring.  FALSE with error when there is none. */
 gboolean api_key_keyring_store  (const gchar *key, GError **error);
 /* Overwrites and frees a key. */

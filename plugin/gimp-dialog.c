@@ -481,7 +481,7 @@ static GtkWidget *
 build_prompt (EditDialog *d)
 {
   GtkWidget *vbox = gtk_vbox_new (FALSE, 4);
-  GtkWidget *label = gtk_label_new_with_mnemonic (_("What should the selected area show?"));
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("_What should the selected area show?"));
   GtkWidget *scrolled = gtk_scrolled_window_new (NULL, NULL);
 
   gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
@@ -561,9 +561,9 @@ build_options (EditDialog *d)
   d->base_url = entry_new (s->base_url, TRUE);
   gtk_widget_set_tooltip_text (d->base_url, _("Empty: OPENAI_BASE_URL or "
                                               "https://api.openai.com/v1"));
-  table_row (adv_table, 1, _("Base _URL:"), d->base_url, NULL);
+  table_row (adv_table, 1, _("Base UR_L:"), d->base_url, NULL);
   d->organization = entry_new (s->organization, TRUE);
-  table_row (adv_table, 2, _("_Organization:"), d->organization, NULL);
+  table_row (adv_table, 2, _("Or_ganization:"), d->organization, NULL);
   d->project = entry_new (s->project, TRUE);
   table_row (adv_table, 3, _("_Project:"), d->project, NULL);
   d->timeout = gtk_spin_button_new_with_range (0, HTTP_TIMEOUT_MAX_S, 10);
@@ -585,18 +585,34 @@ build_key (EditDialog *d)
   GtkWidget *frame = gimp_frame_new (_("API key"));
   GtkWidget *vbox = gtk_vbox_new (FALSE, 4);
   GtkWidget *hbox = gtk_hbox_new (FALSE, 6);
+  GtkWidget *label;
 
   d->key_label = gtk_label_new (NULL);
   gtk_misc_set_alignment (GTK_MISC (d->key_label), 0.0, 0.5);
   gtk_label_set_line_wrap (GTK_LABEL (d->key_label), TRUE);
+  gtk_widget_set_size_request (d->key_label, CONTENT_WIDTH - 48, -1);
   gtk_box_pack_start (GTK_BOX (vbox), d->key_label, FALSE, FALSE, 0);
 
+  label = gtk_label_new_with_mnemonic (_("_New key:"));
+  gtk_box_pack_start (GTK_BOX (hbox), label, FALSE, FALSE, 0);
   d->key_entry = entry_new ("", FALSE);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), d->key_entry);
   gtk_widget_set_tooltip_text (d->key_entry, _("A new key, used instead of the one above"));
   gtk_box_pack_start (GTK_BOX (hbox), d->key_entry, TRUE, TRUE, 0);
-  d->remember = gtk_check_button_new_with_mnemonic (_("R_emember in the keyring"));
+  d->remember = gtk_check_button_new_with_mnemonic (_("Remember in _keyring"));
   gtk_box_pack_start (GTK_BOX (hbox), d->remember, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (vbox), hbox, FALSE, FALSE, 0);
+  if (! api_key_keyring_available ())
+    {
+      GtkWidget *note = gtk_label_new (_("No desktop keyring in this session: a key "
+                                         "entered here is used for this run only."));
+
+      gtk_misc_set_alignment (GTK_MISC (note), 0.0, 0.5);
+      gtk_label_set_line_wrap (GTK_LABEL (note), TRUE);
+      gtk_widget_set_size_request (note, CONTENT_WIDTH - 48, -1);
+      gtk_widget_set_sensitive (d->remember, FALSE);
+      gtk_box_pack_start (GTK_BOX (vbox), note, FALSE, FALSE, 0);
+    }
   gtk_container_add (GTK_CONTAINER (frame), vbox);
   dialog_update_key_label (d);
   return frame;

@@ -37,6 +37,8 @@ class GimpProfile:
     def env(self, **extra):
         env = dict(os.environ, GIMP2_DIRECTORY=self.gimpdir, HOME=self.home,
                    LANG="C.UTF-8", LC_ALL="C.UTF-8")
+        # No keyring unless a test starts one (DBUS_SESSION_BUS_ADDRESS).
+        env["DBUS_SESSION_BUS_ADDRESS"] = "disabled:"
         for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID",
                     "OPENAI_PROJECT_ID", "AI_IMAGE_EDIT_TIMEOUT", "LANGUAGE"):
             env.pop(key, None)
@@ -45,22 +47,41 @@ class GimpProfile:
                 env[key] = value
         return env
 
-    def run(self, script, facts_name="facts.txt", timeout=600, **env):
-        """Runs script (Scheme) after loading the helpers; returns
-        (facts lines, stdout+stderr)."""
+    def _command(self, binary, script, facts_name):
         facts = os.path.join(self.out, facts_name)
         program = "(begin (load %s) (out-open %s %s) %s (out-close))" % (
             scheme_string(HELPERS), scheme_string(facts), scheme_string(self.out), script)
+        return [binary, "-i", "-d", "-f", "-b", program, "-b", "(gimp-quit 0)"]
+
+    def facts(self, facts_name="facts.txt"):
+        """The "key<TAB>value" lines the script wrote, split."""
+        facts = os.path.join(self.out, facts_name)
+        if not os.path.exists(facts):
+            return []
+        with open(facts, encoding="utf-8", errors="replace") as f:
+            return [l.rstrip("\n").split("\t") for l in f if l.strip()]
+
+    def run(self, script, facts_name="facts.txt", timeout=600, **env):
+        """Runs script (Scheme) in gimp-console after loading the helpers;
+        returns (facts lines, stdout+stderr)."""
         proc = subprocess.run(
-            [GIMP_CONSOLE, "-i", "-d", "-f", "-b", program, "-b", "(gimp-quit 0)"],
+            self._command(GIMP_CONSOLE, script, facts_name),
             env=self.env(**env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, timeout=timeout, cwd=self.root)
-        text = proc.stdout.decode("utf-8", "replace")
-        lines = []
-        if os.path.exists(facts):
-            with open(facts, encoding="utf-8", errors="replace") as f:
-                lines = [l.rstrip("\n").split("\t") for l in f if l.strip()]
-        return lines, text
+        return self.facts(facts_name), proc.stdout.decode("utf-8", "replace")
+
+    def start(self, script, facts_name="facts.txt", binary="gimp-2.10", **env):
+        """Starts GIMP with its UI (plug-in dialogs show) in the background;
+        returns the Popen, whose output goes to a log file in out/."""
+        log = open(os.path.join(self.out, facts_name + ".log"), "wb")
+        return subprocess.Popen(self._command(binary, script, facts_name),
+                                env=self.env(**env), stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT, cwd=self.root)
+
+    def log(self, facts_name="facts.txt"):
+        path = os.path.join(self.out, facts_name + ".log")
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
 
     def cleanup(self):
         shutil.rmtree(self.root, ignore_errors=True)

