@@ -30,6 +30,7 @@ for bin in "$@"; do
 done
 if [ "${AI_IMAGE_EDIT_SKIP_INTEGRATION:-0}" != 1 ]; then
   run_suite integration python3 tests/integration/run.py
+  run_suite ui python3 tests/ui/run.py
 fi
 
 passed=$(grep -c '^ok ' "$log.all")

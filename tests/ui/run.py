@@ -145,6 +145,106 @@ def dialog_cases(tap, x, api, profile):
                     os.path.join(profile.root, "dialog-latest.png"))
 
 
+class KeyringSession:
+    """A private D-Bus session bus with gnome-keyring-daemon's Secret
+    Service, its login keyring created and unlocked with a test password."""
+
+    def __init__(self, home):
+        self.runtime = os.path.join(home, "runtime")
+        os.makedirs(self.runtime, mode=0o700, exist_ok=True)
+        base = dict(os.environ, HOME=home, XDG_RUNTIME_DIR=self.runtime)
+        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=base)
+        self.address = self.bus.stdout.readline().decode().strip()
+        self.env = dict(base, DBUS_SESSION_BUS_ADDRESS=self.address)
+        self.keyring = subprocess.Popen(
+            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=self.env)
+        self.keyring.stdin.write(b"test-password")
+        self.keyring.stdin.close()
+        time.sleep(1.0)
+
+    def lookup(self):
+        proc = subprocess.run(["secret-tool", "lookup", "service", "openai"], env=self.env,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=20)
+        return proc.stdout.decode()
+
+    def stop(self):
+        for proc in (self.keyring, self.bus):
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def files_containing(root, needle):
+    found = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                with open(path, "rb") as f:
+                    if needle in f.read():
+                        found.append(path)
+            except OSError:
+                pass
+    return found
+
+
+def keyring_cases(tap, x, api, profile):
+    """Remember a typed key in a real Secret Service; the next run finds
+    it there, and no file of the GIMP profile holds it."""
+    key = "sk-test-keyring-remembered-42"
+    session = KeyringSession(profile.home)
+    env = dict(x.env(), DBUS_SESSION_BUS_ADDRESS=session.address,
+               XDG_RUNTIME_DIR=session.runtime, OPENAI_BASE_URL=api.base_url)
+    api.clear()
+    api.default_scenario = "b64"
+    try:
+        gimp = profile.start(SETUP % scheme_string("kr_remember"), facts_name="kr.txt", **env)
+        try:
+            wid = x.find_window(TITLE, timeout=90)
+            if not tap.check(wid is not None, "keyring: the dialog opens without OPENAI_API_KEY"):
+                return
+            time.sleep(0.5)
+            x.type(wid, "a kite")
+            x.key(wid, "alt+k")          # Remember in keyring
+            x.key(wid, "alt+n")          # New key
+            x.type(wid, key)
+            x.key(wid, "Return")
+            posts = wait_requests(api, 1)
+            tap.check(posts and posts[0]["headers"].get("authorization") == "Bearer " + key,
+                      "keyring: the typed key is used for the request")
+            tap.check(x.wait_gone(wid, 20) is not None, "keyring: the dialog closes after success")
+            gimp.wait(timeout=120)
+        finally:
+            if gimp.poll() is None:
+                gimp.kill()
+                gimp.wait()
+        tap.equal(session.lookup(), key, "keyring: Remember stored the key in the Secret Service")
+
+        # The next run, non-interactive, finds the key in the keyring.
+        api.clear()
+        script = ("(let* ((img (make-image 200 200 RGB)) (d (top-layer img)))"
+                  " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 20 20 40 40)"
+                  " (run-case \"kr_next\" img d \"a kite\" \"\" 1 \"256x256\" \"\" \"\" \"\"))")
+        lines, log = profile.run(script, facts_name="kr-next.txt", **env)
+        posts = [r for r in api.requests if r.get("method") == "POST"]
+        tap.check(posts and posts[0]["headers"].get("authorization") == "Bearer " + key,
+                  "keyring: the next run takes the remembered key from the keyring")
+        tap.check(["kr_next", "status", "ok"] in lines, "keyring: the next run succeeds")
+        leaks = files_containing(profile.gimpdir, key.encode())
+        tap.equal(leaks, [], "keyring: no file of the GIMP profile contains the key")
+        leaks = [p for p in files_containing(profile.home, key.encode())]
+        tap.equal(leaks, [], "keyring: no file in HOME contains the key in plain text")
+        tap.check(key not in log and key not in profile.log("kr.txt"),
+                  "keyring: GIMP's output never shows the key")
+    finally:
+        session.stop()
+
+
 def main():
     tap = Tap("ui")
     if not tools_present():
@@ -156,6 +256,7 @@ def main():
     profile = GimpProfile()
     try:
         dialog_cases(tap, x, api, profile)
+        keyring_cases(tap, x, api, profile)
         print("# screenshots in %s" % profile.out)
         if os.environ.get("AI_IMAGE_EDIT_UPDATE_SCREENSHOT"):
             shutil.copy(os.path.join(profile.out, "dialog.png"), SCREENSHOT)
