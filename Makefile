@@ -18,7 +18,7 @@ CORE_SRC = plugin/edit-error.c plugin/model-caps.c plugin/edit-job.c \
            plugin/edit-settings.c plugin/region.c plugin/edit-area.c \
            plugin/pixel-scale.c plugin/png-codec.c plugin/api-request.c \
            plugin/api-response.c plugin/http-transfer.c plugin/edit-worker.c \
-           plugin/edit-form.c plugin/api-key.c
+           plugin/edit-form.c plugin/api-key.c plugin/retry-policy.c
 # Thin GIMP glue.
 GLUE_SRC = plugin/main.c plugin/gimp-edit-run.c plugin/gimp-source.c \
            plugin/gimp-results.c plugin/gimp-dialog.c

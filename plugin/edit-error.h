@@ -16,7 +16,8 @@ typedef enum
   EDIT_ERROR_HTTP,            /* the server answered with an error */
   EDIT_ERROR_RESPONSE,        /* the answer made no sense */
   EDIT_ERROR_DECODE,          /* a returned image was unusable */
-  EDIT_ERROR_CANCELLED
+  EDIT_ERROR_CANCELLED,
+  EDIT_ERROR_DROPPED          /* connection lost: worth another attempt */
 } EditErrorCode;
 
 GQuark edit_error_quark (void);

@@ -8,6 +8,7 @@
 #include "pixel-scale.h"
 #include "plugin-intl.h"
 #include "png-codec.h"
+#include "retry-policy.h"
 
 static void
 edit_result_free (EditResult *result)
@@ -118,6 +119,28 @@ fetch_image_bytes (EditWorker *worker, const ApiImage *image, GError **error)
                         &worker->progress, error);
 }
 
+/* A result far larger than asked for is refused from its header, before
+ * any pixel memory is allocated. */
+static gboolean
+result_size_acceptable (EditWorker *worker, const guint8 *data, gsize len, GError **error)
+{
+  gint w, h;
+
+  if (! png_read_size (data, len, &w, &h, error))
+    return FALSE;
+  if (w > EDIT_WORKER_RESULT_SCALE_MAX * worker->upload_width ||
+      h > EDIT_WORKER_RESULT_SCALE_MAX * worker->upload_height)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_DECODE,
+                   _("The returned image is %d × %d pixels, more than %d times the "
+                     "%d × %d that was asked for; it was not used."),
+                   w, h, EDIT_WORKER_RESULT_SCALE_MAX,
+                   worker->upload_width, worker->upload_height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 collect_results (EditWorker *worker, ApiResponse *response)
 {
@@ -138,7 +161,8 @@ collect_results (EditWorker *worker, ApiResponse *response)
       if (png)
         {
           data = g_bytes_get_data (png, &len);
-          pixels = png_decode_rgba (data, len, PNG_DECODE_SIDE_MAX, &w, &h, &error);
+          if (result_size_acceptable (worker, data, len, &error))
+            pixels = png_decode_rgba (data, len, PNG_DECODE_SIDE_MAX, &w, &h, &error);
         }
       if (pixels == NULL)
         {
@@ -170,6 +194,51 @@ collect_results (EditWorker *worker, ApiResponse *response)
     g_clear_error (&first_error);
 }
 
+/* Sends the form, retrying dropped connections and 429/5xx answers with
+ * backoff.  TRUE with an HTTP answer in *status and *body. */
+static gboolean
+post_with_retries (EditWorker *worker, GPtrArray *parts, glong *status,
+                   GByteArray **body, gchar **request_id, GError **error)
+{
+  RetryPolicy policy = retry_policy_from_env (error);
+
+  if (error && *error)
+    return FALSE;
+  for (gint attempt = 1;; attempt++)
+    {
+      g_autoptr (GError) attempt_error = NULL;
+      g_autofree gchar *retry_after = NULL;
+      gboolean answered, retry;
+      gint64 delay;
+
+      answered = http_post_form (worker->config, parts, &worker->progress, status, body,
+                                 request_id, &retry_after, &attempt_error);
+      retry = answered ? retry_policy_status_retryable (*status)
+                       : g_error_matches (attempt_error, EDIT_ERROR, EDIT_ERROR_DROPPED);
+      if (! retry || attempt > policy.max_retries)
+        {
+          if (! answered)
+            g_propagate_error (error, g_steal_pointer (&attempt_error));
+          return answered;
+        }
+
+      delay = retry_policy_delay_ms (&policy, attempt, retry_after,
+                                     g_get_real_time () / G_USEC_PER_SEC, g_random_double ());
+      if (answered)
+        {
+          g_clear_pointer (body, g_byte_array_unref);
+          g_clear_pointer (request_id, g_free);
+        }
+      transfer_progress_set_retry (&worker->progress, attempt + 1, policy.max_retries + 1,
+                                   delay);
+      if (! transfer_progress_sleep (&worker->progress, delay))
+        {
+          g_set_error (error, EDIT_ERROR, EDIT_ERROR_CANCELLED, _("The edit was cancelled."));
+          return FALSE;
+        }
+    }
+}
+
 void
 edit_worker_run (EditWorker *worker)
 {
@@ -185,8 +254,7 @@ edit_worker_run (EditWorker *worker)
     goto done;
 
   parts = api_form_build (worker->job, image_png, mask_png);
-  if (! http_post_form (worker->config, parts, &worker->progress,
-                        &status, &body, &request_id, &worker->error))
+  if (! post_with_retries (worker, parts, &status, &body, &request_id, &worker->error))
     goto done;
 
   if (status < 200 || status > 299)

@@ -9,6 +9,9 @@
 #include "edit-job.h"
 #include "http-transfer.h"
 
+/* A result may be at most this many times the upload size per side. */
+#define EDIT_WORKER_RESULT_SCALE_MAX 4
+
 typedef struct
 {
   guint8 *pixels;           /* RGBA, width x height */

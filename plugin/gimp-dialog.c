@@ -330,8 +330,7 @@ static gboolean
 dialog_poll (gpointer data)
 {
   EditDialog *d = data;
-  TransferPhase phase;
-  gdouble fraction;
+  TransferStatus status;
   g_autofree gchar *text = NULL;
 
   if (edit_run_is_done (d->run))
@@ -340,13 +339,13 @@ dialog_poll (gpointer data)
       dialog_finish (d);
       return G_SOURCE_REMOVE;
     }
-  edit_run_progress (d->run, &phase, &fraction);
-  text = edit_run_progress_text (phase, g_timer_elapsed (d->timer, NULL));
+  status = edit_run_progress (d->run);
+  text = transfer_status_text (&status, g_timer_elapsed (d->timer, NULL));
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (d->progress), text);
-  if (phase == TRANSFER_PHASE_WAIT)
+  if (status.phase == TRANSFER_PHASE_WAIT || status.phase == TRANSFER_PHASE_RETRY_WAIT)
     gtk_progress_bar_pulse (GTK_PROGRESS_BAR (d->progress));
   else
-    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (d->progress), fraction);
+    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (d->progress), status.fraction);
   return G_SOURCE_CONTINUE;
 }
 

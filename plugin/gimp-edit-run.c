@@ -93,10 +93,10 @@ edit_run_is_done (EditRun *run)
   return g_atomic_int_get (&run->worker->done) != 0;
 }
 
-void
-edit_run_progress (EditRun *run, TransferPhase *phase, gdouble *fraction)
+TransferStatus
+edit_run_progress (EditRun *run)
 {
-  transfer_progress_get (&run->worker->progress, phase, fraction);
+  return transfer_progress_get (&run->worker->progress);
 }
 
 void
@@ -147,26 +147,11 @@ edit_run_free (EditRun *run)
   g_free (run);
 }
 
-gchar *
-edit_run_progress_text (TransferPhase phase, gdouble elapsed)
-{
-  switch (phase)
-    {
-    case TRANSFER_PHASE_WAIT:
-      return g_strdup_printf (_("Waiting for the server… %d s"), (gint) elapsed);
-    case TRANSFER_PHASE_DOWNLOAD:
-      return g_strdup (_("Receiving the result…"));
-    default:
-      return g_strdup (_("Sending the image…"));
-    }
-}
-
 static gboolean
 progress_tick (gpointer data)
 {
   ProgressLoop *loop = data;
-  TransferPhase phase;
-  gdouble fraction;
+  TransferStatus status;
   g_autofree gchar *text = NULL;
 
   if (edit_run_is_done (loop->run))
@@ -174,13 +159,13 @@ progress_tick (gpointer data)
       g_main_loop_quit (loop->loop);
       return G_SOURCE_REMOVE;
     }
-  edit_run_progress (loop->run, &phase, &fraction);
-  text = edit_run_progress_text (phase, g_timer_elapsed (loop->timer, NULL));
+  status = edit_run_progress (loop->run);
+  text = transfer_status_text (&status, g_timer_elapsed (loop->timer, NULL));
   gimp_progress_set_text (text);
-  if (phase == TRANSFER_PHASE_WAIT)
+  if (status.phase == TRANSFER_PHASE_WAIT || status.phase == TRANSFER_PHASE_RETRY_WAIT)
     gimp_progress_pulse ();
   else
-    gimp_progress_update (fraction);
+    gimp_progress_update (status.fraction);
   return G_SOURCE_CONTINUE;
 }
 

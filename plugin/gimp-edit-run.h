@@ -22,9 +22,7 @@ EditRun  *edit_run_start     (gint32      image,
                               ApiConfig  *config,
                               GError    **error);
 gboolean  edit_run_is_done   (EditRun    *run);
-void      edit_run_progress  (EditRun    *run,
-                              TransferPhase *phase,
-                              gdouble    *fraction);
+TransferStatus edit_run_progress (EditRun *run);
 /* Asks the worker to stop; it ends within a fraction of a second. */
 void      edit_run_cancel    (EditRun    *run);
 /* Waits for the worker, then inserts the results (one undo step).
@@ -45,9 +43,6 @@ gint32   *gimp_edit_run      (gint32      image,
                               gint       *n_layers,
                               gchar     **warnings,
                               GError    **error);
-
-/* Progress text for a phase, e.g. "Waiting for the server… 12 s". */
-gchar    *edit_run_progress_text (TransferPhase phase, gdouble elapsed);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditRun, edit_run_free)
 

@@ -1,6 +1,7 @@
 #include "http-transfer.h"
 
 #include <curl/curl.h>
+#include <gio/gio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 /* How often the transfer loop looks at the cancel flag. */
 #define HTTP_POLL_MS           100
 #define HTTP_REQUEST_ID_HEADER "x-request-id:"
+#define HTTP_RETRY_AFTER_HEADER "retry-after:"
 
 typedef struct
 {
@@ -19,13 +21,69 @@ typedef struct
   GByteArray       *body;
   gsize             body_max;
   gboolean          too_large;
+  gboolean          stalled;
   gchar            *request_id;
+  gchar            *retry_after;
+  gint64            last_bytes;      /* sent + received at last change */
+  gint64            last_change_us;  /* monotonic */
+  gint              stall_seconds;
 } TransferSink;
 
 void
 http_global_init (void)
 {
   curl_global_init (CURL_GLOBAL_DEFAULT);
+}
+
+gboolean
+http_host_is_loopback (const gchar *host)
+{
+  g_autoptr (GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  /* curl reports IPv6 hosts in brackets. */
+  if (host[0] == '[')
+    {
+      g_autofree gchar *inner = g_strndup (host + 1, strcspn (host + 1, "]"));
+      address = g_inet_address_new_from_string (inner);
+    }
+  else
+    address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* The key goes over plain http only to this machine, unless the person
+ * says otherwise: anyone on the path could read it. */
+static gboolean
+http_key_transport_allowed (const gchar *base_url, GError **error)
+{
+  CURLU *url = curl_url ();
+  gchar *scheme = NULL, *host = NULL;
+  gboolean ok = FALSE;
+  const gchar *allow = g_getenv ("AI_IMAGE_EDIT_ALLOW_INSECURE_HTTP");
+
+  if (curl_url_set (url, CURLUPART_URL, base_url, 0) != CURLUE_OK ||
+      curl_url_get (url, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+      curl_url_get (url, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
+                 _("The base URL \"%s\" is not a valid address; check "
+                   "OPENAI_BASE_URL."), base_url);
+  else if (g_ascii_strcasecmp (scheme, "https") == 0 || http_host_is_loopback (host) ||
+           g_strcmp0 (allow, "1") == 0)
+    ok = TRUE;
+  else
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
+                 _("Refusing to send the API key over plain http to %s, where "
+                   "others could read it. Use an https:// base URL, or set "
+                   "AI_IMAGE_EDIT_ALLOW_INSECURE_HTTP=1 if you trust the network."),
+                 host);
+  curl_free (scheme);
+  curl_free (host);
+  curl_url_cleanup (url);
+  return ok;
 }
 
 /* The override when set, else the environment variable, else fallback. */
@@ -78,6 +136,8 @@ api_config_new (const gchar *api_key,
                      "check OPENAI_BASE_URL."), config->base_url);
       return NULL;
     }
+  if (! http_key_transport_allowed (config->base_url, error))
+    return NULL;
   config->organization = config_value (organization, "OPENAI_ORG_ID", NULL);
   config->project = config_value (project, "OPENAI_PROJECT_ID", NULL);
 
@@ -139,20 +199,70 @@ transfer_progress_clear (TransferProgress *progress)
   g_mutex_clear (&progress->lock);
 }
 
+TransferStatus
+transfer_progress_get (TransferProgress *progress)
+{
+  TransferStatus status = { 0 };
+
+  g_mutex_lock (&progress->lock);
+  status.phase = progress->phase;
+  if (progress->phase == TRANSFER_PHASE_UPLOAD && progress->to_send > 0)
+    status.fraction = (gdouble) progress->sent / progress->to_send;
+  else if (progress->phase == TRANSFER_PHASE_DOWNLOAD && progress->to_receive > 0)
+    status.fraction = (gdouble) progress->received / progress->to_receive;
+  status.attempt = progress->attempt;
+  status.max_attempts = progress->max_attempts;
+  status.retry_in_s = (gint) MAX (0, (progress->retry_at_us - g_get_monotonic_time ()
+                                      + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  g_mutex_unlock (&progress->lock);
+  status.fraction = CLAMP (status.fraction, 0.0, 1.0);
+  return status;
+}
+
 void
-transfer_progress_get (TransferProgress *progress,
-                       TransferPhase    *phase,
-                       gdouble          *fraction)
+transfer_progress_set_retry (TransferProgress *progress,
+                             gint              attempt,
+                             gint              max_attempts,
+                             gint64            delay_ms)
 {
   g_mutex_lock (&progress->lock);
-  *phase = progress->phase;
-  *fraction = 0.0;
-  if (progress->phase == TRANSFER_PHASE_UPLOAD && progress->to_send > 0)
-    *fraction = (gdouble) progress->sent / progress->to_send;
-  else if (progress->phase == TRANSFER_PHASE_DOWNLOAD && progress->to_receive > 0)
-    *fraction = (gdouble) progress->received / progress->to_receive;
+  progress->phase = TRANSFER_PHASE_RETRY_WAIT;
+  progress->attempt = attempt;
+  progress->max_attempts = max_attempts;
+  progress->retry_at_us = g_get_monotonic_time () + delay_ms * 1000;
+  progress->sent = progress->received = 0;
   g_mutex_unlock (&progress->lock);
-  *fraction = CLAMP (*fraction, 0.0, 1.0);
+}
+
+gboolean
+transfer_progress_sleep (TransferProgress *progress, gint64 delay_ms)
+{
+  gint64 end = g_get_monotonic_time () + delay_ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (g_atomic_int_get (&progress->cancelled))
+        return FALSE;
+      g_usleep (MIN (HTTP_POLL_MS * 1000, MAX (0, end - g_get_monotonic_time ())));
+    }
+  return ! g_atomic_int_get (&progress->cancelled);
+}
+
+gchar *
+transfer_status_text (const TransferStatus *status, gdouble elapsed_s)
+{
+  switch (status->phase)
+    {
+    case TRANSFER_PHASE_WAIT:
+      return g_strdup_printf (_("Waiting for the server… %d s"), (gint) elapsed_s);
+    case TRANSFER_PHASE_DOWNLOAD:
+      return g_strdup (_("Receiving the result…"));
+    case TRANSFER_PHASE_RETRY_WAIT:
+      return g_strdup_printf (_("Retrying in %d s (attempt %d of %d)…"),
+                              status->retry_in_s, status->attempt, status->max_attempts);
+    default:
+      return g_strdup (_("Sending the image…"));
+    }
 }
 
 void
@@ -170,6 +280,26 @@ on_progress (void *user, curl_off_t dl_total, curl_off_t dl_now,
 
   if (g_atomic_int_get (&progress->cancelled))
     return 1;  /* aborts with CURLE_ABORTED_BY_CALLBACK */
+
+  /* A stall: bytes should be moving (sending, or receiving the answer)
+   * but none has for stall_seconds. */
+  {
+    gint64 now = g_get_monotonic_time ();
+    gint64 moved = ul_now + dl_now;
+    gboolean sending = ul_total > 0 && ul_now < ul_total;
+    gboolean receiving = dl_now > 0;
+
+    if (moved != sink->last_bytes || sink->last_change_us == 0 || ! (sending || receiving))
+      {
+        sink->last_bytes = moved;
+        sink->last_change_us = now;
+      }
+    else if (now - sink->last_change_us > (gint64) sink->stall_seconds * G_USEC_PER_SEC)
+      {
+        sink->stalled = TRUE;
+        return 1;
+      }
+  }
 
   g_mutex_lock (&progress->lock);
   progress->sent = ul_now;
@@ -213,7 +343,23 @@ on_header (char *data, size_t size, size_t nmemb, void *user)
       g_free (sink->request_id);
       sink->request_id = g_strstrip (g_strndup (data + prefix, len - prefix));
     }
+  prefix = strlen (HTTP_RETRY_AFTER_HEADER);
+  if (len > prefix && g_ascii_strncasecmp (data, HTTP_RETRY_AFTER_HEADER, prefix) == 0)
+    {
+      g_free (sink->retry_after);
+      sink->retry_after = g_strstrip (g_strndup (data + prefix, len - prefix));
+    }
   return len;
+}
+
+/* AI_IMAGE_EDIT_STALL_TIMEOUT shortens the stall limit (tests use it). */
+static gint
+transfer_stall_seconds (void)
+{
+  const gchar *value = g_getenv ("AI_IMAGE_EDIT_STALL_TIMEOUT");
+  gint64 seconds = value ? g_ascii_strtoll (value, NULL, 10) : 0;
+
+  return seconds > 0 && seconds <= HTTP_STALL_TIMEOUT_S ? (gint) seconds : HTTP_STALL_TIMEOUT_S;
 }
 
 static CURL *
@@ -230,6 +376,16 @@ transfer_easy_new (TransferSink *sink, gint timeout_seconds, gchar *errbuf)
   curl_easy_setopt (curl, CURLOPT_TIMEOUT, (long) timeout_seconds);
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  {
+    /* Another trust store on request, as curl's own tool honours them. */
+    const gchar *bundle = g_getenv ("SSL_CERT_FILE");
+
+    if (bundle == NULL || *bundle == '\0')
+      bundle = g_getenv ("CURL_CA_BUNDLE");
+    if (bundle && *bundle)
+      curl_easy_setopt (curl, CURLOPT_CAINFO, bundle);
+  }
+  sink->stall_seconds = transfer_stall_seconds ();
   curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -245,21 +401,33 @@ transfer_easy_new (TransferSink *sink, gint timeout_seconds, gchar *errbuf)
 /* Turns a failed transfer into a message saying what to do. */
 static void
 transfer_set_error (GError      **error,
+                    CURL         *curl,
                     CURLcode      code,
                     const gchar  *errbuf,
                     const gchar  *url,
                     TransferSink *sink,
                     gint          timeout_seconds)
 {
+  gdouble connect_time = 0.0;
+
+  curl_easy_getinfo (curl, CURLINFO_CONNECT_TIME, &connect_time);
   const gchar *detail = (errbuf && *errbuf) ? errbuf : curl_easy_strerror (code);
 
-  if (code == CURLE_ABORTED_BY_CALLBACK)
+  if (sink->stalled)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
+                 _("The transfer with %s stalled: no data moved for %d seconds. "
+                   "Check your connection and try again."), url, sink->stall_seconds);
+  else if (code == CURLE_ABORTED_BY_CALLBACK)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_CANCELLED, _("The edit was cancelled."));
   else if (sink->too_large)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
                  _("The answer from %s is larger than %" G_GSIZE_FORMAT
                    " MiB; it was not read further."),
                  url, sink->body_max / (1024 * 1024));
+  else if (code == CURLE_OPERATION_TIMEDOUT && connect_time <= 0.0)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
+                 _("Could not connect to %s within %d seconds: check your network "
+                   "connection and OPENAI_BASE_URL."), url, HTTP_CONNECT_TIMEOUT_S);
   else if (code == CURLE_OPERATION_TIMEDOUT)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
                  _("The server did not finish answering within %d seconds. "
@@ -278,6 +446,11 @@ transfer_set_error (GError      **error,
   else if (code == CURLE_UNSUPPORTED_PROTOCOL)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
                  _("Only http and https addresses are used; refused %s."), url);
+  else if (code == CURLE_GOT_NOTHING || code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR ||
+           code == CURLE_PARTIAL_FILE || code == CURLE_HTTP2 || code == CURLE_HTTP2_STREAM)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_DROPPED,
+                 _("The connection to %s was lost before the answer was "
+                   "complete (%s). Try again."), url, detail);
   else if (code == CURLE_TOO_MANY_REDIRECTS)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
                  _("%s redirects more than %d times."), url, HTTP_MAX_REDIRECTS);
@@ -335,10 +508,12 @@ http_post_form (const ApiConfig  *config,
                 glong            *status,
                 GByteArray      **body,
                 gchar           **request_id,
+                gchar           **retry_after,
                 GError          **error)
 {
   gchar errbuf[CURL_ERROR_SIZE] = "";
-  TransferSink sink = { progress, g_byte_array_new (), HTTP_API_BODY_MAX, FALSE, NULL };
+  TransferSink sink = { .progress = progress, .body = g_byte_array_new (),
+                       .body_max = HTTP_API_BODY_MAX };
   g_autofree gchar *url = api_edits_url (config->base_url);
   g_autofree gchar *auth = g_strconcat ("Authorization: Bearer ", config->api_key, NULL);
   struct curl_slist *headers = NULL;
@@ -379,7 +554,7 @@ http_post_form (const ApiConfig  *config,
   if (code == CURLE_OK)
     curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, status);
   else
-    transfer_set_error (error, code, errbuf, url, &sink, config->timeout_seconds);
+    transfer_set_error (error, curl, code, errbuf, url, &sink, config->timeout_seconds);
 
   curl_easy_cleanup (curl);
   curl_mime_free (mime);
@@ -393,10 +568,12 @@ http_post_form (const ApiConfig  *config,
     {
       g_byte_array_unref (sink.body);
       g_free (sink.request_id);
+      g_free (sink.retry_after);
       return FALSE;
     }
   *body = sink.body;
   *request_id = sink.request_id;
+  *retry_after = sink.retry_after;
   return TRUE;
 }
 
@@ -407,7 +584,8 @@ http_download (const gchar      *url,
                GError          **error)
 {
   gchar errbuf[CURL_ERROR_SIZE] = "";
-  TransferSink sink = { progress, g_byte_array_new (), HTTP_IMAGE_DOWNLOAD_MAX, FALSE, NULL };
+  TransferSink sink = { .progress = progress, .body = g_byte_array_new (),
+                       .body_max = HTTP_IMAGE_DOWNLOAD_MAX };
   CURL *curl;
   CURLcode code;
   glong status = 0;
@@ -435,9 +613,10 @@ http_download (const gchar      *url,
   if (code == CURLE_OK)
     curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
   else
-    transfer_set_error (error, code, errbuf, url, &sink, timeout_seconds);
+    transfer_set_error (error, curl, code, errbuf, url, &sink, timeout_seconds);
   curl_easy_cleanup (curl);
   g_free (sink.request_id);
+  g_free (sink.retry_after);
 
   if (code == CURLE_OK && (status < 200 || status > 299))
     {

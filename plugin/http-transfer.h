@@ -13,13 +13,18 @@
 #define HTTP_API_BODY_MAX          ((gsize) 256 * 1024 * 1024)
 #define HTTP_IMAGE_DOWNLOAD_MAX    ((gsize) 64 * 1024 * 1024)
 #define HTTP_MAX_REDIRECTS         5
+/* No byte moving for this long while sending or receiving ends the
+ * transfer (waiting for the server to answer is governed by the total
+ * timeout only: image models may think for minutes). */
+#define HTTP_STALL_TIMEOUT_S       60
 
 typedef enum
 {
   TRANSFER_PHASE_CONNECT,
   TRANSFER_PHASE_UPLOAD,
   TRANSFER_PHASE_WAIT,       /* request sent, server working */
-  TRANSFER_PHASE_DOWNLOAD
+  TRANSFER_PHASE_DOWNLOAD,
+  TRANSFER_PHASE_RETRY_WAIT  /* backing off before another attempt */
 } TransferPhase;
 
 typedef struct
@@ -27,8 +32,19 @@ typedef struct
   GMutex        lock;
   TransferPhase phase;
   gint64        sent, to_send, received, to_receive;
+  gint          attempt, max_attempts;  /* for RETRY_WAIT */
+  gint64        retry_at_us;            /* monotonic time of the retry */
   gint          cancelled;   /* atomic; set by the main thread */
 } TransferProgress;
+
+/* A consistent copy for the main thread. */
+typedef struct
+{
+  TransferPhase phase;
+  gdouble       fraction;     /* upload or download, 0..1 */
+  gint          attempt, max_attempts;
+  gint          retry_in_s;
+} TransferStatus;
 
 typedef struct
 {
@@ -38,6 +54,9 @@ typedef struct
   gchar *project;        /* may be NULL */
   gint   timeout_seconds;
 } ApiConfig;
+
+/* TRUE for loopback hosts (127.0.0.0/8, ::1, localhost). */
+gboolean   http_host_is_loopback (const gchar *host);
 
 /* Reads OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID
  * and AI_IMAGE_EDIT_TIMEOUT.  api_key may be given by the caller (the
@@ -55,9 +74,17 @@ void       api_config_free     (ApiConfig *config);
 
 void       transfer_progress_init    (TransferProgress *progress);
 void       transfer_progress_clear   (TransferProgress *progress);
-void       transfer_progress_get     (TransferProgress *progress,
-                                      TransferPhase    *phase,
-                                      gdouble          *fraction);
+TransferStatus transfer_progress_get (TransferProgress *progress);
+void       transfer_progress_set_retry (TransferProgress *progress,
+                                        gint              attempt,
+                                        gint              max_attempts,
+                                        gint64            delay_ms);
+/* Sleeps delay_ms unless cancelled first; FALSE when cancelled. */
+gboolean   transfer_progress_sleep   (TransferProgress *progress,
+                                      gint64            delay_ms);
+/* "Waiting for the server… 12 s", "Retrying in 2 s (attempt 2 of 4)"… */
+gchar     *transfer_status_text      (const TransferStatus *status,
+                                      gdouble               elapsed_s);
 void       transfer_progress_cancel  (TransferProgress *progress);
 
 /* POSTs the form to {base}/images/edits.  Returns FALSE only when no HTTP
@@ -69,6 +96,7 @@ gboolean   http_post_form  (const ApiConfig  *config,
                             glong            *status,
                             GByteArray      **body,
                             gchar           **request_id,
+                            gchar           **retry_after,
                             GError          **error);
 
 /* Downloads an image URL without any credentials; http and https only. */

@@ -153,6 +153,9 @@ png_decode_rgba (const guint8 *data,
     }
 
   image.format = PNG_FORMAT_RGBA;
+  /* Untagged 16-bit data is sRGB like everything else servers send;
+   * libpng would otherwise take it as linear and brighten it. */
+  image.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
   pixels = g_try_malloc (PNG_IMAGE_SIZE (image));
   if (pixels == NULL)
     {
