@@ -31,7 +31,7 @@ PLUGIN   = plugin/ai-image-edit
 
 UNIT_TESTS = test-model-caps test-edit-job test-region test-edit-area \
              test-pixel-scale test-png-codec test-api-request test-api-response \
-             test-edit-settings test-edit-worker test-edit-form
+             test-edit-settings test-edit-worker test-edit-form test-retry-policy
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 PO_FILES = $(wildcard po/*.po)

@@ -47,7 +47,7 @@ SCENARIOS = (
     "b64 url url404 redirectloop fileurl error400 error401 error429 safety "
     "error_nomessage html502 notjson truncated nodata datanotarray emptydata "
     "toomany noimage badb64 notpng truncpng hugepng wrongsize gray16 palette "
-    "slow hang closemid").split()
+    "slow hang closemid flaky drop huge200 stall").split()
 
 
 def _err(message, etype="invalid_request_error", param=None, code=None):
@@ -427,6 +427,57 @@ class _Handler(BaseHTTPRequestHandler):
         if name == "palette":
             return self._send(200, ok(b64_entries(
                 n, lambda i: palette_png(w, h, i))))
+        if name == "flaky":
+            # flaky:N:STATUS[:RETRYAFTER] - the first N requests carrying
+            # this exact scenario answer STATUS, later ones succeed.
+            count, _, rest = arg.partition(":")
+            status, _, retry_after = rest.partition(":")
+            if self.fake._count_scenario(scenario) <= int(count or "1"):
+                extra = {"Retry-After": retry_after} if retry_after else None
+                return self._send(int(status or "503"),
+                                  _err("Temporarily unavailable", "server_error"),
+                                  extra=extra)
+            return self._send(200, ok(b64_entries(n)))
+        if name == "drop":
+            # drop:N - the first N requests lose their connection unanswered.
+            if self.fake._count_scenario(scenario) <= int(arg or "1"):
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                return
+            return self._send(200, ok(b64_entries(n)))
+        if name == "huge200":
+            # A 200 answer of several hundred MB (zeros): the client must
+            # stop reading at its limit.
+            total = int(arg or str(300 * 1024 * 1024))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(total))
+            self.end_headers()
+            chunk = b" " * (1 << 20)
+            sent = 0
+            try:
+                while sent < total:
+                    piece = chunk[:min(len(chunk), total - sent)]
+                    self.wfile.write(piece)
+                    sent += len(piece)
+            except OSError:
+                pass
+            self.close_connection = True
+            return
+        if name == "stall":
+            # Headers and a few bytes, then silence with the socket open.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b'{"created"')
+            self.wfile.flush()
+            self.close_connection = True
+            time.sleep(float(arg or "3600"))
+            return
         if name == "hang":
             self.close_connection = True
             time.sleep(3600)
@@ -532,6 +583,11 @@ class FakeApi:
             if self.log_path:
                 with open(self.log_path, "a", encoding="utf-8") as f:
                     f.write(json.dumps(rec) + "\n")
+
+    def _count_scenario(self, scenario):
+        """How many requests have carried this scenario (this one included)."""
+        with self._lock:
+            return sum(1 for r in self._requests if r.get("scenario") == scenario)
 
     def _next_request_id(self):
         with self._lock:
