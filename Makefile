@@ -34,10 +34,24 @@ UNIT_TESTS = test-model-caps test-edit-job test-region test-edit-area \
              test-edit-settings test-edit-worker test-edit-form test-retry-policy
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
+# The same core and unit tests under AddressSanitizer + UBSan.
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+            -fno-omit-frame-pointer -O1 -g
+SAN_CORE_OBJ = $(CORE_SRC:plugin/%.c=$(BUILD)/asan/core/%.o)
+SAN_BINS     = $(UNIT_TESTS:%=$(BUILD)/asan/tests/%)
+
+# libFuzzer targets (clang) for the code that reads network data.
+FUZZ_TARGETS = fuzz-api-response fuzz-base64-png fuzz-png-decode fuzz-url
+FUZZ_BINS    = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+FUZZ_FLAGS   = -fsanitize=fuzzer,address,undefined -g -O1
+FUZZ_SECONDS ?= 60
+
 PO_FILES = $(wildcard po/*.po)
 MO_FILES = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo)
 
-.PHONY: all check unit integration install demo clean pot
+.SECONDARY:
+
+.PHONY: all check unit sanitize valgrind fuzz fuzz-check integration install demo clean pot
 
 all: $(PLUGIN) $(MO_FILES)
 
@@ -56,6 +70,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ) tests/unit/test-util.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CORE_CFLAGS) -Iplugin -o $@ $< $(CORE_OBJ) $(CORE_LIBS)
 
+$(BUILD)/asan/core/%.o: plugin/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(CORE_CFLAGS) -c $< -o $@
+
+$(BUILD)/asan/tests/%: tests/unit/%.c $(SAN_CORE_OBJ) tests/unit/test-util.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(CORE_CFLAGS) -Iplugin -o $@ $< $(SAN_CORE_OBJ) $(CORE_LIBS)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -DG_LOG_DOMAIN=\"ai-image-edit\" $(CORE_CFLAGS) -Iplugin -o $@ $< \
+	  $(CORE_SRC) $(CORE_LIBS)
+
 $(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt -c -o $@ $<
@@ -65,13 +92,33 @@ pot:
 	  --package-name=ai-image-edit $(CORE_SRC) $(GLUE_SRC)
 
 unit: $(UNIT_BINS)
-	@AI_IMAGE_EDIT_SKIP_INTEGRATION=1 tests/run-all.sh $(UNIT_BINS)
+	@AI_IMAGE_EDIT_ONLY=unit tests/run-all.sh $(UNIT_BINS)
 
 integration: all
-	@tests/run-all.sh
+	@AI_IMAGE_EDIT_ONLY=integration tests/run-all.sh
 
-check: all $(UNIT_BINS)
+# Everything: unit tests (plain, sanitizers, valgrind), fuzz seeds,
+# integration and dialog tests; one closing "N passed, N failed".
+check: all $(UNIT_BINS) $(SAN_BINS) $(FUZZ_BINS)
 	@tests/run-all.sh $(UNIT_BINS)
+
+sanitize: $(SAN_BINS)
+	@AI_IMAGE_EDIT_ONLY=sanitize tests/run-all.sh $(UNIT_BINS)
+
+valgrind: $(UNIT_BINS)
+	@AI_IMAGE_EDIT_ONLY=valgrind tests/run-all.sh $(UNIT_BINS)
+
+fuzz-check: $(FUZZ_BINS)
+	@AI_IMAGE_EDIT_ONLY=fuzz tests/run-all.sh
+
+# Runs each fuzz target for FUZZ_SECONDS; new crashes land in build/fuzz/.
+fuzz: $(FUZZ_BINS)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus-$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$t- \
+	    build/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 install: all
 	@./install.sh --no-deps

@@ -22,7 +22,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 build_deps_present() {
   command -v make >/dev/null 2>&1 && command -v cc >/dev/null 2>&1 &&
   command -v msgfmt >/dev/null 2>&1 &&
-  pkg-config --exists gimp-2.0 gimpui-2.0 libcurl json-c libpng 2>/dev/null
+  pkg-config --exists gimp-2.0 gimpui-2.0 libcurl json-c libpng libsecret-1 2>/dev/null
 }
 
 install_deps() {
@@ -32,13 +32,13 @@ install_deps() {
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential pkg-config gettext gimp libgimp2.0-dev \
-      libcurl4-openssl-dev libjson-c-dev libpng-dev ca-certificates
+      libcurl4-openssl-dev libjson-c-dev libpng-dev libsecret-1-dev ca-certificates
   elif command -v dnf >/dev/null 2>&1; then
     as_root dnf install -y gcc make pkgconf-pkg-config gettext gimp gimp-devel \
-      libcurl-devel json-c-devel libpng-devel ca-certificates
+      libcurl-devel json-c-devel libpng-devel libsecret-devel ca-certificates
   elif command -v pacman >/dev/null 2>&1; then
     as_root pacman -S --needed --noconfirm base-devel pkgconf gettext gimp \
-      curl json-c libpng ca-certificates
+      curl json-c libpng libsecret ca-certificates
   else
     echo "install.sh: no apt-get, dnf or pacman; install GIMP 2.10 development" \
          "files, libcurl, json-c, libpng and gettext yourself" >&2

@@ -130,8 +130,10 @@ api_response_parse (const gchar *body, gsize length, GError **error)
         }
       image = g_new0 (ApiImage, 1);
       image->b64_json = (b64 && *b64) ? g_strdup (b64) : NULL;
-      image->url = image->b64_json ? NULL : g_strdup (url);
-      image->revised_prompt = g_strdup (json_get_string (entry, "revised_prompt"));
+      /* Text from the server ends up in messages and parasites: UTF-8. */
+      image->url = image->b64_json ? NULL : g_utf8_make_valid (url, -1);
+      if (json_get_string (entry, "revised_prompt"))
+        image->revised_prompt = g_utf8_make_valid (json_get_string (entry, "revised_prompt"), -1);
       g_ptr_array_add (response->images, image);
     }
 
@@ -166,7 +168,10 @@ api_error_describe (glong        status,
   const gchar *message = NULL, *code = NULL, *hint;
   GString *text = g_string_new (NULL);
 
-  if (root && json_object_object_get_ex (root, "error", &err))
+  if (root && json_object_object_get_ex (root, "error", &err) &&
+      json_object_is_type (err, json_type_string))
+    message = json_object_get_string (err);   /* {"error": "text"} */
+  else if (err)
     {
       message = json_get_string (err, "message");
       code = json_get_string (err, "code");
@@ -198,5 +203,37 @@ api_error_describe (glong        status,
     g_string_append_printf (text, "\n%s", hint);
 
   json_object_put (root);
-  return g_string_free (text, FALSE);
+  /* The server's strings may hold any bytes; messages must be UTF-8. */
+  {
+    gchar *valid = g_utf8_make_valid (text->str, text->len);
+    g_string_free (text, TRUE);
+    return valid;
+  }
+}
+
+GBytes *
+api_image_decode_b64 (const gchar *b64, GError **error)
+{
+  gsize len = 0;
+  guchar *data;
+
+  /* g_base64_decode skips invalid characters silently; check first so
+   * garbage is reported as such rather than as a broken PNG. */
+  for (const gchar *c = b64; *c; c++)
+    if (! (g_ascii_isalnum (*c) || *c == '+' || *c == '/' || *c == '=' ||
+           g_ascii_isspace (*c)))
+      {
+        g_set_error (error, EDIT_ERROR, EDIT_ERROR_DECODE,
+                     _("The returned image data is not valid base64."));
+        return NULL;
+      }
+  data = g_base64_decode (b64, &len);
+  if (len == 0)
+    {
+      g_free (data);
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_DECODE,
+                   _("The returned image data is empty."));
+      return NULL;
+    }
+  return g_bytes_new_take (data, len);
 }

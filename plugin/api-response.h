@@ -33,6 +33,9 @@ gchar       *api_error_describe (glong        status,
                                  gsize        length,
                                  const gchar *request_id);
 
+/* The bytes of a b64_json image; fails on characters outside base64. */
+GBytes      *api_image_decode_b64 (const gchar *b64, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApiResponse, api_response_free)
 
 #endif

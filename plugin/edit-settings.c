@@ -9,6 +9,8 @@ edit_settings_copy_text (gchar *dest, gsize dest_size, const gchar *src)
 {
   const gchar *end;
 
+  if (dest_size == 0)
+    return;
   if (src == NULL)
     src = "";
   if (! g_utf8_validate (src, -1, &end))

@@ -98,23 +98,7 @@ static GBytes *
 fetch_image_bytes (EditWorker *worker, const ApiImage *image, GError **error)
 {
   if (image->b64_json)
-    {
-      gsize len = 0;
-      guchar *data;
-
-      /* g_base64_decode skips invalid characters silently; check first so
-       * garbage is reported as such rather than as a broken PNG. */
-      for (const gchar *c = image->b64_json; *c; c++)
-        if (! (g_ascii_isalnum (*c) || *c == '+' || *c == '/' || *c == '=' ||
-               g_ascii_isspace (*c)))
-          {
-            g_set_error (error, EDIT_ERROR, EDIT_ERROR_DECODE,
-                         _("The returned image data is not valid base64."));
-            return NULL;
-          }
-      data = g_base64_decode (image->b64_json, &len);
-      return g_bytes_new_take (data, len);
-    }
+    return api_image_decode_b64 (image->b64_json, error);
   return http_download (image->url, worker->config->timeout_seconds,
                         &worker->progress, error);
 }

@@ -577,6 +577,28 @@ http_post_form (const ApiConfig  *config,
   return TRUE;
 }
 
+gboolean
+http_url_downloadable (const gchar *url, GError **error)
+{
+  CURLU *parsed = curl_url ();
+  gchar *scheme = NULL, *host = NULL;
+  gboolean ok;
+
+  ok = curl_url_set (parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
+       curl_url_get (parsed, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+       curl_url_get (parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+       (g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "http") == 0) &&
+       *host != '\0';
+  if (! ok)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
+                 _("The server returned an image address that is not an http or "
+                   "https URL; it was not opened."));
+  curl_free (scheme);
+  curl_free (host);
+  curl_url_cleanup (parsed);
+  return ok;
+}
+
 GBytes *
 http_download (const gchar      *url,
                gint              timeout_seconds,
@@ -590,11 +612,8 @@ http_download (const gchar      *url,
   CURLcode code;
   glong status = 0;
 
-  if (! g_str_has_prefix (url, "https://") && ! g_str_has_prefix (url, "http://"))
+  if (! http_url_downloadable (url, error))
     {
-      g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
-                   _("The server returned an image address that is not http or "
-                     "https; it was not opened."));
       g_byte_array_unref (sink.body);
       return NULL;
     }

@@ -99,6 +99,9 @@ gboolean   http_post_form  (const ApiConfig  *config,
                             gchar           **retry_after,
                             GError          **error);
 
+/* TRUE for a well-formed http or https URL with a host. */
+gboolean   http_url_downloadable (const gchar *url, GError **error);
+
 /* Downloads an image URL without any credentials; http and https only. */
 GBytes    *http_download   (const gchar      *url,
                             gint              timeout_seconds,

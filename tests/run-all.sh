@@ -1,40 +1,89 @@
 #!/bin/sh
-# Runs every test (the unit test binaries given as arguments, then the
-# integration tests against real GIMP) and prints one closing line:
-#   N passed, N failed
-# Each suite speaks TAP; its ok / not ok lines are counted here.
+# Runs every test and prints one closing line:  N passed, N failed
+# Arguments: the unit test binaries (build/tests/test-*).  Each suite
+# speaks TAP; its ok / not ok lines are counted here.
+#   - unit tests, then the same built with ASan+UBSan (build/asan/tests),
+#   - each unit test once under valgrind memcheck (no errors, no definite
+#     leaks),
+#   - each fuzz target over its seed corpus and kept crash inputs,
+#   - integration tests (gimp-console) and dialog tests (gimp-2.10, Xvfb).
+# AI_IMAGE_EDIT_ONLY=unit|sanitize|valgrind|fuzz|integration runs one part.
 set -u
 cd "$(dirname "$0")/.."
 
+only=${AI_IMAGE_EDIT_ONLY:-all}
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+all=$(mktemp)
+trap 'rm -f "$log" "$all"' EXIT
 status=0
+
+want() { [ "$only" = all ] || [ "$only" = "$1" ]; }
 
 run_suite() {
   name=$1; shift
   echo "# suite: $name"
   if "$@" >"$log" 2>&1; then :; else
-    echo "# suite $name exited with status $?"; status=1
-    # A suite that died without TAP output still counts as a failure.
-    grep -q '^not ok' "$log" || echo "not ok - $name exited abnormally" >>"$log"
+    code=$?
+    echo "# suite $name exited with status $code"; status=1
+    # A suite that died without saying why still counts as a failure.
+    grep -q '^not ok' "$log" || echo "not ok - $name exited with status $code" >>"$log"
   fi
   cat "$log"
-  cat "$log" >>"$log.all"
+  grep -E '^(not )?ok ' "$log" >>"$all"
 }
 
-: >"$log.all"
-for bin in "$@"; do
-  case "$bin" in
-    *test-*) run_suite "$(basename "$bin")" "$bin" --tap ;;
-  esac
-done
-if [ "${AI_IMAGE_EDIT_SKIP_INTEGRATION:-0}" != 1 ]; then
+# One TAP line for a command that is a single check.
+run_check() {
+  name=$1; shift
+  if "$@" >"$log" 2>&1; then
+    echo "ok - $name" | tee -a "$all"
+  else
+    tail -n 30 "$log" | sed 's/^/# /'
+    echo "not ok - $name" | tee -a "$all"
+    status=1
+  fi
+}
+
+if want unit; then
+  for bin in "$@"; do run_suite "$(basename "$bin")" "$bin" --tap; done
+fi
+
+if want sanitize; then
+  for bin in "$@"; do
+    san="build/asan/tests/$(basename "$bin")"
+    [ -x "$san" ] || continue
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+    LSAN_OPTIONS=suppressions=tests/lsan.supp:print_suppressions=0 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      run_suite "asan:$(basename "$bin")" "$san" --tap
+  done
+fi
+
+if want valgrind && command -v valgrind >/dev/null 2>&1; then
+  for bin in "$@"; do
+    run_check "valgrind memcheck: $(basename "$bin") has no errors and no definite leaks" \
+      env G_SLICE=always-malloc G_DEBUG=gc-friendly AI_IMAGE_EDIT_UNDER_VALGRIND=1 \
+      valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
+        --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
+        "$bin" --tap
+  done
+fi
+
+if want fuzz; then
+  for bin in build/fuzz/fuzz-*; do
+    [ -x "$bin" ] || continue
+    t=$(basename "$bin")
+    run_check "fuzz: $t runs its seed corpus and regression inputs without a crash" \
+      "$bin" -runs=0 tests/fuzz/corpus/"$t"
+  done
+fi
+
+if want integration; then
   run_suite integration python3 tests/integration/run.py
   run_suite ui python3 tests/ui/run.py
 fi
 
-passed=$(grep -c '^ok ' "$log.all")
-failed=$(grep -c '^not ok' "$log.all")
-rm -f "$log.all"
+passed=$(grep -c '^ok ' "$all")
+failed=$(grep -c '^not ok' "$all")
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

@@ -414,6 +414,33 @@ test_describe_null_and_empty_body (void)
   g_assert_true (g_utf8_validate (null_body, -1, NULL));
 }
 
+/* Found by fuzz-api-response: raw bytes inside a JSON string. */
+static void
+test_describe_invalid_utf8_message_made_valid (void)
+{
+  static const gchar body[] = "{\"error\":{\"message\":\"Invali\xff\xff\",\"code\":\"c\xfe\"}}";
+  g_autofree gchar *text = api_error_describe (400, body, sizeof body - 1, "req_\xff");
+
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_assert_nonnull (strstr (text, "Invali"));
+  g_assert_nonnull (strstr (text, "HTTP 400"));
+}
+
+static void
+test_parse_invalid_utf8_revised_prompt_made_valid (void)
+{
+  static const gchar body[] =
+    "{\"data\":[{\"url\":\"http://127.0.0.1/\xff.png\",\"revised_prompt\":\"a\xff b\"}]}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ApiResponse) response = api_response_parse (body, sizeof body - 1, &error);
+  ApiImage *image;
+
+  g_assert_no_error (error);
+  image = g_ptr_array_index (response->images, 0);
+  g_assert_true (g_utf8_validate (image->revised_prompt, -1, NULL));
+  g_assert_true (g_utf8_validate (image->url, -1, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -446,6 +473,10 @@ main (int argc, char **argv)
   g_test_add_func ("/api-response/describe/invalid-utf8-body-made-valid", test_describe_invalid_utf8_body);
   g_test_add_func ("/api-response/describe/excerpt-cut-stays-valid-utf8", test_describe_cut_inside_utf8);
   g_test_add_func ("/api-response/describe/null-or-empty-body", test_describe_null_and_empty_body);
+  g_test_add_func ("/api-response/describe/invalid-utf8-message-made-valid",
+                   test_describe_invalid_utf8_message_made_valid);
+  g_test_add_func ("/api-response/parse/invalid-utf8-strings-made-valid",
+                   test_parse_invalid_utf8_revised_prompt_made_valid);
 
   return g_test_run ();
 }

@@ -116,6 +116,8 @@ fake_setup (Fake *fake, gconstpointer data)
   g_unsetenv ("OPENAI_PROJECT_ID");
   /* A guard so no test can hang for the default five minutes. */
   g_setenv ("AI_IMAGE_EDIT_TIMEOUT", "30", TRUE);
+  /* Errors are reported at once unless a test asks for retries. */
+  g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "0", TRUE);
   g_unsetenv ("http_proxy");
   g_unsetenv ("HTTP_PROXY");
   g_unsetenv ("all_proxy");
@@ -197,6 +199,7 @@ fake_teardown (Fake *fake, gconstpointer data)
   g_free (fake->base_url);
   g_unsetenv ("OPENAI_BASE_URL");
   g_unsetenv ("AI_IMAGE_EDIT_TIMEOUT");
+  g_unsetenv ("AI_IMAGE_EDIT_MAX_RETRIES");
 }
 
 #define SKIP_UNLESS_READY(fake)  \
@@ -533,6 +536,42 @@ test_error429 (Fake *fake, gconstpointer data)
 }
 
 static void
+test_error429_retried (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  json_object *requests;
+  gint64 start;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  /* One retry after the server's Retry-After: 1, then the error. */
+  g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "1", TRUE);
+  start = g_get_monotonic_time ();
+  worker = run_scenario ("error429", 1);
+  assert_failed (worker, EDIT_ERROR_HTTP, "HTTP 429");
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 900 * 1000);
+  requests = fake_requests (fake);
+  g_assert_cmpuint (json_object_array_length (requests), ==, 2);
+  json_object_put (requests);
+}
+
+static void
+test_error400_not_retried (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  json_object *requests;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "3", TRUE);
+  worker = run_scenario ("error400", 1);
+  assert_failed (worker, EDIT_ERROR_HTTP, "HTTP 400");
+  requests = fake_requests (fake);
+  g_assert_cmpuint (json_object_array_length (requests), ==, 1);
+  json_object_put (requests);
+}
+
+static void
 test_safety (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
@@ -691,8 +730,9 @@ test_gray16_value (Fake *fake, gconstpointer data)
   SKIP_UNLESS_READY (fake);
 
   /* The scenario's samples are 0x8040 in an untagged 16-bit PNG: 128 in
-   * 8 bits (fake_api.py GRAY16_VALUE).  Fails while png_decode_rgba lets
-   * libpng treat untagged 16-bit data as linear light (gives 186). */
+   * 8 bits (fake_api.py GRAY16_VALUE).  Regression: libpng's simplified
+   * API takes untagged 16-bit data as linear light unless told otherwise,
+   * which gave 186. */
   worker = run_scenario ("gray16", 1);
   g_assert_no_error (worker->error);
   g_assert_cmpuint (worker->results->len, ==, 1);
@@ -1096,6 +1136,7 @@ main (int argc, char **argv)
   ADD ("b64/threaded-run-sets-done", test_threaded_run);
   ADD ("b64/toomany-keeps-only-n", test_toomany);
   ADD ("b64/gray16-accepted", test_gray16_accepted);
+  ADD ("b64/gray16-decodes-to-grey-128", test_gray16_value);
   ADD ("b64/palette-accepted", test_palette_accepted);
   ADD ("url/downloads-results-without-credentials", test_url_results);
   ADD ("url/404-is-error", test_url404);
@@ -1104,6 +1145,8 @@ main (int argc, char **argv)
   ADD ("http-error/400-message-status-code-request-id", test_error400);
   ADD ("http-error/401-hint", test_error401);
   ADD ("http-error/429", test_error429);
+  ADD ("http-error/429-retried-then-reported", test_error429_retried);
+  ADD ("http-error/400-not-retried", test_error400_not_retried);
   ADD ("http-error/safety-hint", test_safety);
   ADD ("http-error/html-502-quoted", test_html502);
   ADD ("bad-answer/not-json", test_notjson);
@@ -1119,9 +1162,6 @@ main (int argc, char **argv)
   ADD ("network/timeout-against-hang", test_timeout_against_hang);
   ADD ("cancel/before-run", test_cancel_before_run);
   ADD ("cancel/while-waiting-for-slow-server", test_cancel_while_running);
-  /* Last: fails until png_decode_rgba is fixed, and GLib stops at the
-   * first failure under --tap. */
-  ADD ("zz-known-bug/gray16-decodes-to-grey-128", test_gray16_value);
 
   return g_test_run ();
 }
