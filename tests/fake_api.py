@@ -47,7 +47,7 @@ SCENARIOS = (
     "b64 url url404 redirectloop fileurl error400 error401 error429 safety "
     "error_nomessage html502 notjson truncated nodata datanotarray emptydata "
     "toomany noimage badb64 notpng truncpng hugepng wrongsize gray16 palette "
-    "slow hang closemid flaky drop huge200 stall").split()
+    "slow hang closemid flaky drop huge200 stall mixed").split()
 
 
 def _err(message, etype="invalid_request_error", param=None, code=None):
@@ -478,6 +478,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             time.sleep(float(arg or "3600"))
             return
+        if name == "mixed":
+            # Every second entry is broken: a partial success.
+            return self._send(200, ok([
+                {"b64_json": b64(solid_png(w, h, i)) if i % 2 == 0 else "!!!bad***"}
+                for i in range(n)]))
         if name == "hang":
             self.close_connection = True
             time.sleep(3600)
@@ -518,11 +523,18 @@ class FakeApi:
         # Scenario for requests whose `user` field names none (the UI
         # tests cannot type one into every run).
         self.default_scenario = "b64"
+        # (certificate file, key file) to serve HTTPS instead of HTTP.
+        self.tls = None
 
     # -- lifecycle --
     def start(self):
         self._server = _Server((self.host, self._port), _Handler)
         self._server.fake = self
+        if self.tls:
+            import ssl
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.1},
@@ -550,7 +562,7 @@ class FakeApi:
 
     @property
     def origin(self):
-        return "http://127.0.0.1:%d" % self._port
+        return "%s://127.0.0.1:%d" % ("https" if self.tls else "http", self._port)
 
     @property
     def base_url(self):
@@ -600,13 +612,18 @@ def main(argv=None):
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file")
     ap.add_argument("--log")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
+    ap.add_argument("--tls-key", help="the certificate's private key (PEM)")
     args = ap.parse_args(argv)
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
 
-    api = FakeApi(port=args.port, log_path=args.log).start()
+    api = FakeApi(port=args.port, log_path=args.log)
+    if args.tls_cert:
+        api.tls = (args.tls_cert, args.tls_key)
+    api.start()
     if args.port_file:     # write atomically so readers never see ""
         tmp = args.port_file + ".tmp"
         with open(tmp, "w") as f:

@@ -98,15 +98,40 @@ typedef struct
   gchar   *log_file;
   gint     port;
   gchar   *base_url;
+  gchar   *cert_file;   /* set for the HTTPS fixture */
 } Fake;
+
+/* A self-signed certificate for 127.0.0.1, made with openssl. */
+static gboolean
+make_self_signed (const gchar *dir, gchar **cert, gchar **key)
+{
+  gint status = 0;
+
+  *cert = g_build_filename (dir, "cert.pem", NULL);
+  *key = g_build_filename (dir, "key.pem", NULL);
+  {
+    const gchar *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                            "-keyout", *key, "-out", *cert, "-days", "2",
+                            "-subj", "/CN=127.0.0.1",
+                            "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+
+    if (! g_spawn_sync (NULL, (gchar **) argv, NULL,
+                        G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                        G_SPAWN_STDERR_TO_DEV_NULL,
+                        NULL, NULL, NULL, NULL, &status, NULL))
+      return FALSE;
+  }
+  return g_spawn_check_wait_status (status, NULL);
+}
 
 static void
 fake_setup (Fake *fake, gconstpointer data)
 {
   const gchar *reason = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree gchar *key_file = NULL;
+  gboolean tls = data != NULL && strcmp (data, "tls") == 0;
   gint64 deadline;
-  (void) data;
 
   memset (fake, 0, sizeof *fake);
 
@@ -133,9 +158,15 @@ fake_setup (Fake *fake, gconstpointer data)
   g_assert_no_error (error);
   fake->port_file = g_build_filename (fake->dir, "port", NULL);
   fake->log_file = g_build_filename (fake->dir, "requests.jsonl", NULL);
+  if (tls && ! make_self_signed (fake->dir, &fake->cert_file, &key_file))
+    {
+      g_test_skip ("openssl could not make a test certificate");
+      return;
+    }
   {
     const gchar *argv[] = { python_path, script_path, "--port", "0",
                             "--port-file", fake->port_file, "--log", fake->log_file,
+                            tls ? "--tls-cert" : NULL, fake->cert_file, "--tls-key", key_file,
                             NULL };
     GSpawnFlags flags = G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL;
 
@@ -165,7 +196,8 @@ fake_setup (Fake *fake, gconstpointer data)
       g_usleep (10 * 1000);
     }
   g_assert_cmpint (fake->port, >, 0);
-  fake->base_url = g_strdup_printf ("http://127.0.0.1:%d/v1", fake->port);
+  fake->base_url = g_strdup_printf ("%s://127.0.0.1:%d/v1", tls ? "https" : "http",
+                                    fake->port);
   g_setenv ("OPENAI_BASE_URL", fake->base_url, TRUE);
   fake->ready = TRUE;
 }
@@ -189,6 +221,12 @@ fake_teardown (Fake *fake, gconstpointer data)
       g_autofree gchar *tmp = g_strconcat (fake->port_file, ".tmp", NULL);
 
       g_remove (tmp);
+      if (fake->cert_file)
+        {
+          g_autofree gchar *key = g_build_filename (fake->dir, "key.pem", NULL);
+          g_remove (fake->cert_file);
+          g_remove (key);
+        }
       g_remove (fake->port_file);
       g_remove (fake->log_file);
       g_rmdir (fake->dir);
@@ -197,7 +235,10 @@ fake_teardown (Fake *fake, gconstpointer data)
   g_free (fake->port_file);
   g_free (fake->log_file);
   g_free (fake->base_url);
+  g_free (fake->cert_file);
   g_unsetenv ("OPENAI_BASE_URL");
+  g_unsetenv ("SSL_CERT_FILE");
+  g_unsetenv ("AI_IMAGE_EDIT_STALL_TIMEOUT");
   g_unsetenv ("AI_IMAGE_EDIT_TIMEOUT");
   g_unsetenv ("AI_IMAGE_EDIT_MAX_RETRIES");
 }
@@ -1108,6 +1149,277 @@ drop_setenv_note (const gchar *domain, GLogLevelFlags level, const gchar *messag
     g_log_default_handler (domain, level, message, data);
 }
 
+
+/* ---------------------------------------------- hostile networks -- */
+
+static gint
+fake_post_count (Fake *fake)
+{
+  json_object *requests = fake_requests (fake);
+  gint count = 0;
+
+  for (size_t i = 0; i < json_object_array_length (requests); i++)
+    {
+      json_object *method;
+
+      if (json_object_object_get_ex (json_object_array_get_idx (requests, i), "method", &method) &&
+          strcmp (json_object_get_string (method), "POST") == 0)
+        count++;
+    }
+  json_object_put (requests);
+  return count;
+}
+
+static void
+test_retry_503_then_success (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "3", TRUE);
+  /* Retry-After: 0 keeps the test quick while proving it is honoured. */
+  worker = run_scenario ("flaky:2:503:0", 1);
+  g_assert_no_error (worker->error);
+  g_assert_cmpuint (worker->results->len, ==, 1);
+  g_assert_cmpint (fake_post_count (fake), ==, 3);
+}
+
+static void
+test_retry_gives_up_after_max (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "2", TRUE);
+  worker = run_scenario ("flaky:9:500:0", 1);
+  assert_failed (worker, EDIT_ERROR_HTTP, "HTTP 500");
+  g_assert_cmpint (fake_post_count (fake), ==, 3);
+}
+
+static void
+test_retry_after_http_date (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree gchar *date = g_date_time_format (now, "%a, %d %b %Y %H:%M:%S GMT");
+  g_autofree gchar *scenario = g_strdup_printf ("flaky:1:429:%s", date);
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "1", TRUE);
+  worker = run_scenario (scenario, 1);
+  g_assert_no_error (worker->error);
+  g_assert_cmpint (fake_post_count (fake), ==, 2);
+}
+
+static void
+test_dropped_connection_retried (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "2", TRUE);
+  worker = run_scenario ("drop:1", 1);
+  g_assert_no_error (worker->error);
+  g_assert_cmpuint (worker->results->len, ==, 1);
+  g_assert_cmpint (fake_post_count (fake), ==, 2);
+}
+
+static void
+test_dropped_connection_reported (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  worker = run_scenario ("drop:5", 1);
+  assert_failed (worker, EDIT_ERROR_DROPPED, "connection");
+}
+
+static void
+test_retry_progress_says_attempt (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  GThread *thread;
+  gboolean seen = FALSE;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "3", TRUE);
+  worker = make_worker ("gpt-image-1", 1, "", "", "flaky:1:503:2", 64, 48, TRUE);
+  thread = edit_worker_start (worker);
+  while (! g_atomic_int_get (&worker->done))
+    {
+      TransferStatus status = transfer_progress_get (&worker->progress);
+
+      if (status.phase == TRANSFER_PHASE_RETRY_WAIT)
+        {
+          g_autofree gchar *text = transfer_status_text (&status, 0);
+
+          if (strstr (text, "attempt 2 of 4") && strstr (text, "Retrying in"))
+            seen = TRUE;
+        }
+      g_usleep (20 * 1000);
+    }
+  g_thread_join (thread);
+  g_assert_no_error (worker->error);
+  g_assert_true (seen);
+}
+
+static void
+test_huge_200_body_limited (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  worker = run_scenario ("huge200", 1);
+  assert_failed (worker, EDIT_ERROR_RESPONSE, "256 MiB");
+}
+
+static void
+test_stalled_transfer_ends (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  gint64 start = g_get_monotonic_time ();
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  g_setenv ("AI_IMAGE_EDIT_STALL_TIMEOUT", "1", TRUE);
+  worker = run_scenario ("stall", 1);
+  assert_failed (worker, EDIT_ERROR_NETWORK, "stalled");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+}
+
+static void
+test_data_missing_or_not_array (Fake *fake, gconstpointer data)
+{
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  {
+    g_autoptr (EditWorker) worker = run_scenario ("nodata", 1);
+    assert_failed (worker, EDIT_ERROR_RESPONSE, "data");
+  }
+  {
+    g_autoptr (EditWorker) worker = run_scenario ("datanotarray", 1);
+    assert_failed (worker, EDIT_ERROR_RESPONSE, "data");
+  }
+}
+
+static void
+test_error_without_message (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  worker = run_scenario ("error_nomessage", 1);
+  assert_failed (worker, EDIT_ERROR_HTTP, "without a message");
+}
+
+static void
+test_wrong_size_accepted (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  const EditResult *result;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  /* Documented: another size is accepted and scaled to the region. */
+  worker = make_worker ("dall-e-2", 1, "256x256", "b64_json", "wrongsize", 256, 256, TRUE);
+  edit_worker_run (worker);
+  g_assert_no_error (worker->error);
+  result = g_ptr_array_index (worker->results, 0);
+  g_assert_cmpint (result->width, ==, 128);
+}
+
+static void
+test_partial_success_keeps_good_results (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  worker = run_scenario ("mixed", 3);
+  g_assert_no_error (worker->error);
+  g_assert_cmpuint (worker->results->len, ==, 2);
+  test_assert_contains (worker->warnings->str, "Image 2");
+}
+
+static void
+test_tls_self_signed_refused (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  g_unsetenv ("SSL_CERT_FILE");
+  worker = run_scenario ("b64", 1);
+  assert_failed (worker, EDIT_ERROR_NETWORK, "certificate");
+  g_assert_cmpint (fake_post_count (fake), ==, 0);
+}
+
+static void
+test_tls_with_ssl_cert_file (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  g_setenv ("SSL_CERT_FILE", fake->cert_file, TRUE);
+  worker = run_scenario ("b64", 1);
+  g_assert_no_error (worker->error);
+  g_assert_cmpuint (worker->results->len, ==, 1);
+}
+
+static void
+test_plain_http_key_only_to_loopback (void)
+{
+  g_autoptr (GError) error = NULL;
+  ApiConfig *config;
+
+  g_unsetenv ("AI_IMAGE_EDIT_ALLOW_INSECURE_HTTP");
+  config = api_config_new ("sk-x", "http://api.example.com/v1", NULL, NULL, 0, &error);
+  g_assert_null (config);
+  g_assert_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG);
+  test_assert_contains (error->message, "AI_IMAGE_EDIT_ALLOW_INSECURE_HTTP");
+  g_clear_error (&error);
+
+  const gchar *ok[] = { "http://127.0.0.1:9/v1", "http://localhost/v1", "http://[::1]:8/v1",
+                        "http://127.9.8.7/v1", "https://api.example.com/v1" };
+  for (gsize i = 0; i < G_N_ELEMENTS (ok); i++)
+    {
+      config = api_config_new ("sk-x", ok[i], NULL, NULL, 0, &error);
+      g_assert_no_error (error);
+      api_config_free (config);
+    }
+
+  g_setenv ("AI_IMAGE_EDIT_ALLOW_INSECURE_HTTP", "1", TRUE);
+  config = api_config_new ("sk-x", "http://api.example.com/v1", NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  api_config_free (config);
+  g_unsetenv ("AI_IMAGE_EDIT_ALLOW_INSECURE_HTTP");
+}
+
+static void
+test_download_url_schemes (void)
+{
+  g_assert_true (http_url_downloadable ("https://a.example/x.png", NULL));
+  g_assert_true (http_url_downloadable ("http://127.0.0.1:1/x.png", NULL));
+  g_assert_false (http_url_downloadable ("file:///etc/passwd", NULL));
+  g_assert_false (http_url_downloadable ("ftp://a.example/x.png", NULL));
+  g_assert_false (http_url_downloadable ("gopher://a.example/", NULL));
+  g_assert_false (http_url_downloadable ("http://", NULL));
+  g_assert_false (http_url_downloadable ("", NULL));
+}
+
+#define ADD_TLS(path, fn) \
+  g_test_add ("/edit-worker/" path, Fake, "tls", fake_setup, fn, fake_teardown)
+
 #define ADD(path, fn) \
   g_test_add ("/edit-worker/" path, Fake, NULL, fake_setup, fn, fake_teardown)
 
@@ -1162,6 +1474,23 @@ main (int argc, char **argv)
   ADD ("network/timeout-against-hang", test_timeout_against_hang);
   ADD ("cancel/before-run", test_cancel_before_run);
   ADD ("cancel/while-waiting-for-slow-server", test_cancel_while_running);
+  ADD ("retry/503-twice-then-success", test_retry_503_then_success);
+  ADD ("retry/500-gives-up-after-max-retries", test_retry_gives_up_after_max);
+  ADD ("retry/retry-after-http-date", test_retry_after_http_date);
+  ADD ("retry/dropped-connection-retried", test_dropped_connection_retried);
+  ADD ("retry/dropped-connection-reported", test_dropped_connection_reported);
+  ADD ("retry/progress-says-retrying-attempt", test_retry_progress_says_attempt);
+  ADD ("limits/huge-200-body-stops-at-256-mib", test_huge_200_body_limited);
+  ADD ("network/stalled-transfer-ends", test_stalled_transfer_ends);
+  ADD ("bad-answer/data-missing-or-not-array", test_data_missing_or_not_array);
+  ADD ("http-error/error-without-message", test_error_without_message);
+  ADD ("bad-answer/wrong-size-accepted", test_wrong_size_accepted);
+  ADD ("bad-answer/partial-success-keeps-good-results", test_partial_success_keeps_good_results);
+  ADD_TLS ("tls/self-signed-refused", test_tls_self_signed_refused);
+  ADD_TLS ("tls/accepted-with-ssl-cert-file", test_tls_with_ssl_cert_file);
+  g_test_add_func ("/edit-worker/config/plain-http-key-only-to-loopback",
+                   test_plain_http_key_only_to_loopback);
+  g_test_add_func ("/edit-worker/url/only-http-and-https", test_download_url_schemes);
 
   return g_test_run ();
 }
