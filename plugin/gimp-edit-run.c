@@ -60,18 +60,30 @@ edit_run_start (gint32      image,
   g_autoptr (ApiConfig) config = config_in;
   g_autoptr (EditSource) source = NULL;
   EditRun *run;
+  GTimer *timer;
   gsize n_pixels;
   gint upload_w, upload_h;
 
   if (! gimp_edit_check_drawable (image, drawable, error))
     return NULL;
+  timer = g_timer_new ();
   source = edit_source_new (image, drawable,
                             model_family (job->model) == MODEL_FAMILY_DALLE2, error);
   if (source == NULL)
-    return NULL;
+    {
+      g_timer_destroy (timer);
+      return NULL;
+    }
+  g_debug ("found the edit area in %.1f ms", g_timer_elapsed (timer, NULL) * 1000.0);
   model_upload_size (job->model, job->size, source->area.width, source->area.height,
                      &upload_w, &upload_h);
   edit_source_read_region (source, upload_w, upload_h);
+  /* G_MESSAGES_DEBUG=ai-image-edit shows what was read and how fast. */
+  g_debug ("read region %dx%d at %d,%d of a %dx%d layer in %.1f ms",
+           source->region.width, source->region.height, source->region.x, source->region.y,
+           source->drawable_width, source->drawable_height,
+           g_timer_elapsed (timer, NULL) * 1000.0);
+  g_timer_destroy (timer);
 
   /* The worker gets its own copies; the source keeps what the layers need. */
   n_pixels = (gsize) source->region.width * source->region.height;

@@ -32,6 +32,9 @@
 (define (save-drawable img drawable name)
   (file-png-save2 RUN-NONINTERACTIVE img drawable (file-in-out name) name 0 9 0 0 0 0 0 0 0))
 
+(define (plain-layer? item)
+  (and (= (car (gimp-item-is-layer item)) 1) (= (car (gimp-item-is-group item)) 0)))
+
 (define (bool x) (if (or (eq? x #f) (= x 0)) 0 1))
 
 ; One line per layer of the image tree: id, parent, position, name, offsets,
@@ -54,6 +57,19 @@
             (loop (+ i 1))))))
   (walk (cadr (gimp-image-get-layers img)) -1))
 
+; Every item in the layer tree, groups and their children included.
+(define (count-layers img)
+  (define (count layers)
+    (let loop ((i 0) (n 0))
+      (if (< i (vector-length layers))
+          (let ((l (vector-ref layers i)))
+            (loop (+ i 1)
+                  (+ n 1 (if (= (car (gimp-item-is-group l)) 1)
+                             (count (cadr (gimp-item-get-children l)))
+                             0))))
+          n)))
+  (count (cadr (gimp-image-get-layers img))))
+
 (define (report-parasite case layer)
   (let ((p (catch #f (gimp-item-get-parasite layer "ai-image-edit"))))
     (if p
@@ -68,10 +84,23 @@
 (define (run-case-interactive case img drawable)
   (run-case-with RUN-INTERACTIVE case img drawable "" "" 1 "" "" "" ""))
 
+; For huge images: no composites saved, only the call and the layers.
+(define (run-case-light case img drawable prompt model n size fmt user options)
+  (let ((result (catch #f (plug-in-ai-image-edit RUN-NONINTERACTIVE img drawable
+                                                 prompt model n size fmt user options))))
+    (out case "status" (if result "ok" "error"))
+    (report-layers case img)
+    (out case "done" 1)))
+
 (define (run-case-with mode case img drawable prompt model n size fmt user options)
   (out case "started" 1)
+  (out case "count-before" (count-layers img))
   (save-composite img (string-append case "-before.png"))
-  (save-drawable img drawable (string-append case "-drawable-before.png"))
+  (if (plain-layer? drawable)
+      (save-drawable img drawable (string-append case "-drawable-before.png")))
+  (file-png-save2 RUN-NONINTERACTIVE img (car (gimp-image-get-selection img))
+                  (file-in-out (string-append case "-selection.png"))
+                  "selection.png" 0 9 0 0 0 0 0 0 0)
   (let* ((sel-before (gimp-selection-bounds img))
          (result (catch #f (plug-in-ai-image-edit mode img drawable
                                                  prompt model n size fmt user options))))
@@ -95,8 +124,10 @@
          (if (equal? sel-before (gimp-selection-bounds img)) 1 0))
     (out case "undo-enabled" (car (gimp-image-undo-is-enabled img)))
     (report-layers case img)
+    (out case "count-after" (count-layers img))
     (save-composite img (string-append case "-after.png"))
-    (save-drawable img drawable (string-append case "-drawable-after.png"))
+    (if (plain-layer? drawable)
+        (save-drawable img drawable (string-append case "-drawable-after.png")))
     (out case "done" 1)))
 
 ; A test picture: plasma with a fixed seed, so every run sees the same pixels.
@@ -112,3 +143,9 @@
     img))
 
 (define (top-layer img) (vector-ref (cadr (gimp-image-get-layers img)) 0))
+
+; A plasma picture at another precision (16-bit, 32-bit float...).
+(define (make-image-precision w h precision)
+  (let ((img (make-image w h RGB)))
+    (gimp-image-convert-precision img precision)
+    img))
