@@ -17,6 +17,21 @@ def scheme_string(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def files_containing(root, needle):
+    """Every file under root whose bytes contain needle (a key leak check)."""
+    found = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                with open(path, "rb") as f:
+                    if needle in f.read():
+                        found.append(path)
+            except OSError:
+                pass
+    return found
+
+
 class GimpProfile:
     """A throw-away GIMP2_DIRECTORY and HOME with the plug-in installed."""
 

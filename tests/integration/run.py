@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 import pngutil  # noqa: E402
 from fake_api import FakeApi, PALETTE  # noqa: E402
-from gimp_batch import GimpProfile, scheme_string  # noqa: E402
+from gimp_batch import GimpProfile, files_containing, scheme_string  # noqa: E402
 from tap import Tap  # noqa: E402
 
 API_KEY = "sk-test-integration-0123456789abcdef"
@@ -219,6 +219,19 @@ CASES = [
     Case("error_html502",
          "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
          " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"scenario:html502\" \"\"))"),
+    Case("bad_answer_notjson",
+         "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
+         " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"scenario:notjson\" \"\"))"),
+    Case("bad_answer_hugepng",
+         "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
+         " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"scenario:hugepng\" \"\"))"),
+    Case("bad_answer_closemid",
+         "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
+         " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"scenario:closemid\" \"\"))"),
+    Case("partial_success",
+         "(let* ((img (make-image 240 200 RGB)) (d (top-layer img))) " + SEL % (60, 60, 50, 50) +
+         " (run-case CASE img d PROMPT \"gpt-image-1\" 3 \"1024x1024\" \"\" \"scenario:mixed\" \"\"))",
+         inside=rect(60, 60, 50, 50)),
     Case("dalle2_nothing_to_edit",
          "(let* ((img (make-image 200 200 RGB)) (d (top-layer img)))"
          " (run-case CASE img d PROMPT \"dall-e-2\" 1 \"256x256\" \"\" \"\" \"\"))"),
@@ -544,7 +557,10 @@ def check_cases(tap, profile, lines, log, api_requests):
             ("error_400", "Invalid mask image format", True),
             ("error_html502", "HTTP 502", True),
             ("dalle2_nothing_to_edit", "select the area to edit, or erase it to transparency", False),
-            ("bad_size", "is not valid for the model dall-e-2", False)):
+            ("bad_size", "is not valid for the model dall-e-2", False),
+            ("bad_answer_notjson", "not valid JSON", True),
+            ("bad_answer_hugepng", "100000", True),
+            ("bad_answer_closemid", "was lost before the answer was complete", True)):
         c = by_name[name]
         f = facts_for(lines, name)
         tap.equal(fact(f, "status"), ["error"], "%s: the call fails" % name)
@@ -554,6 +570,15 @@ def check_cases(tap, profile, lines, log, api_requests):
         tap.equal(request_for(api_requests, c) is not None, requested,
                   "%s: %s" % (name, "request was sent" if requested else "no request was sent"))
     tap.check("req_fake_" in log, "error_400: the message carries the request id")
+
+    # --- some of n results broken: the good ones are inserted, the others reported
+    c = by_name["partial_success"]
+    f = facts_for(lines, c.name)
+    tap.equal(fact(f, "status"), ["ok"], "partial_success: succeeds with the good results")
+    tap.equal(fact(f, "returned"), ["2"], "partial_success: two of three results inserted")
+    tap.check("Image 2:" in log and "not valid base64" in log,
+              "partial_success: the broken result is reported")
+    check_pixels(tap, profile, c, c.inside, MAGENTA)
 
 
 def main():
@@ -570,6 +595,8 @@ def main():
         check_cases(tap, profile, lines, log, api.requests)
         check_odd_inputs(tap, profile, lines, log, api.requests)
         tap.check(API_KEY not in log, "the API key appears nowhere in GIMP's output")
+        leaks = files_containing(profile.root, API_KEY.encode())
+        tap.equal(leaks, [], "the API key is in no file of the GIMP profile, HOME or outputs")
 
         # Second start: no OPENAI_API_KEY at all.
         api.clear()

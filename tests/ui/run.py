@@ -24,7 +24,7 @@ sys.path.insert(0, TESTS)
 sys.path.insert(0, os.path.join(TESTS, "integration"))
 
 from fake_api import FakeApi  # noqa: E402
-from gimp_batch import GimpProfile, ROOT, scheme_string  # noqa: E402
+from gimp_batch import GimpProfile, files_containing, ROOT, scheme_string  # noqa: E402
 from tap import Tap  # noqa: E402
 from xsession import XServer, tools_present  # noqa: E402
 
@@ -177,20 +177,6 @@ class KeyringSession:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-
-
-def files_containing(root, needle):
-    found = []
-    for folder, _, names in os.walk(root):
-        for name in names:
-            path = os.path.join(folder, name)
-            try:
-                with open(path, "rb") as f:
-                    if needle in f.read():
-                        found.append(path)
-            except OSError:
-                pass
-    return found
 
 
 def keyring_cases(tap, x, api, profile):
