@@ -330,8 +330,8 @@ static gboolean
 dialog_poll (gpointer data)
 {
   EditDialog *d = data;
-  TransferStatus status;
   g_autofree gchar *text = NULL;
+  gdouble fraction;
 
   if (edit_run_is_done (d->run))
     {
@@ -339,13 +339,11 @@ dialog_poll (gpointer data)
       dialog_finish (d);
       return G_SOURCE_REMOVE;
     }
-  status = edit_run_progress (d->run);
-  text = transfer_status_text (&status, g_timer_elapsed (d->timer, NULL));
-  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (d->progress), text);
-  if (status.phase == TRANSFER_PHASE_WAIT || status.phase == TRANSFER_PHASE_RETRY_WAIT)
+  if (edit_run_progress_describe (d->run, g_timer_elapsed (d->timer, NULL), &text, &fraction))
     gtk_progress_bar_pulse (GTK_PROGRESS_BAR (d->progress));
   else
-    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (d->progress), status.fraction);
+    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (d->progress), fraction);
+  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (d->progress), text);
   return G_SOURCE_CONTINUE;
 }
 

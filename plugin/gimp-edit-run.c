@@ -61,7 +61,6 @@ edit_run_start (gint32      image,
   g_autoptr (EditSource) source = NULL;
   EditRun *run;
   GTimer *timer;
-  gsize n_pixels;
   gint upload_w, upload_h;
 
   if (! gimp_edit_check_drawable (image, drawable, error))
@@ -79,20 +78,20 @@ edit_run_start (gint32      image,
                      &upload_w, &upload_h);
   edit_source_read_region (source, upload_w, upload_h);
   /* G_MESSAGES_DEBUG=ai-image-edit shows what was read and how fast. */
-  g_debug ("read region %dx%d at %d,%d of a %dx%d layer in %.1f ms",
+  g_debug ("read region %dx%d at %d,%d of a %dx%d layer as %dx%d in %.1f ms",
            source->region.width, source->region.height, source->region.x, source->region.y,
            source->drawable_width, source->drawable_height,
+           source->read_width, source->read_height,
            g_timer_elapsed (timer, NULL) * 1000.0);
   g_timer_destroy (timer);
 
   /* The worker gets its own copies; the source keeps what the layers need. */
-  n_pixels = (gsize) source->region.width * source->region.height;
+  /* The pixels go to the worker; the source keeps the geometry. */
   run = g_new0 (EditRun, 1);
   run->worker = edit_worker_new (g_steal_pointer (&job), g_steal_pointer (&config),
-                                 g_memdup2 (source->region_rgba, n_pixels * 4),
-                                 source->coverage ? g_memdup2 (source->coverage, n_pixels)
-                                                  : NULL,
-                                 source->region.width, source->region.height,
+                                 g_steal_pointer (&source->region_rgba),
+                                 g_steal_pointer (&source->coverage),
+                                 source->read_width, source->read_height,
                                  upload_w, upload_h);
   run->source = g_steal_pointer (&source);
   run->thread = edit_worker_start (run->worker);
@@ -109,6 +108,19 @@ TransferStatus
 edit_run_progress (EditRun *run)
 {
   return transfer_progress_get (&run->worker->progress);
+}
+
+gboolean
+edit_run_progress_describe (EditRun  *run,
+                            gdouble   elapsed,
+                            gchar   **text,
+                            gdouble  *fraction)
+{
+  TransferStatus status = edit_run_progress (run);
+
+  *text = transfer_status_text (&status, elapsed);
+  *fraction = status.fraction;
+  return status.phase == TRANSFER_PHASE_WAIT || status.phase == TRANSFER_PHASE_RETRY_WAIT;
 }
 
 void
@@ -163,21 +175,20 @@ static gboolean
 progress_tick (gpointer data)
 {
   ProgressLoop *loop = data;
-  TransferStatus status;
   g_autofree gchar *text = NULL;
+  gdouble fraction;
 
   if (edit_run_is_done (loop->run))
     {
       g_main_loop_quit (loop->loop);
       return G_SOURCE_REMOVE;
     }
-  status = edit_run_progress (loop->run);
-  text = transfer_status_text (&status, g_timer_elapsed (loop->timer, NULL));
-  gimp_progress_set_text (text);
-  if (status.phase == TRANSFER_PHASE_WAIT || status.phase == TRANSFER_PHASE_RETRY_WAIT)
+  if (edit_run_progress_describe (loop->run, g_timer_elapsed (loop->timer, NULL),
+                                  &text, &fraction))
     gimp_progress_pulse ();
   else
-    gimp_progress_update (status.fraction);
+    gimp_progress_update (fraction);
+  gimp_progress_set_text (text);
   return G_SOURCE_CONTINUE;
 }
 

@@ -23,6 +23,12 @@ EditRun  *edit_run_start     (gint32      image,
                               GError    **error);
 gboolean  edit_run_is_done   (EditRun    *run);
 TransferStatus edit_run_progress (EditRun *run);
+/* What a progress bar shows now: *text (g_free), and TRUE to pulse or
+ * FALSE to show *fraction.  elapsed: seconds since the edit started. */
+gboolean  edit_run_progress_describe (EditRun  *run,
+                                      gdouble   elapsed,
+                                      gchar   **text,
+                                      gdouble  *fraction);
 /* Asks the worker to stop; it ends within a fraction of a second. */
 void      edit_run_cancel    (EditRun    *run);
 /* Waits for the worker, then inserts the results (one undo step).

@@ -64,17 +64,31 @@ add_edit_mask (gint32 layer, const EditSource *source, EditRect shown)
     }
   else if (source->kind == EDIT_AREA_TRANSPARENT)
     {
-      EditRect r = source->region;
+      /* White exactly where the drawable was fully transparent, read tile
+       * by tile from the drawable so no full-size copy is needed. */
+      GeglBuffer *alpha = gimp_drawable_get_buffer (source->drawable);
       GeglBuffer *buffer;
-      GeglRectangle rect = { 0, 0, shown.width, shown.height };
-      const guint8 *first = source->coverage +
-                            (gsize) (shown.y - r.y) * r.width + (shown.x - r.x);
+      GeglRectangle mask_rect = { 0, 0, shown.width, shown.height };
+      GeglRectangle alpha_rect = { shown.x, shown.y, shown.width, shown.height };
+      GeglBufferIterator *iter;
 
       mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_BLACK);
       gimp_layer_add_mask (layer, mask);
       buffer = gimp_drawable_get_buffer (mask);
-      gegl_buffer_set (buffer, &rect, 0, babl_format ("Y u8"), first, r.width);
+      iter = gegl_buffer_iterator_new (buffer, &mask_rect, 0, babl_format ("Y u8"),
+                                       GEGL_ACCESS_WRITE, GEGL_ABYSS_NONE, 2);
+      gegl_buffer_iterator_add (iter, alpha, &alpha_rect, 0, babl_format ("YA float"),
+                                GEGL_ACCESS_READ, GEGL_ABYSS_NONE);
+      while (gegl_buffer_iterator_next (iter))
+        {
+          guint8 *out = iter->items[0].data;
+          const gfloat *in = iter->items[1].data;
+
+          for (gint i = 0; i < iter->length; i++)
+            out[i] = in[i * 2 + 1] == 0.0f ? 255 : 0;
+        }
       g_object_unref (buffer);
+      g_object_unref (alpha);
       gimp_drawable_update (mask, 0, 0, shown.width, shown.height);
     }
 }

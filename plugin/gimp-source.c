@@ -99,75 +99,87 @@ edit_source_new (gint32    image,
   return g_steal_pointer (&source);
 }
 
-/* Edit coverage over the region: the selection's value, or 255 on the
- * drawable's transparent pixels; 0 outside the drawable. */
-static guint8 *
-read_coverage (EditSource *source)
+/* Reads region r of the drawable at scale (<= 1) into RGBA pixels and, for
+ * a masked edit, edit coverage (the selection's value, or 255 on fully
+ * transparent pixels; 0 outside the drawable).  Scaled reads come from
+ * GEGL's mipmaps, so a huge region costs about as much as its result. */
+static void
+read_region_scaled (EditSource *source,
+                    EditRect    r,
+                    gdouble     scale,
+                    gint       *width,
+                    gint       *height,
+                    guint8    **rgba,
+                    guint8    **coverage)
 {
-  EditRect r = source->region;
-  gsize n = (gsize) r.width * r.height;
-  guint8 *coverage = g_malloc0 (n);
-  EditRect inside = region_rect_intersect (r, (EditRect) { 0, 0, source->drawable_width,
-                                                           source->drawable_height });
+  GeglRectangle rect = { (gint) floor (r.x * scale), (gint) floor (r.y * scale),
+                         MAX (1, (gint) ceil (r.width * scale - 1e-9)),
+                         MAX (1, (gint) ceil (r.height * scale - 1e-9)) };
+  gsize n = (gsize) rect.width * rect.height;
+  GeglBuffer *buffer = gimp_drawable_get_buffer (source->drawable);
+
+  /* One explicit format whatever the drawable's type and precision;
+   * outside the drawable stays transparent. */
+  *rgba = g_malloc0 (n * 4);
+  gegl_buffer_get (buffer, &rect, scale, babl_format ("R'G'B'A u8"), *rgba,
+                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  *coverage = NULL;
 
   if (source->kind == EDIT_AREA_SELECTION)
     {
-      gint32 selection = gimp_image_get_selection (source->image);
-      GeglBuffer *buffer = gimp_drawable_get_buffer (selection);
+      GeglBuffer *selection = gimp_drawable_get_buffer (gimp_image_get_selection (source->image));
       /* The selection lives in image coordinates. */
-      GeglRectangle rect = { r.x + source->offset_x, r.y + source->offset_y,
-                             r.width, r.height };
+      GeglRectangle srect = { (gint) floor ((r.x + source->offset_x) * scale),
+                              (gint) floor ((r.y + source->offset_y) * scale),
+                              rect.width, rect.height };
 
-      gegl_buffer_get (buffer, &rect, 1.0, babl_format ("Y u8"), coverage,
+      *coverage = g_malloc0 (n);
+      gegl_buffer_get (selection, &srect, scale, babl_format ("Y u8"), *coverage,
                        GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-      g_object_unref (buffer);
+      g_object_unref (selection);
     }
-  else
+  else if (source->kind == EDIT_AREA_TRANSPARENT)
     {
-      GeglBuffer *buffer = gimp_drawable_get_buffer (source->drawable);
-      GeglRectangle rect = { r.x, r.y, r.width, r.height };
       gfloat *grey_alpha = g_new (gfloat, n * 2);
 
-      gegl_buffer_get (buffer, &rect, 1.0, babl_format ("YA float"), grey_alpha,
+      *coverage = g_malloc0 (n);
+      gegl_buffer_get (buffer, &rect, scale, babl_format ("YA float"), grey_alpha,
                        GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
       for (gsize i = 0; i < n; i++)
-        coverage[i] = grey_alpha[i * 2 + 1] == 0.0f ? 255 : 0;
+        (*coverage)[i] = grey_alpha[i * 2 + 1] == 0.0f ? 255 : 0;
       g_free (grey_alpha);
-      g_object_unref (buffer);
     }
+  g_object_unref (buffer);
 
-  /* The edit area never reaches outside the drawable. */
-  for (gint y = 0; y < r.height; y++)
-    for (gint x = 0; x < r.width; x++)
-      if (x + r.x < inside.x || x + r.x >= inside.x + inside.width ||
-          y + r.y < inside.y || y + r.y >= inside.y + inside.height)
-        coverage[(gsize) y * r.width + x] = 0;
-  return coverage;
+  /* The edit area never reaches outside the drawable (the padding around
+   * a small layer is transparent, but not to be edited). */
+  for (gint y = 0; *coverage && y < rect.height; y++)
+    for (gint x = 0; x < rect.width; x++)
+      {
+        gdouble dx = (rect.x + x + 0.5) / scale, dy = (rect.y + y + 0.5) / scale;
+
+        if (dx < 0 || dy < 0 || dx >= source->drawable_width || dy >= source->drawable_height)
+          (*coverage)[(gsize) y * rect.width + x] = 0;
+      }
+  *width = rect.width;
+  *height = rect.height;
 }
 
 void
 edit_source_read_region (EditSource *source, gint upload_width, gint upload_height)
 {
-  GeglBuffer *buffer;
-  GeglRectangle rect;
+  EditRect r;
+  gdouble scale;
 
-  source->region = region_for_box (source->area, source->kind != EDIT_AREA_WHOLE,
-                                   source->drawable_width, source->drawable_height,
-                                   upload_width, upload_height);
-  rect = (GeglRectangle) { source->region.x, source->region.y,
-                           source->region.width, source->region.height };
-
-  /* Only the region is read, in one explicit format whatever the
-   * drawable's type and precision; outside the drawable stays transparent. */
+  source->region = r = region_for_box (source->area, source->kind != EDIT_AREA_WHOLE,
+                                       source->drawable_width, source->drawable_height,
+                                       upload_width, upload_height);
+  /* Never read more detail than the upload can hold. */
+  scale = MIN (1.0, MAX ((gdouble) upload_width / r.width, (gdouble) upload_height / r.height));
   g_free (source->region_rgba);
-  source->region_rgba = g_malloc0 ((gsize) rect.width * rect.height * 4);
-  buffer = gimp_drawable_get_buffer (source->drawable);
-  gegl_buffer_get (buffer, &rect, 1.0, babl_format ("R'G'B'A u8"), source->region_rgba,
-                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  g_object_unref (buffer);
-
   g_free (source->coverage);
-  source->coverage = source->kind == EDIT_AREA_WHOLE ? NULL : read_coverage (source);
+  read_region_scaled (source, r, scale, &source->read_width, &source->read_height,
+                      &source->region_rgba, &source->coverage);
 }
 
 guint8 *
@@ -182,43 +194,12 @@ edit_source_preview (EditSource *source,
                                source->drawable_width, source->drawable_height,
                                upload_width, upload_height);
   gdouble scale = MIN (1.0, (gdouble) max_side / MAX (r.width, r.height));
-  GeglRectangle rect = { (gint) floor (r.x * scale), (gint) floor (r.y * scale),
-                         MAX (1, (gint) (r.width * scale)),
-                         MAX (1, (gint) (r.height * scale)) };
-  gsize n = (gsize) rect.width * rect.height;
-  guint8 *rgba = g_malloc0 (n * 4);
-  gfloat *cover = NULL;
-  GeglBuffer *buffer = gimp_drawable_get_buffer (source->drawable);
+  guint8 *rgba, *coverage;
 
-  /* gegl_buffer_get scales from its mipmaps: cheap even for a huge layer. */
-  gegl_buffer_get (buffer, &rect, scale, babl_format ("R'G'B'A u8"), rgba,
-                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  if (source->kind == EDIT_AREA_TRANSPARENT)
-    {
-      cover = g_new (gfloat, n * 2);
-      gegl_buffer_get (buffer, &rect, scale, babl_format ("YA float"), cover,
-                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-      for (gsize i = 0; i < n; i++)
-        cover[i] = cover[i * 2 + 1] == 0.0f ? 1.0f : 0.0f;
-    }
-  g_object_unref (buffer);
-
-  if (source->kind == EDIT_AREA_SELECTION)
-    {
-      GeglBuffer *selection = gimp_drawable_get_buffer (gimp_image_get_selection (source->image));
-      GeglRectangle srect = rect;
-
-      srect.x = (gint) floor ((r.x + source->offset_x) * scale);
-      srect.y = (gint) floor ((r.y + source->offset_y) * scale);
-      cover = g_new (gfloat, n);
-      gegl_buffer_get (selection, &srect, scale, babl_format ("Y float"), cover,
-                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-      g_object_unref (selection);
-    }
-
-  /* Padding outside the layer shows as transparent; the edit area red. */
-  for (gsize i = 0; cover && i < n; i++)
-    if (cover[i] >= 0.5f)
+  read_region_scaled (source, r, scale, width, height, &rgba, &coverage);
+  /* The edit area tinted red, as the API will see it (at least half). */
+  for (gsize i = 0; coverage && i < (gsize) *width * *height; i++)
+    if (coverage[i] >= EDIT_AREA_THRESHOLD)
       {
         guint8 *p = rgba + i * 4;
         p[0] = (guint8) (p[0] * (1 - PREVIEW_TINT_ALPHA) + PREVIEW_TINT_R * PREVIEW_TINT_ALPHA);
@@ -226,9 +207,7 @@ edit_source_preview (EditSource *source,
         p[2] = (guint8) (p[2] * (1 - PREVIEW_TINT_ALPHA) + PREVIEW_TINT_B * PREVIEW_TINT_ALPHA);
         p[3] = MAX (p[3], 160);
       }
-  g_free (cover);
-  *width = rect.width;
-  *height = rect.height;
+  g_free (coverage);
   return rgba;
 }
 

@@ -23,8 +23,12 @@ typedef struct
   EditAreaKind kind;
   EditRect     area;                   /* edit area bounds, drawable coords */
   EditRect     region;                 /* sent rectangle, drawable coords */
-  guint8      *region_rgba;            /* region pixels, transparent padding */
-  guint8      *coverage;               /* region-sized edit coverage or NULL */
+  gint         read_width, read_height;/* the region as read: at most the
+                                          upload's detail, never more */
+  guint8      *region_rgba;            /* read_width x read_height RGBA,
+                                          transparent padding */
+  guint8      *coverage;               /* the same size, edit coverage
+                                          (0..255), or NULL: no mask */
 } EditSource;
 
 /* Finds the edit area (see EditAreaKind); fails with a message saying what
@@ -34,7 +38,8 @@ EditSource *edit_source_new          (gint32       image,
                                       gint32       drawable,
                                       gboolean     mask_required,
                                       GError     **error);
-/* Computes the region for the upload's aspect ratio and reads its pixels. */
+/* Computes the region for the upload's aspect ratio and reads its pixels,
+ * scaled down when the region holds more detail than the upload. */
 void        edit_source_read_region  (EditSource  *source,
                                       gint         upload_width,
                                       gint         upload_height);

@@ -98,5 +98,14 @@ class GimpProfile:
         with open(path, encoding="utf-8", errors="replace") as f:
             return f.read()
 
+    def finish(self, tap):
+        """Removes the profile when every check passed (or keeps it, and
+        says where, for a look at what failed); returns the exit status."""
+        if tap.failed == 0 and not os.environ.get("AI_IMAGE_EDIT_KEEP"):
+            self.cleanup()
+        else:
+            print("# kept test files in %s" % self.root)
+        return tap.finish()
+
     def cleanup(self):
         shutil.rmtree(self.root, ignore_errors=True)

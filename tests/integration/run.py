@@ -300,6 +300,12 @@ ODD_CASES = [
          + SEL % (6000, 5000, 64, 48) +
          " (run-case-light CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"\" \"\")"
          " (gimp-image-delete img))"),
+    Case("huge_image_whole_gpt",
+         "(let* ((img (car (gimp-image-new 10000 8000 RGB)))"
+         "       (d (car (gimp-layer-new img 10000 8000 RGB-IMAGE \"big\" 100 LAYER-MODE-NORMAL))))"
+         " (gimp-image-insert-layer img d 0 0) (gimp-drawable-fill d FILL-WHITE)"
+         " (run-case-light CASE img d PROMPT \"gpt-image-1\" 1 \"1024x1024\" \"\" \"\" \"\")"
+         " (gimp-image-delete img))"),
     Case("feathered_selection",
          "(let* ((img (make-image 300 240 RGB)) (d (top-layer img)))"
          " (gimp-context-set-feather TRUE) (gimp-context-set-feather-radius 24 24)"
@@ -384,13 +390,26 @@ def check_odd_inputs(tap, profile, lines, log, api_requests):
     tap.check(layers and layers[0]["w"] <= 256 and layers[0]["h"] <= 256,
               "huge_image_small_selection: the result covers only the small region", layers)
     import re
-    reads = [(int(m.group(1)), int(m.group(2)), float(m.group(3))) for m in re.finditer(
-        r"read region (\d+)x(\d+) at -?\d+,-?\d+ of a 10000x8000 layer in ([\d.]+) ms", log)]
+    reads = [(int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4)),
+              float(m.group(5))) for m in re.finditer(
+        r"read region (\d+)x(\d+) at -?\d+,-?\d+ of a 10000x8000 layer as (\d+)x(\d+) "
+        r"in ([\d.]+) ms", log)]
     # Reading the whole 10000x8000 layer takes many seconds; the region
     # alone takes tens of milliseconds (the bound leaves room for a busy CI).
-    tap.check(reads and reads[0][0] <= 256 and reads[0][2] < 3000,
+    tap.check(len(reads) == 2 and reads[0][0] <= 256 and reads[0][4] < 3000,
               "huge_image_small_selection: only a small region is read, quickly",
               reads or "no timing line in the log")
+    # The whole layer (GPT model, no selection): read at the upload's
+    # detail from GEGL's mipmaps, not at 10000x10000.
+    c = by_name["huge_image_whole_gpt"]
+    f = facts_for(lines, c.name)
+    tap.equal(fact(f, "status"), ["ok"], "huge_image_whole_gpt: succeeds")
+    tap.check(len(reads) == 2 and reads[1][:2] == (10000, 10000) and
+              max(reads[1][2:4]) <= 1024 and reads[1][4] < 10000,
+              "huge_image_whole_gpt: the padded square is read at upload size", reads)
+    layers = layer_rows(f)
+    tap.check(layers and (layers[0]["x"], layers[0]["y"], layers[0]["w"], layers[0]["h"]) ==
+              (0, 0, 10000, 8000), "huge_image_whole_gpt: the result covers the layer", layers)
 
     # Refusals: clear message, nothing sent, nothing changed.
     for name, needle in (
@@ -611,11 +630,7 @@ def main():
         check_unchanged(tap, profile, c)
     finally:
         api.stop()
-        if tap.failed == 0 and not os.environ.get("AI_IMAGE_EDIT_KEEP"):
-            profile.cleanup()
-        else:
-            print("# kept test files in %s" % profile.root)
-    return tap.finish()
+    return profile.finish(tap)
 
 
 if __name__ == "__main__":

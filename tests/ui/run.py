@@ -249,11 +249,7 @@ def main():
     finally:
         api.stop()
         x.stop()
-        if tap.failed == 0 and not os.environ.get("AI_IMAGE_EDIT_KEEP"):
-            profile.cleanup()
-        else:
-            print("# kept test files in %s" % profile.root)
-    return tap.finish()
+    return profile.finish(tap)
 
 
 if __name__ == "__main__":
