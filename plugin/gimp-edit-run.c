@@ -153,7 +153,8 @@ edit_run_finish (EditRun  *run,
     }
   if (warnings && worker->warnings->len > 0)
     *warnings = g_strdup (worker->warnings->str);
-  return gimp_results_insert (run->source, worker->job, worker->results, n_layers);
+  return gimp_results_insert (run->source, worker->job, worker->results, worker->created,
+                              n_layers);
 }
 
 void

@@ -30,7 +30,7 @@ result_layer_type (gint32 image)
 }
 
 static void
-attach_parasite (gint32 layer, const EditJob *job, const EditResult *result)
+attach_parasite (gint32 layer, const EditJob *job, const EditResult *result, gint64 created)
 {
   g_autoptr (GKeyFile) keys = g_key_file_new ();
   g_autofree gchar *text = NULL;
@@ -42,6 +42,8 @@ attach_parasite (gint32 layer, const EditJob *job, const EditResult *result)
   g_key_file_set_string (keys, "edit", "size", job->size);
   if (result->revised_prompt)
     g_key_file_set_string (keys, "edit", "revised_prompt", result->revised_prompt);
+  if (created > 0)
+    g_key_file_set_int64 (keys, "edit", "created", created);
   text = g_key_file_to_data (keys, &length, NULL);
   parasite = gimp_parasite_new (RESULT_PARASITE_NAME,
                                 GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE,
@@ -97,6 +99,7 @@ static gint32
 insert_one (const EditSource *source,
             const EditJob    *job,
             const EditResult *result,
+            gint64            created,
             const gchar      *name,
             gint32            parent,
             gint              position)
@@ -127,7 +130,7 @@ insert_one (const EditSource *source,
                      source->region.x - shown.x, source->region.y - shown.y);
 
   add_edit_mask (layer, source, shown);
-  attach_parasite (layer, job, result);
+  attach_parasite (layer, job, result, created);
   return layer;
 }
 
@@ -135,6 +138,7 @@ gint32 *
 gimp_results_insert (const EditSource *source,
                      const EditJob    *job,
                      GPtrArray        *results,
+                     gint64            created,
                      gint             *n_layers)
 {
   g_autofree gchar *label = gimp_results_prompt_label (job->prompt);
@@ -159,7 +163,7 @@ gimp_results_insert (const EditSource *source,
       g_autofree gchar *name = g_strdup_printf (_("%s #%u"), label, i + 1);
 
       /* Position i within the group keeps the first result on top. */
-      layers[i] = insert_one (source, job, g_ptr_array_index (results, i), name,
+      layers[i] = insert_one (source, job, g_ptr_array_index (results, i), created, name,
                               parent, position + (gint) i);
     }
 

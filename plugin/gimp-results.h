@@ -16,6 +16,7 @@
 gint32 *gimp_results_insert (const EditSource *source,
                              const EditJob    *job,
                              GPtrArray        *results,
+                             gint64            created,
                              gint             *n_layers);
 
 /* "the prompt's first 40 characters" on one line (for names). */

@@ -108,9 +108,11 @@ run (const gchar      *name G_GNUC_UNUSED,
   g_autofree gchar *locale = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree gchar *warnings = NULL;
-  GimpRunMode run_mode = param[0].data.d_int32;
-  gint32 image = param[1].data.d_image;
-  gint32 drawable = param[2].data.d_drawable;
+  /* GIMP checks the arguments of registered procedures; still, never
+   * read past what was passed. */
+  GimpRunMode run_mode = nparams > 0 ? param[0].data.d_int32 : GIMP_RUN_NONINTERACTIVE;
+  gint32 image = nparams > 1 ? param[1].data.d_image : -1;
+  gint32 drawable = nparams > 2 ? param[2].data.d_drawable : -1;
   EditSettings *settings = g_new (EditSettings, 1);
   EditJob *job = NULL;
   gboolean cancelled = FALSE;

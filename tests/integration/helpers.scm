@@ -73,10 +73,13 @@
 (define (report-parasite case layer)
   (let ((p (catch #f (gimp-item-get-parasite layer "ai-image-edit"))))
     (if p
-        (out case "parasite" layer
-             (string-length (caddr (car p)))))))
+        (let ((port (open-output-file
+                     (file-in-out (string-append case "-parasite-"
+                                                 (number->string layer) ".txt")))))
+          (display (caddr (car p)) port)
+          (close-output-port port)
+          (out case "parasite" layer (string-length (caddr (car p))))))))
 
-; Runs the plug-in and reports everything the checks need.
 (define (run-case case img drawable prompt model n size fmt user options)
   (run-case-with RUN-NONINTERACTIVE case img drawable prompt model n size fmt user options))
 

@@ -464,7 +464,15 @@ def check_cases(tap, profile, lines, log, api_requests):
         tap.equal(top["mask"], 1, "sel_n1_b64: result has a layer mask")
         # region: square of `side` around the box, inside the 400x300 image
         tap.equal((top["w"], top["h"]), (side, side), "sel_n1_b64: result covers the sent region")
-    tap.check(fact(f, "parasite") is not None, "sel_n1_b64: prompt stored as a parasite")
+    parasite = ""
+    if fact(f, "parasite"):
+        path = os.path.join(profile.out, "%s-parasite-%s.txt" % (c.name, fact(f, "parasite")[0]))
+        with open(path, encoding="utf-8") as fh:
+            parasite = fh.read()
+    for line in ("prompt=" + c.prompt, "model=dall-e-2", "size=256x256",
+                 "revised_prompt=revised: " + c.prompt, "created=1700000000"):
+        tap.check(line in parasite.splitlines(),
+                  "sel_n1_b64: the layer's parasite holds %s" % line.split("=")[0], parasite)
     check_pixels(tap, profile, c, c.inside, MAGENTA)
 
     # --- n = 3 with url results: a group, first result on top
