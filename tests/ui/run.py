@@ -103,7 +103,10 @@ def dialog_cases(tap, x, api, profile):
         x.screenshot(os.path.join(profile.out, "dialog-working.png"), wid)
         x.key(wid, "Escape")
         gone = x.wait_gone(wid, 10)
-        tap.check(gone is not None and gone < 1.5,
+        print("# Cancel to dialog gone: %r s" % gone)
+        # The transfer stops within 0.1 s (see the worker's cancel test);
+        # this bound adds the window's teardown and xdotool's polling.
+        tap.check(gone is not None and gone < 1.0,
                   "ui_cancel: Cancel closes the dialog promptly", "took %r s" % gone)
 
         # 3. An error answer keeps the dialog open with the message.
