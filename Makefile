@@ -89,7 +89,8 @@ $(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo: po/%.po
 
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/ai-image-edit.pot \
-	  --package-name=ai-image-edit $(CORE_SRC) $(GLUE_SRC)
+	  --package-name=ai-image-edit --add-comments=TRANSLATORS: \
+	  $(CORE_SRC) $(GLUE_SRC) $(HEADERS)
 
 unit: $(UNIT_BINS)
 	@AI_IMAGE_EDIT_ONLY=unit tests/run-all.sh $(UNIT_BINS)

@@ -191,11 +191,19 @@ api_error_describe (glong        status,
                               excerpt);
     }
 
-  g_string_append_printf (text, _(" (HTTP %ld"), status);
+  /* " (HTTP 400, code invalid_mask, request req_123)" */
+  g_string_append (text, " (");
+  g_string_append_printf (text, _("HTTP %ld"), status);
   if (code && *code)
-    g_string_append_printf (text, _(", code %s"), code);
+    {
+      g_string_append (text, ", ");
+      g_string_append_printf (text, _("code %s"), code);
+    }
   if (request_id && *request_id)
-    g_string_append_printf (text, _(", request %s"), request_id);
+    {
+      g_string_append (text, ", ");
+      g_string_append_printf (text, _("request %s"), request_id);
+    }
   g_string_append (text, ")");
 
   hint = api_error_hint (status, code, message);

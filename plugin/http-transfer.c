@@ -421,9 +421,8 @@ transfer_set_error (GError      **error,
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_CANCELLED, _("The edit was cancelled."));
   else if (sink->too_large)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
-                 _("The answer from %s is larger than %" G_GSIZE_FORMAT
-                   " MiB; it was not read further."),
-                 url, sink->body_max / (1024 * 1024));
+                 _("The answer from %s is larger than %lu MiB; it was not read further."),
+                 url, (gulong) (sink->body_max / (1024 * 1024)));
   else if (code == CURLE_OPERATION_TIMEDOUT && connect_time <= 0.0)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
                  _("Could not connect to %s within %d seconds: check your network "

@@ -85,8 +85,8 @@ png_encode_rgba (const guint8 *pixels,
     }
 
   g_set_error (error, EDIT_ERROR, EDIT_ERROR_ENCODE,
-               _("The image cannot be made smaller than %" G_GSIZE_FORMAT
-                 " bytes; choose a smaller size."), max_bytes);
+               _("The image cannot be made smaller than %lu bytes; choose a "
+                 "smaller size."), (gulong) max_bytes);
   return NULL;
 }
 

@@ -625,14 +625,18 @@ def main():
         leaks = files_containing(profile.root, API_KEY.encode())
         tap.equal(leaks, [], "the API key is in no file of the GIMP profile, HOME or outputs")
 
-        # Second start: no OPENAI_API_KEY at all.
+        # Second start: no OPENAI_API_KEY at all, and German messages
+        # (the translations install.sh put next to the plug-in).
         api.clear()
         c = NO_KEY_CASE
         lines, log = profile.run(c.script(), facts_name="facts-nokey.txt",
-                                 OPENAI_BASE_URL=api.base_url)
+                                 OPENAI_BASE_URL=api.base_url, LANGUAGE="de")
         f = facts_for(lines, c.name)
         tap.equal(fact(f, "status"), ["error"], "missing_key: the call fails")
         tap.check("OPENAI_API_KEY" in log, "missing_key: the message names OPENAI_API_KEY",
+                  "\n".join(log.splitlines()[-10:]))
+        tap.check("Kein API-Schlüssel" in log,
+                  "missing_key: with LANGUAGE=de the message is in German",
                   "\n".join(log.splitlines()[-10:]))
         tap.equal(len(api.requests), 0, "missing_key: nothing was sent")
         check_unchanged(tap, profile, c)
