@@ -261,6 +261,9 @@ dialog_model_changed (EditDialog *d)
   gtk_widget_set_visible (d->response_format, visible.response_format);
   gtk_widget_set_visible (d->response_format_label, visible.response_format);
   gtk_widget_set_visible (d->gpt_frame, visible.gpt_options);
+  g_debug ("dialog model %s: response format %s, GPT options %s", model,
+           visible.response_format ? "shown" : "hidden",
+           visible.gpt_options ? "shown" : "hidden");
   dialog_update_count (d);
   dialog_update_preview (d);
 }

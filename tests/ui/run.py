@@ -79,12 +79,27 @@ def dialog_cases(tap, x, api, profile):
         os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
         shot = os.path.join(profile.out, "dialog.png")
         tap.check(x.screenshot(shot, wid), "a screenshot of the dialog is taken")
+        # Choose a GPT image model: the options follow it.
+        x.key(wid, "alt+m")
+        x.key(wid, "ctrl+a")
+        x.type(wid, "gpt-image-1.5")
+        time.sleep(0.5)
+        log = profile.log("ui.txt")
+        tap.check("dialog model gpt-image-1.5: response format hidden, GPT options shown" in log,
+                  "ui_edit: a GPT model hides the response format and shows the GPT options",
+                  log[-1500:])
+        x.screenshot(os.path.join(profile.out, "dialog-gpt.png"), wid)
+        x.key(wid, "alt+w")          # back to the prompt
         x.key(wid, "ctrl+Return")
         posts = wait_requests(api, 1)
         tap.equal(len(posts), 1, "ui_edit: Ctrl+Return sends the request")
         if posts:
             tap.equal(posts[0]["fields"].get("prompt"), "a hot air balloon, seen from below",
                       "ui_edit: the typed prompt is sent")
+            tap.equal(posts[0]["fields"].get("model"), "gpt-image-1.5",
+                      "ui_edit: the chosen model is sent")
+            tap.check("response_format" not in posts[0]["fields"],
+                      "ui_edit: no response format for a GPT model")
             tap.check("mask" in posts[0]["files"], "ui_edit: the selection is sent as a mask")
         tap.check(x.wait_gone(wid, 20) is not None, "ui_edit: the dialog closes after success")
 
