@@ -470,6 +470,12 @@ transfer_perform (CURL *curl, TransferProgress *progress)
 
   if (multi == NULL)
     return CURLE_OUT_OF_MEMORY;
+  /* Cancelled while the upload was being encoded: send nothing. */
+  if (g_atomic_int_get (&progress->cancelled))
+    {
+      curl_multi_cleanup (multi);
+      return CURLE_ABORTED_BY_CALLBACK;
+    }
   curl_multi_add_handle (multi, curl);
   while (running)
     {
