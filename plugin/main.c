@@ -114,7 +114,7 @@ run (const gchar      *name G_GNUC_UNUSED,
   gint32 image = nparams > 1 ? param[1].data.d_image : -1;
   gint32 drawable = nparams > 2 ? param[2].data.d_drawable : -1;
   EditSettings *settings = g_new (EditSettings, 1);
-  EditJob *job = NULL;
+  EditJob *job;
   gboolean cancelled = FALSE;
   gint n_layers = 0;
 
@@ -155,17 +155,12 @@ run (const gchar      *name G_GNUC_UNUSED,
     }
   else if (error == NULL)
     {
-      gchar *key = api_key_find (NULL);
-      ApiConfig *config = api_config_new (key, settings->base_url, settings->organization,
-                                          settings->project, settings->timeout_seconds,
-                                          &error);
+      ApiConfig *config = NULL;
+      gchar *key;
 
-      api_key_free (key);
-      /* Script-fu's own strings are validated as given (settings hold
-       * bounded copies for Repeat only). */
-      if (config == NULL)
-        job = NULL;
-      else if (run_mode == GIMP_RUN_NONINTERACTIVE)
+      /* The parameters first (script-fu's own strings as given; settings
+       * hold bounded copies for Repeat only), then the connection. */
+      if (run_mode == GIMP_RUN_NONINTERACTIVE)
         job = edit_job_new (param[3].data.d_string, param[4].data.d_string,
                             param[5].data.d_int32, param[6].data.d_string,
                             param[7].data.d_string, param[8].data.d_string,
@@ -173,9 +168,16 @@ run (const gchar      *name G_GNUC_UNUSED,
       else
         job = edit_form_job (settings, &error);
       if (job)
+        {
+          key = api_key_find (NULL);
+          config = api_config_new (key, settings->base_url, settings->organization,
+                                   settings->project, settings->timeout_seconds, &error);
+          api_key_free (key);
+        }
+      if (config)
         layers = gimp_edit_run (image, drawable, job, config, &n_layers, &warnings, &error);
       else
-        api_config_free (config);
+        edit_job_free (job);
     }
 
   if (error)
