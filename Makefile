@@ -51,7 +51,7 @@ MO_FILES = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo)
 
 .SECONDARY:
 
-.PHONY: all check unit sanitize valgrind fuzz fuzz-check integration install demo clean pot
+.PHONY: bench all check unit sanitize valgrind fuzz fuzz-check integration install demo clean pot
 
 all: $(PLUGIN) $(MO_FILES)
 
@@ -126,6 +126,14 @@ install: all
 
 demo: all
 	@python3 tests/demo.py
+
+# Side-by-side benchmarks with medians and ratios (not part of check).
+$(BUILD)/bench/%: tests/bench/%.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -Iplugin -o $@ $< $(CORE_OBJ) $(GIMP_LIBS) $(CORE_LIBS)
+
+bench: $(BUILD)/bench/bench-region-read
+	@$(BUILD)/bench/bench-region-read
 
 clean:
 	rm -rf $(BUILD) $(PLUGIN)
