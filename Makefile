@@ -51,7 +51,7 @@ MO_FILES = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo)
 
 .SECONDARY:
 
-.PHONY: bench all check unit sanitize valgrind fuzz fuzz-check integration install demo clean pot
+.PHONY: bench all check check-installed unit sanitize valgrind fuzz fuzz-check integration install demo clean pot
 
 all: $(PLUGIN) $(MO_FILES)
 
@@ -100,7 +100,13 @@ integration: all
 
 # Everything: unit tests (plain, sanitizers, valgrind), fuzz seeds,
 # integration and dialog tests; one closing "N passed, N failed".
-check: all $(UNIT_BINS) $(SAN_BINS) $(FUZZ_BINS)
+# First installs what is missing (a fresh machine has none of it), then
+# runs in a new make so pkg-config sees the libraries just installed.
+check:
+	@./install.sh --deps-only --test-deps
+	@$(MAKE) --no-print-directory check-installed
+
+check-installed: all $(UNIT_BINS) $(SAN_BINS) $(FUZZ_BINS)
 	@tests/run-all.sh $(UNIT_BINS)
 
 sanitize: $(SAN_BINS)

@@ -4,16 +4,19 @@
 #   $GIMP2_DIRECTORY/plug-ins/ai-image-edit/   when GIMP2_DIRECTORY is set,
 #   ~/.config/GIMP/2.10/plug-ins/ai-image-edit/ otherwise.
 # Idempotent; needs no network when everything is already present.
-# --no-deps skips the package step; --deps-only stops after it.
+# --no-deps skips the package step; --deps-only stops after it;
+# --test-deps also installs what `make check` needs (Xvfb, xdotool,
+# ImageMagick, clang's fuzzer runtime, valgrind, gnome-keyring...).
 set -eu
 cd "$(dirname "$0")"
 
-want_deps=1; want_build=1
+want_deps=1; want_build=1; want_test_deps=0
 for arg in "$@"; do
   case "$arg" in
     --no-deps) want_deps=0 ;;
     --deps-only) want_build=0 ;;
-    *) echo "usage: $0 [--no-deps|--deps-only]" >&2; exit 2 ;;
+    --test-deps) want_test_deps=1 ;;
+    *) echo "usage: $0 [--no-deps|--deps-only] [--test-deps]" >&2; exit 2 ;;
   esac
 done
 
@@ -46,7 +49,31 @@ install_deps() {
   fi
 }
 
+test_deps_present() {
+  for tool in python3 openssl Xvfb xauth xdotool import clang valgrind dbus-daemon \
+              gnome-keyring-daemon secret-tool gimp-2.10; do
+    command -v "$tool" >/dev/null 2>&1 || return 1
+  done
+  ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1
+}
+
+install_test_deps() {
+  if test_deps_present; then return 0; fi
+  echo "install.sh: installing test dependencies"
+  if command -v apt-get >/dev/null 2>&1; then
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      python3 openssl xvfb xauth xdotool imagemagick clang libclang-rt-14-dev valgrind \
+      dbus gnome-keyring libsecret-tools gimp
+  else
+    echo "install.sh: install Xvfb, xdotool, ImageMagick, clang with its fuzzer" \
+         "runtime, valgrind, dbus, gnome-keyring and secret-tool to run the tests" >&2
+    exit 1
+  fi
+}
+
 [ "$want_deps" = 1 ] && install_deps
+[ "$want_test_deps" = 1 ] && install_test_deps
 [ "$want_build" = 1 ] || exit 0
 
 make -s all
