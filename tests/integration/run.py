@@ -276,6 +276,15 @@ ODD_CASES = [
          + SEL % (0, 0, 100, 80) +
          " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"\" \"\"))",
          inside=rect(0, 0, 100, 80)),
+    Case("layer_inside_group",
+         "(let* ((img (make-image 240 200 RGB)) (bg (top-layer img))"
+         "       (g (car (gimp-layer-group-new img)))"
+         "       (d (car (gimp-layer-copy bg TRUE))))"
+         " (gimp-image-insert-layer img g 0 0) (gimp-image-insert-layer img d g 0)"
+         " (plug-in-plasma RUN-NONINTERACTIVE img d 11 1.5)"
+         + SEL % (40, 40, 60, 50) +
+         " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"\" \"\"))",
+         inside=rect(40, 40, 60, 50)),
     Case("selection_outside_layer",
          "(let* ((img (make-image 300 200 RGB)) (bg (top-layer img))"
          "       (d (car (gimp-layer-new img 100 100 RGB-IMAGE \"small\" 100 LAYER-MODE-NORMAL))))"
@@ -339,6 +348,20 @@ def check_odd_inputs(tap, profile, lines, log, api_requests):
     c = by_name["precision_float"]
     tap.equal(fact(facts_for(lines, c.name), "status"), ["ok"], "precision_float: succeeds")
     check_pixels(tap, profile, c, c.inside)
+
+    # A layer inside a group: the result goes into the group, above it.
+    c = by_name["layer_inside_group"]
+    f = facts_for(lines, c.name)
+    tap.equal(fact(f, "status"), ["ok"], "layer_inside_group: succeeds")
+    layers = layer_rows(f)
+    group = [l for l in layers if l["group"] == 1]
+    result_id = int((fact(f, "result") or ["0", "-9"])[1])
+    inside_group = [l for l in layers if group and l["parent"] == group[0]["id"]]
+    tap.check(len(inside_group) == 2 and inside_group[0]["id"] == result_id and
+              inside_group[0]["pos"] == 0,
+              "layer_inside_group: the result sits in the group, directly above the layer",
+              layers)
+    check_pixels(tap, profile, c, c.inside, MAGENTA)
 
     # One pixel: exactly that pixel changes.
     c = by_name["selection_one_pixel"]
