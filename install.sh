@@ -22,6 +22,11 @@ done
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+apt_install() {
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
+}
+
 build_deps_present() {
   command -v make >/dev/null 2>&1 && command -v cc >/dev/null 2>&1 &&
   command -v msgfmt >/dev/null 2>&1 &&
@@ -32,9 +37,7 @@ install_deps() {
   if build_deps_present; then return 0; fi
   echo "install.sh: installing build dependencies"
   if command -v apt-get >/dev/null 2>&1; then
-    as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      build-essential pkg-config gettext gimp libgimp2.0-dev \
+    apt_install build-essential pkg-config gettext gimp libgimp2.0-dev \
       libcurl4-openssl-dev libjson-c-dev libpng-dev libsecret-1-dev ca-certificates
   elif command -v dnf >/dev/null 2>&1; then
     as_root dnf install -y gcc make pkgconf-pkg-config gettext gimp gimp-devel \
@@ -44,7 +47,7 @@ install_deps() {
       curl json-c libpng libsecret ca-certificates
   else
     echo "install.sh: no apt-get, dnf or pacman; install GIMP 2.10 development" \
-         "files, libcurl, json-c, libpng and gettext yourself" >&2
+         "files, libcurl, json-c, libpng, libsecret and gettext yourself" >&2
     exit 1
   fi
 }
@@ -61,9 +64,7 @@ install_test_deps() {
   if test_deps_present; then return 0; fi
   echo "install.sh: installing test dependencies"
   if command -v apt-get >/dev/null 2>&1; then
-    as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      python3 openssl xvfb xauth xdotool imagemagick clang libclang-rt-14-dev valgrind \
+    apt_install python3 openssl xvfb xauth xdotool imagemagick clang libclang-rt-14-dev valgrind \
       dbus gnome-keyring libsecret-tools gimp
   else
     echo "install.sh: install Xvfb, xdotool, ImageMagick, clang with its fuzzer" \
