@@ -83,21 +83,17 @@ edit_settings_compose_options (const EditSettings *settings)
   return g_string_free (options, FALSE);
 }
 
+/* Each text field must end inside its buffer: the data may come from an
+ * older or damaged store. */
+#define TERMINATED(field) (memchr (settings->field, '\0', sizeof settings->field) != NULL)
+
 gboolean
 edit_settings_valid (const EditSettings *settings, gsize size)
 {
   return size == sizeof *settings && settings->version == EDIT_SETTINGS_VERSION &&
-         memchr (settings->prompt, '\0', sizeof settings->prompt) != NULL &&
-         memchr (settings->model, '\0', sizeof settings->model) != NULL &&
-         memchr (settings->size, '\0', sizeof settings->size) != NULL &&
-         memchr (settings->response_format, '\0', sizeof settings->response_format) != NULL &&
-         memchr (settings->user, '\0', sizeof settings->user) != NULL &&
-         memchr (settings->options, '\0', sizeof settings->options) != NULL &&
-         memchr (settings->quality, '\0', sizeof settings->quality) != NULL &&
-         memchr (settings->background, '\0', sizeof settings->background) != NULL &&
-         memchr (settings->output_format, '\0', sizeof settings->output_format) != NULL &&
-         memchr (settings->input_fidelity, '\0', sizeof settings->input_fidelity) != NULL &&
-         memchr (settings->base_url, '\0', sizeof settings->base_url) != NULL &&
-         memchr (settings->organization, '\0', sizeof settings->organization) != NULL &&
-         memchr (settings->project, '\0', sizeof settings->project) != NULL;
+         TERMINATED (prompt) && TERMINATED (model) && TERMINATED (size) &&
+         TERMINATED (response_format) && TERMINATED (user) && TERMINATED (options) &&
+         TERMINATED (quality) && TERMINATED (background) && TERMINATED (output_format) &&
+         TERMINATED (input_fidelity) && TERMINATED (base_url) &&
+         TERMINATED (organization) && TERMINATED (project);
 }

@@ -19,7 +19,9 @@ transparent_bounds (gint32 drawable)
 {
   GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
   GeglBufferIterator *iter;
-  gint x1 = G_MAXINT, y1 = G_MAXINT, x2 = G_MININT, y2 = G_MININT;
+  EditRect bounds = { 0, 0, 0, 0 };
+  guint8 *coverage = NULL;
+  gint capacity = 0;
 
   /* babl has no alpha-only format; read grey+alpha and look at alpha. */
   iter = gegl_buffer_iterator_new (buffer, NULL, 0, babl_format ("YA float"),
@@ -28,21 +30,20 @@ transparent_bounds (gint32 drawable)
     {
       const gfloat *alpha = iter->items[0].data;
       GeglRectangle roi = iter->items[0].roi;
+      EditRect tile;
 
-      for (gint y = 0; y < roi.height; y++)
-        for (gint x = 0; x < roi.width; x++)
-          if (alpha[(y * roi.width + x) * 2 + 1] == 0.0f)
-            {
-              x1 = MIN (x1, roi.x + x);
-              x2 = MAX (x2, roi.x + x);
-              y1 = MIN (y1, roi.y + y);
-              y2 = MAX (y2, roi.y + y);
-            }
+      if (iter->length > capacity)
+        coverage = g_realloc (coverage, capacity = iter->length);
+      for (gint i = 0; i < iter->length; i++)
+        coverage[i] = alpha[i * 2 + 1] == 0.0f ? 255 : 0;
+      tile = edit_area_bounds (coverage, roi.width, roi.height, EDIT_AREA_THRESHOLD);
+      tile.x += roi.x;
+      tile.y += roi.y;
+      bounds = region_rect_union (bounds, tile);
     }
+  g_free (coverage);
   g_object_unref (buffer);
-  if (x2 < x1)
-    return (EditRect) { 0, 0, 0, 0 };
-  return (EditRect) { x1, y1, x2 - x1 + 1, y2 - y1 + 1 };
+  return bounds;
 }
 
 EditSource *

@@ -22,6 +22,24 @@ region_rect_intersect (EditRect a, EditRect b)
   return r;
 }
 
+EditRect
+region_rect_union (EditRect a, EditRect b)
+{
+  gint x2, y2;
+
+  if (region_rect_is_empty (a))
+    return b;
+  if (region_rect_is_empty (b))
+    return a;
+  x2 = MAX (a.x + a.width, b.x + b.width);
+  y2 = MAX (a.y + a.height, b.y + b.height);
+  a.x = MIN (a.x, b.x);
+  a.y = MIN (a.y, b.y);
+  a.width = x2 - a.x;
+  a.height = y2 - a.y;
+  return a;
+}
+
 /* Places a span of length len that should cover [start, start+box_len)
  * inside [0, limit): centred on the box, shifted inside when it fits,
  * centred on the drawable when it does not. */

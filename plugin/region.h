@@ -23,6 +23,8 @@ typedef struct
 
 gboolean region_rect_is_empty   (EditRect r);
 EditRect region_rect_intersect  (EditRect a, EditRect b);
+/* The smallest rectangle holding both; an empty one adds nothing. */
+EditRect region_rect_union      (EditRect a, EditRect b);
 
 /* box: the edit area's bounds in drawable coordinates (non-empty).
  * aspect_w:aspect_h: the upload size.  margin: TRUE to add context. */

@@ -354,10 +354,28 @@ test_is_empty (void)
   g_assert_false (region_rect_is_empty (rect (-5, -5, 1, 1)));
 }
 
+static void
+test_rect_union (void)
+{
+  EditRect empty = { 5, 5, 0, 0 };
+  EditRect a = { 2, 3, 4, 5 }, b = { 10, 1, 2, 2 }, u;
+
+  u = region_rect_union (a, b);
+  g_assert_cmpint (u.x, ==, 2);
+  g_assert_cmpint (u.y, ==, 1);
+  g_assert_cmpint (u.width, ==, 10);
+  g_assert_cmpint (u.height, ==, 7);
+  u = region_rect_union (empty, a);
+  g_assert_true (u.x == a.x && u.y == a.y && u.width == a.width && u.height == a.height);
+  u = region_rect_union (a, empty);
+  g_assert_true (u.x == a.x && u.y == a.y && u.width == a.width && u.height == a.height);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/region/rect-union-ignores-empty", test_rect_union);
 
   g_test_add_func ("/region/small-box-gets-32px-margin", test_small_box_gets_32px_margin);
   g_test_add_func ("/region/large-box-gets-quarter-of-long-side-margin", test_large_box_gets_quarter_margin);
