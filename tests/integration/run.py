@@ -167,6 +167,16 @@ def region_side(box_w, box_h):
 
 SEL = "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE %d %d %d %d)"
 
+
+def scenario_case(name, scenario):
+    """A small dall-e-2 edit answered by the stand-in API's scenario."""
+    return Case(name,
+                "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) "
+                + SEL % (10, 10, 30, 30) +
+                " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"scenario:%s\" \"\"))"
+                % scenario)
+
+
 CASES = [
     Case("sel_n1_b64",
          "(let* ((img (make-image 400 300 RGB)) (d (top-layer img))) " + SEL % (100, 100, 50, 40) +
@@ -213,21 +223,11 @@ CASES = [
          "(let* ((img (make-image 240 160 RGB)) (d (top-layer img)))"
          " (run-case CASE img d PROMPT \"gpt-image-1.5\" 1 \"\" \"\" \"\" \"\"))",
          inside=rect(0, 0, 240, 160)),
-    Case("error_400",
-         "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
-         " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"scenario:error400\" \"\"))"),
-    Case("error_html502",
-         "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
-         " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"scenario:html502\" \"\"))"),
-    Case("bad_answer_notjson",
-         "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
-         " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"scenario:notjson\" \"\"))"),
-    Case("bad_answer_hugepng",
-         "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
-         " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"scenario:hugepng\" \"\"))"),
-    Case("bad_answer_closemid",
-         "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (10, 10, 30, 30) +
-         " (run-case CASE img d PROMPT \"\" 1 \"256x256\" \"\" \"scenario:closemid\" \"\"))"),
+    scenario_case("error_400", "error400"),
+    scenario_case("error_html502", "html502"),
+    scenario_case("bad_answer_notjson", "notjson"),
+    scenario_case("bad_answer_hugepng", "hugepng"),
+    scenario_case("bad_answer_closemid", "closemid"),
     Case("partial_success",
          "(let* ((img (make-image 240 200 RGB)) (d (top-layer img))) " + SEL % (60, 60, 50, 50) +
          " (run-case CASE img d PROMPT \"gpt-image-1\" 3 \"1024x1024\" \"\" \"scenario:mixed\" \"\"))",
