@@ -55,35 +55,50 @@ http_host_is_loopback (const gchar *host)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
+/* The scheme and host of url, as curl parses it (g_free both); FALSE when
+ * curl cannot parse it or it has no host. */
+static gboolean
+url_scheme_host (const gchar *url, gchar **scheme, gchar **host)
+{
+  CURLU *parsed = curl_url ();
+  gchar *s = NULL, *h = NULL;
+  gboolean ok;
+
+  ok = curl_url_set (parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
+       curl_url_get (parsed, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
+       curl_url_get (parsed, CURLUPART_HOST, &h, 0) == CURLUE_OK && *h != '\0';
+  *scheme = ok ? g_ascii_strdown (s, -1) : NULL;
+  *host = ok ? g_strdup (h) : NULL;
+  curl_free (s);
+  curl_free (h);
+  curl_url_cleanup (parsed);
+  return ok;
+}
+
 /* The key goes over plain http only to this machine, unless the person
  * says otherwise: anyone on the path could read it. */
 static gboolean
 http_key_transport_allowed (const gchar *base_url, GError **error)
 {
-  CURLU *url = curl_url ();
-  gchar *scheme = NULL, *host = NULL;
-  gboolean ok = FALSE;
-  const gchar *allow = g_getenv ("AI_IMAGE_EDIT_ALLOW_INSECURE_HTTP");
+  g_autofree gchar *scheme = NULL;
+  g_autofree gchar *host = NULL;
 
-  if (curl_url_set (url, CURLUPART_URL, base_url, 0) != CURLUE_OK ||
-      curl_url_get (url, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-      curl_url_get (url, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-    g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
-                 _("The base URL \"%s\" is not a valid address; check "
-                   "OPENAI_BASE_URL."), base_url);
-  else if (g_ascii_strcasecmp (scheme, "https") == 0 || http_host_is_loopback (host) ||
-           g_strcmp0 (allow, "1") == 0)
-    ok = TRUE;
-  else
-    g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
-                 _("Refusing to send the API key over plain http to %s, where "
-                   "others could read it. Use an https:// base URL, or set "
-                   "AI_IMAGE_EDIT_ALLOW_INSECURE_HTTP=1 if you trust the network."),
-                 host);
-  curl_free (scheme);
-  curl_free (host);
-  curl_url_cleanup (url);
-  return ok;
+  if (! url_scheme_host (base_url, &scheme, &host))
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
+                   _("The base URL \"%s\" is not a valid address; check "
+                     "OPENAI_BASE_URL."), base_url);
+      return FALSE;
+    }
+  if (strcmp (scheme, "https") == 0 || http_host_is_loopback (host) ||
+      g_strcmp0 (g_getenv ("AI_IMAGE_EDIT_ALLOW_INSECURE_HTTP"), "1") == 0)
+    return TRUE;
+  g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG,
+               _("Refusing to send the API key over plain http to %s, where "
+                 "others could read it. Use an https:// base URL, or set "
+                 "AI_IMAGE_EDIT_ALLOW_INSECURE_HTTP=1 if you trust the network."),
+               host);
+  return FALSE;
 }
 
 /* The override when set, else the environment variable, else fallback. */
@@ -585,23 +600,16 @@ http_post_form (const ApiConfig  *config,
 gboolean
 http_url_downloadable (const gchar *url, GError **error)
 {
-  CURLU *parsed = curl_url ();
-  gchar *scheme = NULL, *host = NULL;
-  gboolean ok;
+  g_autofree gchar *scheme = NULL;
+  g_autofree gchar *host = NULL;
 
-  ok = curl_url_set (parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
-       curl_url_get (parsed, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-       curl_url_get (parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-       (g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "http") == 0) &&
-       *host != '\0';
-  if (! ok)
-    g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
-                 _("The server returned an image address that is not an http or "
-                   "https URL; it was not opened."));
-  curl_free (scheme);
-  curl_free (host);
-  curl_url_cleanup (parsed);
-  return ok;
+  if (url_scheme_host (url, &scheme, &host) &&
+      (strcmp (scheme, "https") == 0 || strcmp (scheme, "http") == 0))
+    return TRUE;
+  g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
+               _("The server returned an image address that is not an http or "
+                 "https URL; it was not opened."));
+  return FALSE;
 }
 
 GBytes *
