@@ -5,7 +5,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration \
            -DG_LOG_DOMAIN=\"ai-image-edit\"
-PKG_CORE = glib-2.0 gio-2.0 libcurl json-c libpng libsecret-1
+PKG_CORE = glib-2.0 gio-2.0 libcurl json-c libpng libjpeg libwebp libsecret-1
 PKG_GIMP = gimp-2.0 gimpui-2.0 gegl-0.4 $(PKG_CORE)
 CORE_CFLAGS := $(shell pkg-config --cflags $(PKG_CORE))
 CORE_LIBS   := $(shell pkg-config --libs $(PKG_CORE)) -lm
@@ -16,8 +16,10 @@ GIMP_LIBS   := $(shell pkg-config --libs $(PKG_GIMP)) -lm
 # GIMP-free core: unit-tested and fuzzed without GIMP.
 CORE_SRC = plugin/edit-error.c plugin/model-caps.c plugin/edit-job.c \
            plugin/edit-settings.c plugin/region.c plugin/edit-area.c \
-           plugin/pixel-scale.c plugin/png-codec.c plugin/api-request.c \
-           plugin/api-response.c plugin/http-transfer.c plugin/edit-worker.c \
+           plugin/pixel-scale.c plugin/png-codec.c plugin/image-decode.c \
+           plugin/api-request.c plugin/api-response.c plugin/http-transfer.c \
+           plugin/color-match.c plugin/edge-blend.c plugin/result-render.c \
+           plugin/cost-estimate.c plugin/edit-worker.c \
            plugin/edit-form.c plugin/api-key.c plugin/retry-policy.c
 # Thin GIMP glue.
 GLUE_SRC = plugin/main.c plugin/gimp-edit-run.c plugin/gimp-source.c \
@@ -31,7 +33,9 @@ PLUGIN   = plugin/ai-image-edit
 
 UNIT_TESTS = test-model-caps test-edit-job test-region test-edit-area \
              test-pixel-scale test-png-codec test-api-request test-api-response \
-             test-edit-settings test-edit-worker test-edit-form test-retry-policy
+             test-edit-settings test-edit-worker test-edit-form test-retry-policy \
+             test-image-decode test-color-match test-edge-blend test-result-render \
+             test-cost-estimate
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # The same core and unit tests under AddressSanitizer + UBSan.
@@ -41,7 +45,7 @@ SAN_CORE_OBJ = $(CORE_SRC:plugin/%.c=$(BUILD)/asan/core/%.o)
 SAN_BINS     = $(UNIT_TESTS:%=$(BUILD)/asan/tests/%)
 
 # libFuzzer targets (clang) for the code that reads network data.
-FUZZ_TARGETS = fuzz-api-response fuzz-base64-png fuzz-png-decode fuzz-url
+FUZZ_TARGETS = fuzz-api-response fuzz-base64-png fuzz-png-decode fuzz-url fuzz-image-decode
 FUZZ_BINS    = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 FUZZ_FLAGS   = -fsanitize=fuzzer,address,undefined -g -O1
 FUZZ_SECONDS ?= 60

@@ -39,7 +39,7 @@ add_png (GPtrArray *parts, const gchar *name, GBytes *png)
 }
 
 GPtrArray *
-api_form_build (const EditJob *job, GBytes *image_png, GBytes *mask_png)
+api_form_build (const EditJob *job, const gchar *size, GBytes *image_png, GBytes *mask_png)
 {
   GPtrArray *parts = g_ptr_array_new_with_free_func ((GDestroyNotify) api_form_part_free);
   gchar n[16];
@@ -51,8 +51,8 @@ api_form_build (const EditJob *job, GBytes *image_png, GBytes *mask_png)
   add_text (parts, "model", job->model);
   g_snprintf (n, sizeof n, "%d", job->n);
   add_text (parts, "n", n);
-  if (*job->size)
-    add_text (parts, "size", job->size);
+  if (size && *size)
+    add_text (parts, "size", size);
   if (*job->response_format && model_sends_response_format (job->model))
     add_text (parts, "response_format", job->response_format);
   if (*job->user)

@@ -17,10 +17,12 @@ typedef struct
   gchar  *content_type;
 } ApiFormPart;
 
-/* Fields in the API's order: image, mask, prompt, model, n, size,
- * response_format (never for GPT image models), user (when set), then the
- * job's options.  mask_png may be NULL (edit the whole image). */
+/* Fields in the API's order: image, mask, prompt, model, n, size (when
+ * not ""; the size chosen for the upload, see model_upload_choose),
+ * response_format (only where the model takes it), user (when set), then
+ * the job's options.  mask_png may be NULL (edit the whole image). */
 GPtrArray *api_form_build   (const EditJob *job,
+                             const gchar   *size,
                              GBytes        *image_png,
                              GBytes        *mask_png);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "edit-error.h"
+#include "model-caps.h"
 #include "plugin-intl.h"
 
 /* json-c refuses nesting deeper than this; the API needs about 4. */
@@ -72,6 +73,48 @@ body_excerpt (const gchar *body, gsize length)
   return g_strstrip (text);
 }
 
+static gint64
+json_get_count (json_object *obj, const gchar *key)
+{
+  json_object *value;
+
+  if (obj && json_object_is_type (obj, json_type_object) &&
+      json_object_object_get_ex (obj, key, &value) &&
+      json_object_is_type (value, json_type_int))
+    return MAX (0, json_object_get_int64 (value));
+  return 0;
+}
+
+static void
+usage_parse (json_object *root, ApiUsage *usage)
+{
+  json_object *obj, *details = NULL;
+
+  memset (usage, 0, sizeof *usage);
+  if (! json_object_object_get_ex (root, "usage", &obj) ||
+      ! json_object_is_type (obj, json_type_object))
+    return;
+  usage->present = TRUE;
+  usage->total_tokens = json_get_count (obj, "total_tokens");
+  usage->input_tokens = json_get_count (obj, "input_tokens");
+  usage->output_tokens = json_get_count (obj, "output_tokens");
+  json_object_object_get_ex (obj, "input_tokens_details", &details);
+  usage->input_text_tokens = json_get_count (details, "text_tokens");
+  usage->input_image_tokens = json_get_count (details, "image_tokens");
+}
+
+gchar *
+api_usage_describe (const ApiUsage *usage)
+{
+  if (! usage->present)
+    return NULL;
+  return g_strdup_printf (_("%lld tokens (input %lld: %lld text, %lld image; output %lld)"),
+                          (long long) usage->total_tokens, (long long) usage->input_tokens,
+                          (long long) usage->input_text_tokens,
+                          (long long) usage->input_image_tokens,
+                          (long long) usage->output_tokens);
+}
+
 ApiResponse *
 api_response_parse (const gchar *body, gsize length, GError **error)
 {
@@ -112,6 +155,7 @@ api_response_parse (const gchar *body, gsize length, GError **error)
   if (json_object_object_get_ex (root, "created", &created) &&
       json_object_is_type (created, json_type_int))
     response->created = json_object_get_int64 (created);
+  usage_parse (root, &response->usage);
 
   for (size_t i = 0; i < json_object_array_length (data); i++)
     {
@@ -141,19 +185,44 @@ api_response_parse (const gchar *body, gsize length, GError **error)
   return g_steal_pointer (&response);
 }
 
-static const gchar *
-api_error_hint (glong status, const gchar *code, const gchar *message)
+/* A server that does not know the model: says so by code, or by a 404
+ * whose message talks about the model. */
+static gboolean
+api_error_is_unknown_model (glong status, const gchar *code, const gchar *message)
 {
+  if (code && (strcmp (code, "model_not_found") == 0 || strstr (code, "model_deprecated") ||
+               strstr (code, "model_retired")))
+    return TRUE;
+  return message && (status == 404 || status == 400) && strstr (message, "model") &&
+         (strstr (message, "does not exist") || strstr (message, "not found") ||
+          strstr (message, "retired") || strstr (message, "deprecated") ||
+          strstr (message, "decommissioned"));
+}
+
+static gchar *
+api_error_hint (glong status, const gchar *code, const gchar *message, const gchar *model)
+{
+  if (api_error_is_unknown_model (status, code, message))
+    {
+      if (g_strcmp0 (model, "dall-e-2") == 0)
+        return g_strdup_printf (_("The server does not offer the model %s: OpenAI retired "
+                                  "dall-e-2 from its API on 2026-05-12 (it still works with "
+                                  "compatible servers that serve it). Choose %s instead."),
+                                model, MODEL_DEFAULT);
+      return g_strdup_printf (_("The server does not offer the model %s, or it was retired. "
+                                "Choose %s, the API's default, or another model the server "
+                                "lists."), model ? model : "?", MODEL_DEFAULT);
+    }
   if (status == 401)
-    return _("Check that OPENAI_API_KEY holds a valid, active API key.");
+    return g_strdup (_("Check that OPENAI_API_KEY holds a valid, active API key."));
   if (status == 429)
-    return _("You are sending too many requests or are out of credit: wait "
-             "a moment, or check your plan and billing.");
+    return g_strdup (_("You are sending too many requests or are out of credit: wait "
+                       "a moment, or check your plan and billing."));
   if ((code && (strstr (code, "moderation") || strstr (code, "safety") ||
                 strstr (code, "content_policy"))) ||
       (message && strstr (message, "safety system")))
-    return _("The safety system rejected the request: rephrase the prompt "
-             "or choose another area.");
+    return g_strdup (_("The safety system rejected the request: rephrase the prompt "
+                       "or choose another area."));
   return NULL;
 }
 
@@ -161,11 +230,13 @@ gchar *
 api_error_describe (glong        status,
                     const gchar *body,
                     gsize        length,
-                    const gchar *request_id)
+                    const gchar *request_id,
+                    const gchar *model)
 {
   json_object *root = api_json_parse (body, length);
   json_object *err = NULL;
-  const gchar *message = NULL, *code = NULL, *hint;
+  const gchar *message = NULL, *code = NULL;
+  g_autofree gchar *hint = NULL;
   GString *text = g_string_new (NULL);
 
   if (root && json_object_object_get_ex (root, "error", &err) &&
@@ -206,7 +277,7 @@ api_error_describe (glong        status,
     }
   g_string_append (text, ")");
 
-  hint = api_error_hint (status, code, message);
+  hint = api_error_hint (status, code, message, model);
   if (hint)
     g_string_append_printf (text, "\n%s", hint);
 

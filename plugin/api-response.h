@@ -12,10 +12,19 @@ typedef struct
   gchar *revised_prompt;  /* may be NULL */
 } ApiImage;
 
+/* Token counts of a GPT model's answer (ImagesResponse.usage). */
+typedef struct
+{
+  gboolean present;
+  gint64   total_tokens, input_tokens, output_tokens;
+  gint64   input_text_tokens, input_image_tokens;
+} ApiUsage;
+
 typedef struct
 {
   gint64     created;
   GPtrArray *images;      /* ApiImage*, in the API's order */
+  ApiUsage   usage;
 } ApiResponse;
 
 /* Parses a 2xx body.  Fails on non-JSON, a missing or empty data array,
@@ -27,11 +36,16 @@ void         api_response_free  (ApiResponse *response);
 
 /* Builds the message for an HTTP error: the API's error.message (or a
  * note that the body was not JSON), the status, error.code, the request
- * id, and a hint for 401, 429 and safety rejections. */
+ * id, and a hint for 401, 429, safety rejections and a model the server
+ * does not offer (model: the one asked for, may be NULL). */
 gchar       *api_error_describe (glong        status,
                                  const gchar *body,
                                  gsize        length,
-                                 const gchar *request_id);
+                                 const gchar *request_id,
+                                 const gchar *model);
+
+/* "1234 tokens (input 600: 100 text, 500 image; output 634)". g_free. */
+gchar       *api_usage_describe (const ApiUsage *usage);
 
 /* The bytes of a b64_json image; fails on characters outside base64. */
 GBytes      *api_image_decode_b64 (const gchar *b64, GError **error);

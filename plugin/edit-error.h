@@ -17,7 +17,9 @@ typedef enum
   EDIT_ERROR_RESPONSE,        /* the answer made no sense */
   EDIT_ERROR_DECODE,          /* a returned image was unusable */
   EDIT_ERROR_CANCELLED,
-  EDIT_ERROR_DROPPED          /* connection lost: worth another attempt */
+  EDIT_ERROR_DROPPED,         /* connection lost: worth another attempt */
+  EDIT_ERROR_DROPPED_AFTER_SEND /* lost after the whole request was sent: the
+                                   server may have done (and billed) the work */
 } EditErrorCode;
 
 GQuark edit_error_quark (void);

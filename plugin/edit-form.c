@@ -1,16 +1,21 @@
 #include "edit-form.h"
 
+#include "cost-estimate.h"
 #include "model-caps.h"
 #include "plugin-intl.h"
 
+/* The API's default first; dall-e-2 last, for servers that still serve it. */
 const gchar * const edit_form_models[] =
-  { "dall-e-2", "gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", NULL };
+  { "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21", "gpt-image-1",
+    "gpt-image-1-mini", "chatgpt-image-latest", "dall-e-2", NULL };
 const gchar * const edit_form_qualities[] =
   { "", "low", "medium", "high", "auto", NULL };
 const gchar * const edit_form_backgrounds[] =
   { "", "transparent", "opaque", "auto", NULL };
 const gchar * const edit_form_output_formats[] =
   { "", "png", "jpeg", "webp", NULL };
+const gchar * const edit_form_output_compressions[] =
+  { "", "100", "95", "90", "80", "70", "50", NULL };
 const gchar * const edit_form_input_fidelities[] =
   { "", "low", "high", NULL };
 const gchar * const edit_form_response_formats[] =
@@ -21,9 +26,52 @@ edit_form_visibility (const gchar *model)
 {
   EditFormVisibility visibility;
 
-  visibility.response_format = model_sends_response_format (model);
-  visibility.gpt_options = model_family (model) == MODEL_FAMILY_GPT_IMAGE;
+  const ModelCaps *caps = model_caps_lookup (model);
+
+  visibility.response_format = caps->sends_response_format;
+  /* A compatible server's model takes whatever is typed as extra fields;
+   * the menus show what OpenAI's models take. */
+  visibility.quality = ! caps->permissive && caps->family == MODEL_FAMILY_GPT_IMAGE &&
+                       model_takes_option (model, MODEL_OPTION_QUALITY);
+  visibility.background = ! caps->permissive && model_takes_option (model, MODEL_OPTION_BACKGROUND);
+  visibility.output_format = ! caps->permissive &&
+                             model_takes_option (model, MODEL_OPTION_OUTPUT_FORMAT);
+  visibility.output_compression = ! caps->permissive &&
+                                  model_takes_option (model, MODEL_OPTION_OUTPUT_COMPRESSION);
+  visibility.input_fidelity = ! caps->permissive &&
+                              model_takes_option (model, MODEL_OPTION_INPUT_FIDELITY);
+  visibility.gpt_options = visibility.quality || visibility.background ||
+                           visibility.output_format || visibility.input_fidelity;
   return visibility;
+}
+
+gchar *
+edit_form_cost_text (const EditSettings *settings, gint upload_width, gint upload_height)
+{
+  CostEstimate estimate = cost_estimate (model_resolve (settings->model), settings->quality,
+                                         upload_width, upload_height, settings->n);
+
+  return cost_estimate_describe (&estimate, settings->n);
+}
+
+gchar *
+edit_form_upload_text (const EditSettings *settings,
+                       gint                upload_width,
+                       gint                upload_height,
+                       gboolean            experimental)
+{
+  GString *text = g_string_new (NULL);
+  const ModelCaps *caps = model_caps_lookup (settings->model);
+
+  g_string_append_printf (text, _("Sent: this region, scaled to %d × %d."),
+                          upload_width, upload_height);
+  if (experimental)
+    g_string_append_printf (text, " %s", _("This size is experimental for the model."));
+  if (caps->transparent_preview && g_strcmp0 (settings->background, "transparent") == 0)
+    g_string_append_printf (text, " %s",
+                            _("Transparent backgrounds are a preview for this model."));
+  g_string_append_printf (text, " %s", _("Red: the area to edit."));
+  return g_string_free (text, FALSE);
 }
 
 gboolean

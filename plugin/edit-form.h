@@ -12,7 +12,8 @@
 typedef struct
 {
   gboolean response_format;   /* dall-e-2 (and other servers' models) */
-  gboolean gpt_options;       /* quality, background, output format, fidelity */
+  gboolean gpt_options;       /* the frame holding the options below */
+  gboolean quality, background, output_format, output_compression, input_fidelity;
 } EditFormVisibility;
 
 /* The models offered in the combo (NULL-terminated). */
@@ -21,10 +22,26 @@ extern const gchar * const edit_form_models[];
 extern const gchar * const edit_form_qualities[];
 extern const gchar * const edit_form_backgrounds[];
 extern const gchar * const edit_form_output_formats[];
+extern const gchar * const edit_form_output_compressions[];
 extern const gchar * const edit_form_input_fidelities[];
 extern const gchar * const edit_form_response_formats[];
 
+/* Which controls apply, from the model's row of the capability table. */
 EditFormVisibility edit_form_visibility (const gchar *model);
+
+/* "About $0.034 for 1 image (…)" for the edit the settings describe,
+ * sent at upload_width x upload_height; NULL when the model has no known
+ * price.  g_free. */
+gchar   *edit_form_cost_text (const EditSettings *settings,
+                              gint                upload_width,
+                              gint                upload_height);
+
+/* "Sent: this region, scaled to 1536 × 1024." with a note when the size
+ * is experimental or transparency is a preview.  g_free. */
+gchar   *edit_form_upload_text (const EditSettings *settings,
+                                gint                upload_width,
+                                gint                upload_height,
+                                gboolean            experimental);
 
 /* Characters used and the model's limit; TRUE while within it. */
 gboolean edit_form_prompt_count (const gchar *prompt,

@@ -70,6 +70,138 @@ edit_options_parse (const gchar *options, GError **error)
   return g_steal_pointer (&parsed);
 }
 
+const gchar *
+edit_options_get (GPtrArray *options, const gchar *key)
+{
+  for (guint i = 0; options && i < options->len; i++)
+    {
+      const EditOption *option = g_ptr_array_index (options, i);
+
+      if (strcmp (option->key, key) == 0)
+        return option->value;
+    }
+  return NULL;
+}
+
+static gboolean
+parse_on_off (const gchar *key, const gchar *value, gboolean *out, GError **error)
+{
+  if (g_strcmp0 (value, "on") == 0 || g_strcmp0 (value, "true") == 0)
+    *out = TRUE;
+  else if (g_strcmp0 (value, "off") == 0 || g_strcmp0 (value, "false") == 0)
+    *out = FALSE;
+  else
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("The option %s=%s is not valid: use %s=on or %s=off."),
+                   key, value, key, key);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Takes the plug-in's own options out of job->options (they are never
+ * sent) and resolves their defaults for the model. */
+static gboolean
+take_fit_options (EditJob *job, GError **error)
+{
+  gboolean gpt = job->caps->family == MODEL_FAMILY_GPT_IMAGE;
+
+  job->color_match = gpt;
+  job->blend_band = gpt ? EDIT_JOB_BLEND_BAND_DEFAULT : 0;
+  job->keep_detail = TRUE;
+
+  for (guint i = 0; i < job->options->len;)
+    {
+      const EditOption *option = g_ptr_array_index (job->options, i);
+      gboolean ok = TRUE;
+
+      if (strcmp (option->key, EDIT_JOB_COLOR_MATCH_KEY) == 0)
+        ok = parse_on_off (option->key, option->value, &job->color_match, error);
+      else if (strcmp (option->key, EDIT_JOB_KEEP_DETAIL_KEY) == 0)
+        ok = parse_on_off (option->key, option->value, &job->keep_detail, error);
+      else if (strcmp (option->key, EDIT_JOB_BLEND_BAND_KEY) == 0)
+        {
+          gchar *end;
+          gint64 band = g_ascii_strtoll (option->value, &end, 10);
+
+          ok = g_ascii_isdigit (option->value[0]) && *end == '\0' &&
+               band <= EDIT_JOB_BLEND_BAND_MAX;
+          if (ok)
+            job->blend_band = (gint) band;
+          else
+            g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                         _("The option %s=%s is not valid: give the band in pixels, "
+                           "from 0 (a hard edge) to %d."),
+                         option->key, option->value, EDIT_JOB_BLEND_BAND_MAX);
+        }
+      else
+        {
+          i++;
+          continue;
+        }
+      if (! ok)
+        return FALSE;
+      g_ptr_array_remove_index (job->options, i);
+    }
+  return TRUE;
+}
+
+/* Every option the request will carry, checked against the model's row
+ * of the capability table, and the rules that tie options together. */
+static gboolean
+check_api_options (EditJob *job, GError **error)
+{
+  const gchar *format, *compression, *background, *stream, *partial;
+
+  for (guint i = 0; i < job->options->len; i++)
+    {
+      const EditOption *option = g_ptr_array_index (job->options, i);
+
+      for (guint k = 0; k < i; k++)
+        if (strcmp (((EditOption *) g_ptr_array_index (job->options, k))->key,
+                    option->key) == 0)
+          {
+            g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                         _("The option \"%s\" is given twice; keep one."), option->key);
+            return FALSE;
+          }
+      if (! model_option_check (job->model, option->key, option->value, error))
+        return FALSE;
+    }
+  if (job->caps->permissive)
+    return TRUE;
+
+  format = edit_options_get (job->options, "output_format");
+  compression = edit_options_get (job->options, "output_compression");
+  background = edit_options_get (job->options, "background");
+  stream = edit_options_get (job->options, "stream");
+  partial = edit_options_get (job->options, "partial_images");
+  if (compression && g_strcmp0 (format, "jpeg") != 0 && g_strcmp0 (format, "webp") != 0)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("output_compression applies only to output_format=jpeg or "
+                     "output_format=webp; set one of them or remove it."));
+      return FALSE;
+    }
+  if (g_strcmp0 (background, "transparent") == 0 && g_strcmp0 (format, "jpeg") == 0)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("JPEG has no transparency: with background=transparent use "
+                     "output_format=png or webp."));
+      return FALSE;
+    }
+  /* Streamed answers (server-sent events) are not read by this version. */
+  if (g_strcmp0 (stream, "true") == 0 || (partial && g_strcmp0 (partial, "0") != 0))
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("Streaming (stream=true, partial_images) is not supported by "
+                     "this version of the plug-in; remove those options."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 EditJob *
 edit_job_new (const gchar *prompt,
               const gchar *model,
@@ -85,6 +217,7 @@ edit_job_new (const gchar *prompt,
   glong length;
 
   job->model = g_strdup (model_resolve (model));
+  job->caps = model_caps_lookup (job->model);
   job->size = g_strdup (size ? size : "");
   job->response_format = g_strdup (response_format ? response_format : "");
   job->user = g_strdup (user ? user : "");
@@ -137,7 +270,8 @@ edit_job_new (const gchar *prompt,
       return NULL;
     }
   job->options = edit_options_parse (options, error);
-  if (job->options == NULL)
+  if (job->options == NULL || ! take_fit_options (job, error) ||
+      ! check_api_options (job, error))
     return NULL;
 
   return g_steal_pointer (&job);

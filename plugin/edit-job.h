@@ -5,8 +5,18 @@
 
 #include <glib.h>
 
-/* Field names the plug-in sends itself; options may not repeat them. */
+#include "model-caps.h"
+
 #define EDIT_JOB_OPTION_KEY_MAX  64
+
+/* The plug-in's own options (never sent): how the result is fitted into
+ * the picture (see color-match.h, edge-blend.h, result-render.h). */
+#define EDIT_JOB_COLOR_MATCH_KEY  "color_match"   /* on | off */
+#define EDIT_JOB_BLEND_BAND_KEY   "blend_band"    /* pixels, 0 = hard edge */
+#define EDIT_JOB_KEEP_DETAIL_KEY  "keep_detail"   /* on | off */
+/* Default band inside a selection's edge over which the result fades in. */
+#define EDIT_JOB_BLEND_BAND_DEFAULT 8
+#define EDIT_JOB_BLEND_BAND_MAX     256
 
 typedef struct
 {
@@ -23,10 +33,19 @@ typedef struct
   gchar     *response_format;  /* "" = not sent */
   gchar     *user;             /* "" = not sent */
   GPtrArray *options;          /* EditOption*, sent after the fixed fields */
+  const ModelCaps *caps;       /* the model's row of the capability table */
+
+  /* The plug-in's own options, resolved (defaults depend on the model). */
+  gboolean   color_match;      /* match the result's colours to the context */
+  gint       blend_band;       /* fade-in band inside the selection, pixels */
+  gboolean   keep_detail;      /* restore detail lost to scaling where the
+                                  result kept the picture */
 } EditJob;
 
 /* Validates everything that can be checked before touching pixels or the
- * network: prompt length for the model, n, size, response format, options. */
+ * network: prompt length for the model, n, size, response format, and
+ * each option against the model's row of the capability table (an option
+ * the model does not take is refused, naming both). */
 EditJob *edit_job_new   (const gchar *prompt,
                          const gchar *model,
                          gint         n,
@@ -40,6 +59,9 @@ void     edit_job_free  (EditJob *job);
 /* Parses "key=value key2=value2" into EditOption*s.  Exposed for the
  * dialog, which validates the Advanced field as the person types. */
 GPtrArray *edit_options_parse (const gchar *options, GError **error);
+
+/* The value of key in options (EditOption*), or NULL. */
+const gchar *edit_options_get (GPtrArray *options, const gchar *key);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditJob, edit_job_free)
 

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "edit-job.h"
 #include "model-caps.h"
 
 void
@@ -35,6 +36,9 @@ edit_settings_init (EditSettings *settings)
   settings->version = EDIT_SETTINGS_VERSION;
   settings->n = 1;
   g_strlcpy (settings->model, MODEL_DEFAULT, sizeof settings->model);
+  settings->color_match = 1;
+  settings->blend_band = EDIT_JOB_BLEND_BAND_DEFAULT;
+  settings->keep_detail = 1;
 }
 
 void
@@ -58,29 +62,56 @@ edit_settings_set (EditSettings *settings,
   edit_settings_copy_text (settings->options, sizeof settings->options, options);
 }
 
+static void
+append_option (GString *options, const gchar *key, const gchar *value)
+{
+  g_string_append_printf (options, "%s%s=%s", options->len ? " " : "", key, value);
+}
+
 gchar *
 edit_settings_compose_options (const EditSettings *settings)
 {
-  GString *options = g_string_new (NULL);
-
-  if (model_family (settings->model) == MODEL_FAMILY_GPT_IMAGE)
+  const struct { ModelOption option; const gchar *value; } model_options[] =
     {
-      const struct { const gchar *key; const gchar *value; } gpt[] =
-        {
-          { "quality", settings->quality },
-          { "background", settings->background },
-          { "output_format", settings->output_format },
-          { "input_fidelity", settings->input_fidelity },
-        };
+      { MODEL_OPTION_QUALITY, settings->quality },
+      { MODEL_OPTION_BACKGROUND, settings->background },
+      { MODEL_OPTION_OUTPUT_FORMAT, settings->output_format },
+      { MODEL_OPTION_OUTPUT_COMPRESSION, settings->output_compression },
+      { MODEL_OPTION_INPUT_FIDELITY, settings->input_fidelity },
+    };
+  const ModelCaps *caps = model_caps_lookup (settings->model);
+  GString *options = g_string_new (NULL);
+  gchar band[16];
 
-      for (gsize i = 0; i < G_N_ELEMENTS (gpt); i++)
-        if (*gpt[i].value)
-          g_string_append_printf (options, "%s%s=%s", options->len ? " " : "",
-                                  gpt[i].key, gpt[i].value);
-    }
+  /* The dialog's choices for options the model takes; a compatible
+   * server's model gets none of them unless typed as extra fields.
+   * Compression only means something for JPEG and WebP. */
+  for (gsize i = 0; i < G_N_ELEMENTS (model_options); i++)
+    if (*model_options[i].value && ! caps->permissive &&
+        model_takes_option (settings->model, model_options[i].option) &&
+        (model_options[i].option != MODEL_OPTION_OUTPUT_COMPRESSION ||
+         g_strcmp0 (settings->output_format, "jpeg") == 0 ||
+         g_strcmp0 (settings->output_format, "webp") == 0))
+      append_option (options, model_option_key (model_options[i].option),
+                     model_options[i].value);
+  append_option (options, EDIT_JOB_COLOR_MATCH_KEY, settings->color_match ? "on" : "off");
+  g_snprintf (band, sizeof band, "%d", CLAMP (settings->blend_band, 0, EDIT_JOB_BLEND_BAND_MAX));
+  append_option (options, EDIT_JOB_BLEND_BAND_KEY, band);
+  append_option (options, EDIT_JOB_KEEP_DETAIL_KEY, settings->keep_detail ? "on" : "off");
   if (*settings->options)
     g_string_append_printf (options, "%s%s", options->len ? " " : "", settings->options);
   return g_string_free (options, FALSE);
+}
+
+void
+edit_settings_as_call (const EditSettings *settings, EditSettings *call)
+{
+  g_autofree gchar *options = edit_settings_compose_options (settings);
+
+  *call = *settings;
+  edit_settings_copy_text (call->options, sizeof call->options, options);
+  call->quality[0] = call->background[0] = call->output_format[0] = '\0';
+  call->output_compression[0] = call->input_fidelity[0] = '\0';
 }
 
 /* Each text field must end inside its buffer: the data may come from an
@@ -94,6 +125,7 @@ edit_settings_valid (const EditSettings *settings, gsize size)
          TERMINATED (prompt) && TERMINATED (model) && TERMINATED (size) &&
          TERMINATED (response_format) && TERMINATED (user) && TERMINATED (options) &&
          TERMINATED (quality) && TERMINATED (background) && TERMINATED (output_format) &&
+         TERMINATED (output_compression) &&
          TERMINATED (input_fidelity) && TERMINATED (base_url) &&
          TERMINATED (organization) && TERMINATED (project);
 }

@@ -1,11 +1,16 @@
 /* The last values: a fixed-size struct for gimp_get_data/gimp_set_data.
- * It never holds the API key. */
+ * It never holds the API key.  Two are stored: the dialog's own state
+ * (EDIT_SETTINGS_DIALOG_KEY), which script-fu calls never touch, and the
+ * last edit as it was run (EDIT_SETTINGS_LAST_CALL_KEY), which Filters ->
+ * Repeat runs again. */
 #ifndef AI_IMAGE_EDIT_EDIT_SETTINGS_H
 #define AI_IMAGE_EDIT_EDIT_SETTINGS_H
 
 #include <glib.h>
 
-#define EDIT_SETTINGS_VERSION        2
+#define EDIT_SETTINGS_VERSION        3
+#define EDIT_SETTINGS_DIALOG_KEY     "plug-in-ai-image-edit"
+#define EDIT_SETTINGS_LAST_CALL_KEY  "plug-in-ai-image-edit-last-call"
 /* 32000 characters of up to 4 UTF-8 bytes each, and the NUL. */
 #define EDIT_SETTINGS_PROMPT_BYTES   (32000 * 4 + 1)
 
@@ -25,7 +30,14 @@ typedef struct
   gchar  quality[16];
   gchar  background[16];
   gchar  output_format[16];
+  gchar  output_compression[8];
   gchar  input_fidelity[16];
+
+  /* The plug-in's own fitting options (see edit-job.h), always composed
+   * into the options so the dialog runs what it shows. */
+  gint32 color_match;          /* 0 or 1 */
+  gint32 blend_band;           /* pixels */
+  gint32 keep_detail;          /* 0 or 1 */
 
   /* Connection overrides from the dialog's Advanced section ("" / 0 =
    * the environment's value).  Never the key. */
@@ -44,9 +56,14 @@ void     edit_settings_set  (EditSettings *settings,
                              const gchar  *response_format,
                              const gchar  *user,
                              const gchar  *options);
-/* The options parameter: the GPT options (for GPT image models only)
- * followed by the extra fields.  g_free the result. */
+/* The options parameter: the dialog's model options (those the model
+ * takes, see model-caps.h), the fitting options, then the extra fields.
+ * g_free the result. */
 gchar   *edit_settings_compose_options (const EditSettings *settings);
+
+/* The settings as one run of the edit: options composed into the options
+ * field, the dialog-only fields cleared.  What Repeat runs again. */
+void     edit_settings_as_call (const EditSettings *settings, EditSettings *call);
 
 /* TRUE when data of size bytes is a settings struct of this version. */
 gboolean edit_settings_valid (const EditSettings *settings, gsize size);

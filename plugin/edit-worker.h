@@ -1,21 +1,29 @@
-/* The work done off the main thread: scale and encode the region, send the
- * request, parse the answer and decode the images.  GIMP-free, so the
- * whole network half of the pipeline runs in unit tests. */
+/* The work done off the main thread: encode the upload, send the request,
+ * parse the answer, decode the images and fit each to the picture (its
+ * colours matched to the context, the detail it kept marked).  GIMP-free,
+ * so the whole network half of the pipeline runs in unit tests. */
 #ifndef AI_IMAGE_EDIT_EDIT_WORKER_H
 #define AI_IMAGE_EDIT_EDIT_WORKER_H
 
 #include <glib.h>
 
+#include "api-response.h"
 #include "edit-job.h"
 #include "http-transfer.h"
+#include "model-caps.h"
 
 /* A result may be at most this many times the upload size per side. */
 #define EDIT_WORKER_RESULT_SCALE_MAX 4
+/* A result whose aspect differs from the upload's by more than this share
+ * is not the picture that was sent: refused, never stretched. */
+#define EDIT_WORKER_ASPECT_TOLERANCE 0.02
 
 typedef struct
 {
-  guint8 *pixels;           /* RGBA, width x height */
-  gint    width, height;
+  guint8 *pixels;           /* upload-size RGBA, colours matched */
+  guint8 *weights;          /* upload-size detail weights, or NULL */
+  gint    width, height;    /* the upload's size */
+  gint    returned_width, returned_height;  /* as the server sent it */
   gchar  *revised_prompt;   /* may be NULL */
 } EditResult;
 
@@ -24,10 +32,10 @@ typedef struct
   /* Inputs, owned by the worker. */
   EditJob   *job;
   ApiConfig *config;
-  guint8    *region_rgba;   /* region_width x region_height RGBA */
-  guint8    *coverage;      /* same size, or NULL: no mask */
-  gint       region_width, region_height;
+  guint8    *upload_rgba;   /* upload_width x upload_height RGBA, as sent */
+  guint8    *coverage;      /* the same size, edit coverage, or NULL: no mask */
   gint       upload_width, upload_height;
+  gchar     *size_field;    /* the form's size ("" = not sent) */
 
   /* Shared with the main thread while running. */
   TransferProgress progress;
@@ -36,18 +44,17 @@ typedef struct
   /* Outputs, valid once done. */
   GPtrArray *results;       /* EditResult*, in the API's order */
   gint64     created;
+  ApiUsage   usage;
   GError    *error;         /* set when no result could be produced */
   GString   *warnings;      /* results that failed while others worked */
 } EditWorker;
 
-EditWorker *edit_worker_new   (EditJob   *job,
-                               ApiConfig *config,
-                               guint8    *region_rgba,
-                               guint8    *coverage,
-                               gint       region_width,
-                               gint       region_height,
-                               gint       upload_width,
-                               gint       upload_height);
+/* Takes job, config and both buffers (upload's size). */
+EditWorker *edit_worker_new   (EditJob           *job,
+                               ApiConfig         *config,
+                               guint8            *upload_rgba,
+                               guint8            *coverage,
+                               const ModelUpload *upload);
 /* Runs the whole job synchronously (the thread body). */
 void        edit_worker_run   (EditWorker *worker);
 /* Starts edit_worker_run on a new thread; poll worker->done. */

@@ -34,11 +34,15 @@ typedef struct
   GtkWidget     *response_format;
   GtkWidget     *response_format_label;
   GtkWidget     *gpt_frame;
-  GtkWidget     *quality, *background, *output_format, *input_fidelity;
+  GtkWidget     *quality, *background, *output_format, *output_compression, *input_fidelity;
+  GtkWidget     *quality_label, *background_label, *output_format_label;
+  GtkWidget     *output_compression_label, *input_fidelity_label;
+  GtkWidget     *color_match, *blend_band, *keep_detail;
   GtkWidget     *extra, *base_url, *organization, *project, *timeout;
 
   GtkWidget     *preview;
   GtkWidget     *preview_label;
+  GtkWidget     *cost_label;
   GtkWidget     *key_label;
   GtkWidget     *key_entry;
   GtkWidget     *remember;
@@ -60,6 +64,7 @@ typedef struct
   EditDialogOutcome outcome;
   gint32        *layers;
   gint           n_layers;
+  gchar         *usage;           /* what the finished edit used, or NULL */
 } EditDialog;
 
 /* --- small widget helpers ------------------------------------------ */
@@ -157,7 +162,11 @@ dialog_read_settings (EditDialog *d)
   choice_get (d->quality, s->quality, sizeof s->quality);
   choice_get (d->background, s->background, sizeof s->background);
   choice_get (d->output_format, s->output_format, sizeof s->output_format);
+  choice_get (d->output_compression, s->output_compression, sizeof s->output_compression);
   choice_get (d->input_fidelity, s->input_fidelity, sizeof s->input_fidelity);
+  s->color_match = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->color_match));
+  s->blend_band = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->blend_band));
+  s->keep_detail = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->keep_detail));
   edit_settings_copy_text (s->options, sizeof s->options,
                            gtk_entry_get_text (GTK_ENTRY (d->extra)));
   edit_settings_copy_text (s->base_url, sizeof s->base_url,
@@ -209,35 +218,41 @@ preview_pixels_free (guchar *pixels, gpointer data G_GNUC_UNUSED)
   g_free (pixels);
 }
 
+/* The preview of what is sent, and what it would cost. */
 static void
 dialog_update_preview (EditDialog *d)
 {
-  g_autofree gchar *size = NULL;
-  gchar size_buf[32];
-  const gchar *model = model_text (d);
-  gint uw, uh, pw, ph;
+  EditSettings *s = d->settings;
+  ModelUpload upload;
+  EditRect region;
+  gint pw, ph;
   guint8 *pixels;
   GdkPixbuf *pixbuf;
   g_autofree gchar *label = NULL;
+  g_autofree gchar *cost = NULL;
 
+  dialog_read_settings (d);
   if (d->source == NULL)
     return;
-  choice_get (d->size, size_buf, sizeof size_buf);
-  model_upload_size (model, size_buf, d->source->area.width, d->source->area.height, &uw, &uh);
-  pixels = edit_source_preview (d->source, uw, uh, PREVIEW_SIDE, &pw, &ph);
+  edit_source_geometry (d->source, s->model, s->size, &upload, &region);
+  pixels = edit_source_preview (d->source, s->model, s->size, PREVIEW_SIDE, &pw, &ph);
   pixbuf = gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, TRUE, 8, pw, ph, pw * 4,
                                      preview_pixels_free, NULL);
   gtk_image_set_from_pixbuf (GTK_IMAGE (d->preview), pixbuf);
   g_object_unref (pixbuf);
 
-  if (d->source->kind == EDIT_AREA_WHOLE && model_family (model) == MODEL_FAMILY_DALLE2)
+  if (d->source->kind == EDIT_AREA_WHOLE && model_family (s->model) == MODEL_FAMILY_DALLE2)
     label = g_strdup (_("Nothing to edit: select the area to edit, or erase it to "
                         "transparency (or choose a GPT image model to edit the "
                         "whole layer)."));
   else
-    label = g_strdup_printf (_("Sent: this region, scaled to %d × %d. "
-                               "Red: the area to edit."), uw, uh);
+    label = edit_form_upload_text (s, upload.width, upload.height, upload.experimental);
   gtk_label_set_text (GTK_LABEL (d->preview_label), label);
+
+  cost = edit_form_cost_text (s, upload.width, upload.height);
+  gtk_label_set_text (GTK_LABEL (d->cost_label),
+                      cost ? cost : _("No price is known for this model."));
+  g_debug ("dialog preview: %s; cost: %s", label, cost ? cost : "unknown");
 }
 
 /* The other controls follow the model. */
@@ -261,9 +276,20 @@ dialog_model_changed (EditDialog *d)
   gtk_widget_set_visible (d->response_format, visible.response_format);
   gtk_widget_set_visible (d->response_format_label, visible.response_format);
   gtk_widget_set_visible (d->gpt_frame, visible.gpt_options);
-  g_debug ("dialog model %s: response format %s, GPT options %s", model,
+  gtk_widget_set_visible (d->quality, visible.quality);
+  gtk_widget_set_visible (d->quality_label, visible.quality);
+  gtk_widget_set_visible (d->background, visible.background);
+  gtk_widget_set_visible (d->background_label, visible.background);
+  gtk_widget_set_visible (d->output_format, visible.output_format);
+  gtk_widget_set_visible (d->output_format_label, visible.output_format);
+  gtk_widget_set_visible (d->output_compression, visible.output_compression);
+  gtk_widget_set_visible (d->output_compression_label, visible.output_compression);
+  gtk_widget_set_visible (d->input_fidelity, visible.input_fidelity);
+  gtk_widget_set_visible (d->input_fidelity_label, visible.input_fidelity);
+  g_debug ("dialog model %s: response format %s, GPT options %s, input fidelity %s", model,
            visible.response_format ? "shown" : "hidden",
-           visible.gpt_options ? "shown" : "hidden");
+           visible.gpt_options ? "shown" : "hidden",
+           visible.input_fidelity ? "shown" : "hidden");
   dialog_update_count (d);
   dialog_update_preview (d);
 }
@@ -325,6 +351,7 @@ dialog_finish (EditDialog *d)
   if (warnings)
     gimp_message (warnings);
   gimp_displays_flush ();
+  d->usage = edit_run_usage_text (run);
   d->outcome = EDIT_DIALOG_EDITED;
   gtk_widget_destroy (d->dialog);
 }
@@ -514,9 +541,10 @@ build_options (EditDialog *d)
   EditSettings *s = d->settings;
   GtkWidget *vbox = gtk_vbox_new (FALSE, 6);
   GtkWidget *table = table_new (5);
-  GtkWidget *gpt_table = table_new (4);
+  GtkWidget *gpt_table = table_new (5);
+  GtkWidget *fit_table = table_new (3);
   GtkWidget *adv_table = table_new (5);
-  GtkWidget *expander;
+  GtkWidget *expander, *fit_frame;
 
   d->model = gtk_combo_box_text_new_with_entry ();
   for (gint i = 0; edit_form_models[i]; i++)
@@ -543,15 +571,45 @@ build_options (EditDialog *d)
 
   d->gpt_frame = gimp_frame_new (_("GPT image options"));
   d->quality = choice_new (edit_form_qualities, s->quality);
-  table_row (gpt_table, 0, _("_Quality:"), d->quality, NULL);
+  table_row (gpt_table, 0, _("_Quality:"), d->quality, &d->quality_label);
   d->background = choice_new (edit_form_backgrounds, s->background);
-  table_row (gpt_table, 1, _("_Background:"), d->background, NULL);
+  table_row (gpt_table, 1, _("_Background:"), d->background, &d->background_label);
   d->output_format = choice_new (edit_form_output_formats, s->output_format);
-  table_row (gpt_table, 2, _("_Output format:"), d->output_format, NULL);
+  table_row (gpt_table, 2, _("_Output format:"), d->output_format, &d->output_format_label);
+  d->output_compression = choice_new (edit_form_output_compressions, s->output_compression);
+  gtk_widget_set_tooltip_text (d->output_compression,
+                               _("Compression level for JPEG and WebP results (0-100)"));
+  table_row (gpt_table, 3, _("Co_mpression:"), d->output_compression,
+             &d->output_compression_label);
   d->input_fidelity = choice_new (edit_form_input_fidelities, s->input_fidelity);
-  table_row (gpt_table, 3, _("Input _fidelity:"), d->input_fidelity, NULL);
+  table_row (gpt_table, 4, _("Input _fidelity:"), d->input_fidelity, &d->input_fidelity_label);
   gtk_container_add (GTK_CONTAINER (d->gpt_frame), gpt_table);
   gtk_box_pack_start (GTK_BOX (vbox), d->gpt_frame, FALSE, FALSE, 0);
+
+  fit_frame = gimp_frame_new (_("Fitting the result into the picture"));
+  d->color_match = gtk_check_button_new_with_mnemonic (_("Match _colours to the picture"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->color_match), s->color_match);
+  gtk_widget_set_tooltip_text (d->color_match,
+                               _("Correct the slight colour shift of the whole result, "
+                                 "measured around the edit area"));
+  gtk_table_attach (GTK_TABLE (fit_table), d->color_match, 0, 2, 0, 1,
+                    GTK_FILL, GTK_FILL, 0, 0);
+  d->blend_band = gtk_spin_button_new_with_range (0, EDIT_JOB_BLEND_BAND_MAX, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->blend_band),
+                             CLAMP (s->blend_band, 0, EDIT_JOB_BLEND_BAND_MAX));
+  gtk_widget_set_tooltip_text (d->blend_band,
+                               _("Width of the band inside the selection's edge over "
+                                 "which the result fades in; 0 for a hard edge"));
+  table_row (fit_table, 1, _("Blend _band (px):"), d->blend_band, NULL);
+  d->keep_detail = gtk_check_button_new_with_mnemonic (_("_Keep the picture's detail"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->keep_detail), s->keep_detail);
+  gtk_widget_set_tooltip_text (d->keep_detail,
+                               _("Where the result keeps the picture, restore the fine "
+                                 "detail lost by scaling to and from the upload's size"));
+  gtk_table_attach (GTK_TABLE (fit_table), d->keep_detail, 0, 2, 2, 3,
+                    GTK_FILL, GTK_FILL, 0, 0);
+  gtk_container_add (GTK_CONTAINER (fit_frame), fit_table);
+  gtk_box_pack_start (GTK_BOX (vbox), fit_frame, FALSE, FALSE, 0);
 
   expander = gtk_expander_new_with_mnemonic (_("_Advanced"));
   d->extra = entry_new (s->options, TRUE);
@@ -575,7 +633,11 @@ build_options (EditDialog *d)
   gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
 
   g_signal_connect_swapped (d->model, "changed", G_CALLBACK (dialog_model_changed), d);
+  /* What is sent and what it costs follow these. */
   g_signal_connect_swapped (d->size, "changed", G_CALLBACK (dialog_update_preview), d);
+  g_signal_connect_swapped (d->n, "value-changed", G_CALLBACK (dialog_update_preview), d);
+  g_signal_connect_swapped (d->quality, "changed", G_CALLBACK (dialog_update_preview), d);
+  g_signal_connect_swapped (d->background, "changed", G_CALLBACK (dialog_update_preview), d);
   return vbox;
 }
 
@@ -655,6 +717,10 @@ dialog_build (EditDialog *d, const gchar *binary)
   gtk_label_set_line_wrap (GTK_LABEL (d->preview_label), TRUE);
   gtk_widget_set_size_request (d->preview_label, PREVIEW_SIDE, -1);
   gtk_box_pack_start (GTK_BOX (preview_box), d->preview_label, FALSE, FALSE, 0);
+  d->cost_label = gtk_label_new (NULL);
+  gtk_label_set_line_wrap (GTK_LABEL (d->cost_label), TRUE);
+  gtk_widget_set_size_request (d->cost_label, PREVIEW_SIDE, -1);
+  gtk_box_pack_start (GTK_BOX (preview_box), d->cost_label, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (top), preview_box, FALSE, FALSE, 0);
 
   left = gtk_vbox_new (FALSE, 8);
@@ -717,6 +783,10 @@ edit_dialog_run (const gchar  *binary,
   dialog_build (&d, binary);
   gtk_main ();
 
+  /* What the edit used, once the dialog is gone (GPT models report it). */
+  if (d.usage)
+    gimp_message (d.usage);
+  g_free (d.usage);
   *layers = d.layers;
   *n_layers = d.n_layers;
   g_timer_destroy (d.timer);

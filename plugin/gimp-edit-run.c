@@ -1,5 +1,6 @@
 #include "gimp-edit-run.h"
 
+#include "cost-estimate.h"
 #include "edit-error.h"
 #include "edit-worker.h"
 #include "gimp-results.h"
@@ -59,40 +60,32 @@ edit_run_start (gint32      image,
   g_autoptr (EditJob) job = job_in;
   g_autoptr (ApiConfig) config = config_in;
   g_autoptr (EditSource) source = NULL;
+  g_autoptr (GTimer) timer = NULL;
   EditRun *run;
-  GTimer *timer;
-  gint upload_w, upload_h;
 
   if (! gimp_edit_check_drawable (image, drawable, error))
     return NULL;
   timer = g_timer_new ();
-  source = edit_source_new (image, drawable,
-                            model_family (job->model) == MODEL_FAMILY_DALLE2, error);
+  source = edit_source_new (image, drawable, job->caps->family == MODEL_FAMILY_DALLE2, error);
   if (source == NULL)
-    {
-      g_timer_destroy (timer);
-      return NULL;
-    }
+    return NULL;
   g_debug ("found the edit area in %.1f ms", g_timer_elapsed (timer, NULL) * 1000.0);
-  model_upload_size (job->model, job->size, source->area.width, source->area.height,
-                     &upload_w, &upload_h);
-  edit_source_read_region (source, upload_w, upload_h);
+  if (! edit_source_read (source, job, error))
+    return NULL;
   /* G_MESSAGES_DEBUG=ai-image-edit shows what was read and how fast. */
   g_debug ("read region %dx%d at %d,%d of a %dx%d layer as %dx%d in %.1f ms",
            source->region.width, source->region.height, source->region.x, source->region.y,
            source->drawable_width, source->drawable_height,
-           source->read_width, source->read_height,
+           source->upload.width, source->upload.height,
            g_timer_elapsed (timer, NULL) * 1000.0);
-  g_timer_destroy (timer);
 
-  /* The worker gets its own copies; the source keeps what the layers need. */
-  /* The pixels go to the worker; the source keeps the geometry. */
+  /* The upload goes to the worker; the source keeps the snapshot the
+   * results are put in place with. */
   run = g_new0 (EditRun, 1);
   run->worker = edit_worker_new (g_steal_pointer (&job), g_steal_pointer (&config),
-                                 g_steal_pointer (&source->region_rgba),
-                                 g_steal_pointer (&source->coverage),
-                                 source->read_width, source->read_height,
-                                 upload_w, upload_h);
+                                 g_steal_pointer (&source->upload_rgba),
+                                 g_steal_pointer (&source->upload_coverage),
+                                 &source->upload);
   run->source = g_steal_pointer (&source);
   run->thread = edit_worker_start (run->worker);
   return run;
@@ -151,10 +144,32 @@ edit_run_finish (EditRun  *run,
       g_propagate_error (error, g_steal_pointer (&worker->error));
       return NULL;
     }
+  /* The person may have closed the image or deleted the layer meanwhile. */
+  if (! edit_source_still_valid (run->source, error))
+    return NULL;
   if (warnings && worker->warnings->len > 0)
     *warnings = g_strdup (worker->warnings->str);
-  return gimp_results_insert (run->source, worker->job, worker->results, worker->created,
-                              n_layers);
+  return gimp_results_insert (run->source, worker, n_layers);
+}
+
+gchar *
+edit_run_usage_text (EditRun *run)
+{
+  const EditWorker *worker = run->worker;
+  g_autofree gchar *tokens = api_usage_describe (&worker->usage);
+  CostEstimate estimate;
+  g_autofree gchar *cost = NULL;
+
+  if (tokens == NULL)
+    return NULL;
+  estimate = cost_estimate (worker->job->model,
+                            edit_options_get (worker->job->options, "quality"),
+                            worker->upload_width, worker->upload_height,
+                            MAX (1, (gint) worker->results->len));
+  cost = cost_estimate_describe (&estimate, MAX (1, (gint) worker->results->len));
+  /* TRANSLATORS: the first %s is "1234 tokens (input …; output …)", the
+   * second a cost estimate or nothing. */
+  return g_strdup_printf (_("The edit used %s. %s"), tokens, cost ? cost : "");
 }
 
 void
@@ -200,10 +215,12 @@ gimp_edit_run (gint32      image,
                ApiConfig  *config,
                gint       *n_layers,
                gchar     **warnings,
+               gchar     **usage,
                GError    **error)
 {
   g_autoptr (EditRun) run = NULL;
   ProgressLoop loop;
+  gint32 *layers;
 
   *n_layers = 0;
   run = edit_run_start (image, drawable, job, config, error);
@@ -219,5 +236,8 @@ gimp_edit_run (gint32      image,
   g_timer_destroy (loop.timer);
   gimp_progress_end ();
 
-  return edit_run_finish (run, n_layers, warnings, error);
+  layers = edit_run_finish (run, n_layers, warnings, error);
+  if (layers && usage)
+    *usage = edit_run_usage_text (run);
+  return layers;
 }

@@ -39,15 +39,20 @@ gint32   *edit_run_finish    (EditRun    *run,
                               gint       *n_layers,
                               gchar     **warnings,
                               GError    **error);
+/* After a successful finish: what the edit used ("The edit used 1234
+ * tokens …"), or NULL when the server did not say.  g_free. */
+gchar    *edit_run_usage_text (EditRun   *run);
 void      edit_run_free      (EditRun    *run);
 
-/* All of the above with gimp_progress, for runs without the dialog. */
+/* All of the above with gimp_progress, for runs without the dialog.
+ * usage (may be NULL) receives edit_run_usage_text. */
 gint32   *gimp_edit_run      (gint32      image,
                               gint32      drawable,
                               EditJob    *job,
                               ApiConfig  *config,
                               gint       *n_layers,
                               gchar     **warnings,
+                              gchar     **usage,
                               GError    **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditRun, edit_run_free)

@@ -2,8 +2,12 @@
 
 #include <string.h>
 
-#include "edit-worker.h"
+#include "edge-blend.h"
 #include "plugin-intl.h"
+#include "result-render.h"
+
+/* Rows of a result rendered and written at a time. */
+#define RESULT_BAND_ROWS 128
 
 gchar *
 gimp_results_prompt_label (const gchar *prompt)
@@ -30,20 +34,37 @@ result_layer_type (gint32 image)
 }
 
 static void
-attach_parasite (gint32 layer, const EditJob *job, const EditResult *result, gint64 created)
+attach_parasite (gint32 layer, const EditSource *source, const EditWorker *worker,
+                 const EditResult *result)
 {
+  const EditJob *job = worker->job;
+  const ApiUsage *usage = &worker->usage;
   g_autoptr (GKeyFile) keys = g_key_file_new ();
   g_autofree gchar *text = NULL;
+  g_autofree gchar *sent = g_strdup_printf ("%dx%d", source->upload.width,
+                                            source->upload.height);
   gsize length;
   GimpParasite *parasite;
 
   g_key_file_set_string (keys, "edit", "prompt", job->prompt);
   g_key_file_set_string (keys, "edit", "model", job->model);
   g_key_file_set_string (keys, "edit", "size", job->size);
+  g_key_file_set_string (keys, "edit", "sent_size", sent);
   if (result->revised_prompt)
     g_key_file_set_string (keys, "edit", "revised_prompt", result->revised_prompt);
-  if (created > 0)
-    g_key_file_set_int64 (keys, "edit", "created", created);
+  if (worker->created > 0)
+    g_key_file_set_int64 (keys, "edit", "created", worker->created);
+  g_key_file_set_boolean (keys, "edit", "color_match", job->color_match);
+  g_key_file_set_integer (keys, "edit", "blend_band", job->blend_band);
+  g_key_file_set_boolean (keys, "edit", "keep_detail", job->keep_detail);
+  if (usage->present)
+    {
+      g_key_file_set_int64 (keys, "usage", "total_tokens", usage->total_tokens);
+      g_key_file_set_int64 (keys, "usage", "input_tokens", usage->input_tokens);
+      g_key_file_set_int64 (keys, "usage", "output_tokens", usage->output_tokens);
+      g_key_file_set_int64 (keys, "usage", "input_text_tokens", usage->input_text_tokens);
+      g_key_file_set_int64 (keys, "usage", "input_image_tokens", usage->input_image_tokens);
+    }
   text = g_key_file_to_data (keys, &length, NULL);
   parasite = gimp_parasite_new (RESULT_PARASITE_NAME,
                                 GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE,
@@ -52,99 +73,105 @@ attach_parasite (gint32 layer, const EditJob *job, const EditResult *result, gin
   gimp_parasite_free (parasite);
 }
 
-/* The layer mask shows only the edit area, so nothing else changes. */
+/* Writes width x height pixels of format into the whole drawable. */
 static void
-add_edit_mask (gint32 layer, const EditSource *source, EditRect shown)
+write_pixels (gint32 drawable, const guint8 *pixels, gint width, gint height,
+              const gchar *format)
 {
-  gint32 mask;
+  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
+  GeglRectangle rect = { 0, 0, width, height };
 
-  if (source->kind == EDIT_AREA_SELECTION)
+  gegl_buffer_set (buffer, &rect, 0, babl_format (format), pixels, GEGL_AUTO_ROWSTRIDE);
+  g_object_unref (buffer);
+  gimp_drawable_update (drawable, 0, 0, width, height);
+}
+
+/* The result's pixels over the shown rectangle, rendered band by band so
+ * no second full-size copy is needed. */
+static void
+write_result (gint32 layer, const EditSource *source, const EditWorker *worker,
+              const EditResult *result)
+{
+  ResultRenderInput input = {
+    .upload_width = result->width, .upload_height = result->height,
+    .region = source->region, .shown = source->shown, .result = result->pixels,
+  };
+  GeglBuffer *buffer = gimp_drawable_get_buffer (layer);
+  gint width = source->shown.width, height = source->shown.height;
+  g_autoptr (ResultRenderer) renderer = NULL;
+  guint8 *rows;
+
+  if (result->weights && source->original)
     {
-      /* GIMP's own copy of the selection keeps its feathering exactly. */
-      mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_SELECTION);
-      gimp_layer_add_mask (layer, mask);
+      input.upload = worker->upload_rgba;
+      input.weights = result->weights;
+      input.original = source->original;
     }
-  else if (source->kind == EDIT_AREA_TRANSPARENT)
+  renderer = result_renderer_new (&input);
+  rows = g_new (guint8, (gsize) width * RESULT_BAND_ROWS * 4);
+  for (gint y = 0; y < height; y += RESULT_BAND_ROWS)
     {
-      /* White exactly where the drawable was fully transparent, read tile
-       * by tile from the drawable so no full-size copy is needed. */
-      GeglBuffer *alpha = gimp_drawable_get_buffer (source->drawable);
-      GeglBuffer *buffer;
-      GeglRectangle mask_rect = { 0, 0, shown.width, shown.height };
-      GeglRectangle alpha_rect = { shown.x, shown.y, shown.width, shown.height };
-      GeglBufferIterator *iter;
+      GeglRectangle band = { 0, y, width, MIN (RESULT_BAND_ROWS, height - y) };
 
-      mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_BLACK);
-      gimp_layer_add_mask (layer, mask);
-      buffer = gimp_drawable_get_buffer (mask);
-      iter = gegl_buffer_iterator_new (buffer, &mask_rect, 0, babl_format ("Y u8"),
-                                       GEGL_ACCESS_WRITE, GEGL_ABYSS_NONE, 2);
-      gegl_buffer_iterator_add (iter, alpha, &alpha_rect, 0, babl_format ("YA float"),
-                                GEGL_ACCESS_READ, GEGL_ABYSS_NONE);
-      while (gegl_buffer_iterator_next (iter))
-        {
-          guint8 *out = iter->items[0].data;
-          const gfloat *in = iter->items[1].data;
-
-          for (gint i = 0; i < iter->length; i++)
-            out[i] = in[i * 2 + 1] == 0.0f ? 255 : 0;
-        }
-      g_object_unref (buffer);
-      g_object_unref (alpha);
-      gimp_drawable_update (mask, 0, 0, shown.width, shown.height);
+      result_renderer_rows (renderer, y, band.height, rows);
+      gegl_buffer_set (buffer, &band, 0, babl_format ("R'G'B'A u8"), rows,
+                       GEGL_AUTO_ROWSTRIDE);
     }
+  g_free (rows);
+  g_object_unref (buffer);
+  gimp_drawable_update (layer, 0, 0, width, height);
 }
 
 static gint32
 insert_one (const EditSource *source,
-            const EditJob    *job,
+            const EditWorker *worker,
             const EditResult *result,
-            gint64            created,
+            const guint8     *mask_pixels,
             const gchar      *name,
             gint32            parent,
             gint              position)
 {
-  EditRect drawable_rect = { 0, 0, source->drawable_width, source->drawable_height };
-  EditRect shown = region_rect_intersect (source->region, drawable_rect);
-  GeglRectangle rect = { 0, 0, result->width, result->height };
-  GeglBuffer *buffer;
+  EditRect shown = source->shown;
   gint32 layer;
 
-  layer = gimp_layer_new (source->image, name, result->width, result->height,
+  layer = gimp_layer_new (source->image, name, shown.width, shown.height,
                           result_layer_type (source->image), 100.0,
                           GIMP_LAYER_MODE_NORMAL);
   gimp_image_insert_layer (source->image, layer, parent, position);
+  gimp_layer_set_offsets (layer, source->offset_x + shown.x, source->offset_y + shown.y);
+  write_result (layer, source, worker, result);
 
-  buffer = gimp_drawable_get_buffer (layer);
-  gegl_buffer_set (buffer, &rect, 0, babl_format ("R'G'B'A u8"), result->pixels,
-                   GEGL_AUTO_ROWSTRIDE);
-  g_object_unref (buffer);
+  /* The layer mask shows only the edit area as it was when the edit
+   * started, so nothing else changes. */
+  if (mask_pixels)
+    {
+      gint32 mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_BLACK);
 
-  /* Back to the region's size with GIMP's interpolation, at its place,
-   * then cropped to the drawable. */
-  if (result->width != source->region.width || result->height != source->region.height)
-    gimp_layer_scale (layer, source->region.width, source->region.height, FALSE);
-  gimp_layer_set_offsets (layer, source->offset_x + source->region.x,
-                          source->offset_y + source->region.y);
-  gimp_layer_resize (layer, shown.width, shown.height,
-                     source->region.x - shown.x, source->region.y - shown.y);
-
-  add_edit_mask (layer, source, shown);
-  attach_parasite (layer, job, result, created);
+      gimp_layer_add_mask (layer, mask);
+      write_pixels (mask, mask_pixels, shown.width, shown.height, "Y u8");
+    }
+  attach_parasite (layer, source, worker, result);
   return layer;
 }
 
 gint32 *
 gimp_results_insert (const EditSource *source,
-                     const EditJob    *job,
-                     GPtrArray        *results,
-                     gint64            created,
+                     const EditWorker *worker,
                      gint             *n_layers)
 {
+  const EditJob *job = worker->job;
+  GPtrArray *results = worker->results;
   g_autofree gchar *label = gimp_results_prompt_label (job->prompt);
   gint32 parent = gimp_item_get_parent (source->drawable);
   gint position = gimp_image_get_item_position (source->image, source->drawable);
   gint32 *layers = g_new0 (gint32, MAX (1, results->len));
+  g_autofree guint8 *mask = NULL;
+
+  /* A fade-in band only inside a selection: inside a transparent hole it
+   * would show what lies under the layer. */
+  if (source->coverage)
+    mask = edge_blend_mask (source->coverage, source->shown.width, source->shown.height,
+                            source->kind == EDIT_AREA_SELECTION ? job->blend_band : 0);
 
   gimp_image_undo_group_start (source->image);
 
@@ -163,7 +190,7 @@ gimp_results_insert (const EditSource *source,
       g_autofree gchar *name = g_strdup_printf (_("%s #%u"), label, i + 1);
 
       /* Position i within the group keeps the first result on top. */
-      layers[i] = insert_one (source, job, g_ptr_array_index (results, i), created, name,
+      layers[i] = insert_one (source, worker, g_ptr_array_index (results, i), mask, name,
                               parent, position + (gint) i);
     }
 

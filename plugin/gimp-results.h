@@ -5,18 +5,19 @@
 
 #include <libgimp/gimp.h>
 
-#include "edit-job.h"
+#include "edit-worker.h"
 #include "gimp-source.h"
 
 #define RESULT_NAME_PROMPT_CHARS 40
 #define RESULT_PARASITE_NAME     "ai-image-edit"
 
-/* Inserts results (EditResult*) and returns the new layers' IDs in the
- * API's order (g_free them); *n_layers receives their number. */
+/* Inserts the finished worker's results, each a layer over the source's
+ * shown rectangle with a mask built from the edit area's snapshot, and
+ * returns the new layers' IDs in the API's order (g_free them); *n_layers
+ * receives their number.  The caller has checked the source is still
+ * valid, so nothing here can fail half-way. */
 gint32 *gimp_results_insert (const EditSource *source,
-                             const EditJob    *job,
-                             GPtrArray        *results,
-                             gint64            created,
+                             const EditWorker *worker,
                              gint             *n_layers);
 
 /* "the prompt's first 40 characters" on one line (for names). */

@@ -1,9 +1,11 @@
 #include "gimp-source.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "edit-area.h"
 #include "edit-error.h"
+#include "pixel-scale.h"
 #include "plugin-intl.h"
 
 /* The preview's tint over the edit area: a translucent red. */
@@ -11,6 +13,27 @@
 #define PREVIEW_TINT_G     40
 #define PREVIEW_TINT_B     40
 #define PREVIEW_TINT_ALPHA 0.45
+/* Output rows resampled per read of the layer when no full copy is kept. */
+#define READ_BAND_ROWS     64
+
+/* Pixels as the API expects them: 8-bit sRGB.  babl converts from the
+ * layer's own precision and colour space. */
+#define SEND_FORMAT        "R'G'B'A u8"
+
+/* The alpha of rect of buffer as one byte per pixel. */
+static void
+read_alpha (GeglBuffer *buffer, const GeglRectangle *rect, guint8 *alpha)
+{
+  gsize n = (gsize) rect->width * rect->height;
+  guint8 *grey_alpha = g_new (guint8, n * 2);
+
+  /* Y'A u8: two bytes a pixel, the cheapest format that carries alpha. */
+  gegl_buffer_get (buffer, rect, 1.0, babl_format ("Y'A u8"), grey_alpha,
+                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  for (gsize i = 0; i < n; i++)
+    alpha[i] = grey_alpha[i * 2 + 1];
+  g_free (grey_alpha);
+}
 
 /* Bounds of the fully transparent pixels, scanning tile by tile so a large
  * layer needs no full-size copy. */
@@ -23,19 +46,18 @@ transparent_bounds (gint32 drawable)
   guint8 *coverage = NULL;
   gint capacity = 0;
 
-  /* babl has no alpha-only format; read grey+alpha and look at alpha. */
-  iter = gegl_buffer_iterator_new (buffer, NULL, 0, babl_format ("YA float"),
+  iter = gegl_buffer_iterator_new (buffer, NULL, 0, babl_format ("Y'A u8"),
                                    GEGL_ACCESS_READ, GEGL_ABYSS_NONE, 1);
   while (gegl_buffer_iterator_next (iter))
     {
-      const gfloat *alpha = iter->items[0].data;
+      const guint8 *grey_alpha = iter->items[0].data;
       GeglRectangle roi = iter->items[0].roi;
       EditRect tile;
 
       if (iter->length > capacity)
         coverage = g_realloc (coverage, capacity = iter->length);
       for (gint i = 0; i < iter->length; i++)
-        coverage[i] = alpha[i * 2 + 1] == 0.0f ? 255 : 0;
+        coverage[i] = grey_alpha[i * 2 + 1] == 0 ? 255 : 0;
       tile = edit_area_bounds (coverage, roi.width, roi.height, EDIT_AREA_THRESHOLD);
       tile.x += roi.x;
       tile.y += roi.y;
@@ -100,10 +122,143 @@ edit_source_new (gint32    image,
   return g_steal_pointer (&source);
 }
 
-/* Reads region r of the drawable at scale (<= 1) into RGBA pixels and, for
- * a masked edit, edit coverage (the selection's value, or 255 on fully
- * transparent pixels; 0 outside the drawable).  Scaled reads come from
- * GEGL's mipmaps, so a huge region costs about as much as its result. */
+void
+edit_source_geometry (const EditSource *source,
+                      const gchar      *model,
+                      const gchar      *size,
+                      ModelUpload      *upload,
+                      EditRect         *region)
+{
+  gboolean margin = source->kind != EDIT_AREA_WHOLE;
+  gint need_w, need_h;
+
+  region_need_size (source->area, margin, source->drawable_width, source->drawable_height,
+                    &need_w, &need_h);
+  model_upload_choose (model, size, need_w, need_h, upload);
+  *region = region_for_box (source->area, margin, source->drawable_width,
+                            source->drawable_height, upload->width, upload->height);
+}
+
+/* The edit area over rect (drawable coordinates, inside the drawable) at
+ * full resolution: the selection's values, or 255 where the drawable is
+ * fully transparent. */
+static guint8 *
+read_coverage (EditSource *source, EditRect rect)
+{
+  gsize n = (gsize) rect.width * rect.height;
+  guint8 *coverage = g_malloc0 (n);
+
+  if (source->kind == EDIT_AREA_SELECTION)
+    {
+      GeglBuffer *selection = gimp_drawable_get_buffer (gimp_image_get_selection (source->image));
+      /* The selection lives in image coordinates. */
+      GeglRectangle srect = { rect.x + source->offset_x, rect.y + source->offset_y,
+                              rect.width, rect.height };
+
+      gegl_buffer_get (selection, &srect, 1.0, babl_format ("Y u8"), coverage,
+                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      g_object_unref (selection);
+    }
+  else
+    {
+      GeglBuffer *buffer = gimp_drawable_get_buffer (source->drawable);
+      GeglRectangle r = { rect.x, rect.y, rect.width, rect.height };
+
+      read_alpha (buffer, &r, coverage);
+      for (gsize i = 0; i < n; i++)
+        coverage[i] = coverage[i] == 0 ? 255 : 0;
+      g_object_unref (buffer);
+    }
+  return coverage;
+}
+
+/* The upload's pixels: the shown rectangle resampled onto the upload's
+ * grid over the region's window (padding outside the drawable stays
+ * transparent).  From source->original when kept, else read band by band
+ * so memory stays small for any layer. */
+static guint8 *
+read_upload (EditSource *source, GeglBuffer *buffer)
+{
+  EditRect s = source->shown, r = source->region;
+  gint uw = source->upload.width, uh = source->upload.height;
+  PixelWindow window = { r.x - s.x, r.y - s.y, r.width, r.height };
+  g_autoptr (PixelResampler) resampler =
+    pixel_resampler_new (s.width, s.height, 4, window, uw, uh, PIXEL_FILTER_DETAIL);
+  guint8 *upload = g_new (guint8, (gsize) uw * uh * 4);
+  guint8 *band = NULL;
+
+  for (gint y = 0; y < uh; y += READ_BAND_ROWS)
+    {
+      gint rows = MIN (READ_BAND_ROWS, uh - y), first, last;
+      guint8 *dst = upload + (gsize) y * uw * 4;
+
+      if (source->original)
+        {
+          pixel_resampler_rows (resampler, source->original, y, rows, dst);
+          continue;
+        }
+      pixel_resampler_source_rows (resampler, y, rows, &first, &last);
+      {
+        GeglRectangle rect = { s.x, s.y + first, s.width, last - first + 1 };
+
+        band = g_realloc (band, (gsize) rect.width * rect.height * 4);
+        gegl_buffer_get (buffer, &rect, 1.0, babl_format (SEND_FORMAT), band,
+                         GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+        pixel_resampler_rows_from (resampler, band, first, y, rows, dst);
+      }
+    }
+  g_free (band);
+  return upload;
+}
+
+gboolean
+edit_source_read (EditSource *source, const EditJob *job, GError **error)
+{
+  EditRect drawable_rect = { 0, 0, source->drawable_width, source->drawable_height };
+  GeglBuffer *buffer;
+  EditRect s;
+
+  edit_source_geometry (source, job->model, job->size, &source->upload, &source->region);
+  source->shown = s = region_rect_intersect (source->region, drawable_rect);
+
+  if (source->kind != EDIT_AREA_WHOLE)
+    {
+      PixelWindow window = { source->region.x - s.x, source->region.y - s.y,
+                             source->region.width, source->region.height };
+
+      source->coverage = read_coverage (source, s);
+      source->upload_coverage = pixel_resample (source->coverage, s.width, s.height, 1, window,
+                                                source->upload.width, source->upload.height,
+                                                PIXEL_FILTER_AREA);
+      /* Nothing would be sent to edit (and yet it would be billed). */
+      if (edit_area_count (source->upload_coverage,
+                           (gsize) source->upload.width * source->upload.height) == 0)
+        {
+          g_set_error (error, EDIT_ERROR, EDIT_ERROR_NO_EDIT_AREA,
+                       _("The edit area is too thin or too faint to show at the "
+                         "upload's size of %d × %d: select a larger area, or one "
+                         "that is at least half selected."),
+                       source->upload.width, source->upload.height);
+          return FALSE;
+        }
+    }
+
+  buffer = gimp_drawable_get_buffer (source->drawable);
+  if (job->keep_detail && (gint64) s.width * s.height <= EDIT_SOURCE_DETAIL_MAX_PIXELS)
+    {
+      GeglRectangle rect = { s.x, s.y, s.width, s.height };
+
+      source->original = g_new (guint8, (gsize) s.width * s.height * 4);
+      gegl_buffer_get (buffer, &rect, 1.0, babl_format (SEND_FORMAT), source->original,
+                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+    }
+  source->upload_rgba = read_upload (source, buffer);
+  g_object_unref (buffer);
+  return TRUE;
+}
+
+/* A quick, approximate read of region r at scale (GEGL's mipmaps) for the
+ * preview: RGBA and the edit area's coverage (NULL for no mask). */
 static void
 read_region_scaled (EditSource *source,
                     EditRect    r,
@@ -119,17 +274,14 @@ read_region_scaled (EditSource *source,
   gsize n = (gsize) rect.width * rect.height;
   GeglBuffer *buffer = gimp_drawable_get_buffer (source->drawable);
 
-  /* One explicit format whatever the drawable's type and precision;
-   * outside the drawable stays transparent. */
   *rgba = g_malloc0 (n * 4);
-  gegl_buffer_get (buffer, &rect, scale, babl_format ("R'G'B'A u8"), *rgba,
+  gegl_buffer_get (buffer, &rect, scale, babl_format (SEND_FORMAT), *rgba,
                    GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
   *coverage = NULL;
 
   if (source->kind == EDIT_AREA_SELECTION)
     {
       GeglBuffer *selection = gimp_drawable_get_buffer (gimp_image_get_selection (source->image));
-      /* The selection lives in image coordinates. */
       GeglRectangle srect = { (gint) floor ((r.x + source->offset_x) * scale),
                               (gint) floor ((r.y + source->offset_y) * scale),
                               rect.width, rect.height };
@@ -141,14 +293,9 @@ read_region_scaled (EditSource *source,
     }
   else if (source->kind == EDIT_AREA_TRANSPARENT)
     {
-      gfloat *grey_alpha = g_new (gfloat, n * 2);
-
       *coverage = g_malloc0 (n);
-      gegl_buffer_get (buffer, &rect, scale, babl_format ("YA float"), grey_alpha,
-                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
       for (gsize i = 0; i < n; i++)
-        (*coverage)[i] = grey_alpha[i * 2 + 1] == 0.0f ? 255 : 0;
-      g_free (grey_alpha);
+        (*coverage)[i] = (*rgba)[i * 4 + 3] == 0 ? 255 : 0;
     }
   g_object_unref (buffer);
 
@@ -166,37 +313,21 @@ read_region_scaled (EditSource *source,
   *height = rect.height;
 }
 
-void
-edit_source_read_region (EditSource *source, gint upload_width, gint upload_height)
+guint8 *
+edit_source_preview (EditSource  *source,
+                     const gchar *model,
+                     const gchar *size,
+                     gint         max_side,
+                     gint        *width,
+                     gint        *height)
 {
+  ModelUpload upload;
   EditRect r;
   gdouble scale;
-
-  source->region = r = region_for_box (source->area, source->kind != EDIT_AREA_WHOLE,
-                                       source->drawable_width, source->drawable_height,
-                                       upload_width, upload_height);
-  /* Never read more detail than the upload can hold. */
-  scale = MIN (1.0, MAX ((gdouble) upload_width / r.width, (gdouble) upload_height / r.height));
-  g_free (source->region_rgba);
-  g_free (source->coverage);
-  read_region_scaled (source, r, scale, &source->read_width, &source->read_height,
-                      &source->region_rgba, &source->coverage);
-}
-
-guint8 *
-edit_source_preview (EditSource *source,
-                     gint        upload_width,
-                     gint        upload_height,
-                     gint        max_side,
-                     gint       *width,
-                     gint       *height)
-{
-  EditRect r = region_for_box (source->area, source->kind != EDIT_AREA_WHOLE,
-                               source->drawable_width, source->drawable_height,
-                               upload_width, upload_height);
-  gdouble scale = MIN (1.0, (gdouble) max_side / MAX (r.width, r.height));
   guint8 *rgba, *coverage;
 
+  edit_source_geometry (source, model, size, &upload, &r);
+  scale = MIN (1.0, (gdouble) max_side / MAX (r.width, r.height));
   read_region_scaled (source, r, scale, width, height, &rgba, &coverage);
   /* The edit area tinted red, as the API will see it (at least half). */
   for (gsize i = 0; coverage && i < (gsize) *width * *height; i++)
@@ -212,12 +343,39 @@ edit_source_preview (EditSource *source,
   return rgba;
 }
 
+gboolean
+edit_source_still_valid (EditSource *source, GError **error)
+{
+  if (! gimp_image_is_valid (source->image) || ! gimp_item_is_valid (source->drawable) ||
+      gimp_item_get_image (source->drawable) != source->image)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("The image or the layer being edited was closed or deleted "
+                     "while the server worked; nothing was changed."));
+      return FALSE;
+    }
+  if (gimp_drawable_width (source->drawable) != source->drawable_width ||
+      gimp_drawable_height (source->drawable) != source->drawable_height)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("The layer being edited was resized while the server worked, "
+                     "so the results no longer fit; nothing was changed. Run the "
+                     "edit again."));
+      return FALSE;
+    }
+  /* A moved layer takes its results along. */
+  gimp_drawable_offsets (source->drawable, &source->offset_x, &source->offset_y);
+  return TRUE;
+}
+
 void
 edit_source_free (EditSource *source)
 {
   if (source == NULL)
     return;
-  g_free (source->region_rgba);
   g_free (source->coverage);
+  g_free (source->original);
+  g_free (source->upload_rgba);
+  g_free (source->upload_coverage);
   g_free (source);
 }

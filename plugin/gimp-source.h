@@ -1,11 +1,19 @@
 /* GIMP glue, main thread only: reads the edit area and the region's pixels
- * from the image into plain buffers for the GIMP-free pipeline. */
+ * from the image into plain buffers for the GIMP-free pipeline.  Everything
+ * the results need later is read here, when the edit starts: a person may
+ * change the selection or paint while the server works. */
 #ifndef AI_IMAGE_EDIT_GIMP_SOURCE_H
 #define AI_IMAGE_EDIT_GIMP_SOURCE_H
 
 #include <libgimp/gimp.h>
 
+#include "edit-job.h"
+#include "model-caps.h"
 #include "region.h"
+
+/* Largest shown area (pixels) whose full-resolution copy is kept to put
+ * back the detail the upload's scale loses; larger edits skip that. */
+#define EDIT_SOURCE_DETAIL_MAX_PIXELS (40 * 1000 * 1000)
 
 typedef enum
 {
@@ -22,13 +30,20 @@ typedef struct
   gint         drawable_width, drawable_height;
   EditAreaKind kind;
   EditRect     area;                   /* edit area bounds, drawable coords */
-  EditRect     region;                 /* sent rectangle, drawable coords */
-  gint         read_width, read_height;/* the region as read: at most the
-                                          upload's detail, never more */
-  guint8      *region_rgba;            /* read_width x read_height RGBA,
-                                          transparent padding */
-  guint8      *coverage;               /* the same size, edit coverage
-                                          (0..255), or NULL: no mask */
+
+  /* Filled by edit_source_read. */
+  ModelUpload  upload;
+  EditRect     region;                 /* sent rectangle, drawable coords;
+                                          may reach outside the drawable
+                                          (sent as transparent padding) */
+  EditRect     shown;                  /* region inside the drawable: where
+                                          results go */
+  guint8      *coverage;               /* shown-size snapshot of the edit
+                                          area (0..255), NULL: no mask */
+  guint8      *original;               /* shown-size RGBA at full resolution
+                                          (for detail), or NULL */
+  guint8      *upload_rgba;            /* upload-size RGBA as sent */
+  guint8      *upload_coverage;        /* upload-size coverage, or NULL */
 } EditSource;
 
 /* Finds the edit area (see EditAreaKind); fails with a message saying what
@@ -38,20 +53,31 @@ EditSource *edit_source_new          (gint32       image,
                                       gint32       drawable,
                                       gboolean     mask_required,
                                       GError     **error);
-/* Computes the region for the upload's aspect ratio and reads its pixels,
- * scaled down when the region holds more detail than the upload. */
-void        edit_source_read_region  (EditSource  *source,
-                                      gint         upload_width,
-                                      gint         upload_height);
+/* Chooses the upload and the region for job, snapshots the edit area and
+ * reads the pixels to send, exactly aligned with where results will go.
+ * Fails when the edit area vanishes at the upload's scale. */
+gboolean    edit_source_read         (EditSource     *source,
+                                      const EditJob  *job,
+                                      GError        **error);
+/* The upload and region edit_source_read would choose for model and size. */
+void        edit_source_geometry     (const EditSource *source,
+                                      const gchar      *model,
+                                      const gchar      *size,
+                                      ModelUpload      *upload,
+                                      EditRect         *region);
 /* A small picture of exactly the region that would be sent for this
- * upload size, at most max_side pixels, with the edit area tinted.
+ * model and size, at most max_side pixels, with the edit area tinted.
  * Returns RGBA pixels (g_free) and their size; reads at reduced scale. */
 guint8     *edit_source_preview      (EditSource  *source,
-                                      gint         upload_width,
-                                      gint         upload_height,
+                                      const gchar *model,
+                                      const gchar *size,
                                       gint         max_side,
                                       gint        *width,
                                       gint        *height);
+/* TRUE when the image and the drawable still exist as read, so results
+ * can be put in place; otherwise a message saying what happened. */
+gboolean    edit_source_still_valid  (EditSource  *source,
+                                      GError     **error);
 void        edit_source_free         (EditSource  *source);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditSource, edit_source_free)

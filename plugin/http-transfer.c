@@ -27,6 +27,7 @@ typedef struct
   gint64            last_bytes;      /* sent + received at last change */
   gint64            last_change_us;  /* monotonic */
   gint              stall_seconds;
+  gboolean          upload_complete; /* every byte of a request body sent */
 } TransferSink;
 
 void
@@ -227,6 +228,7 @@ transfer_progress_get (TransferProgress *progress)
     status.fraction = (gdouble) progress->received / progress->to_receive;
   status.attempt = progress->attempt;
   status.max_attempts = progress->max_attempts;
+  status.resending = progress->resending;
   status.retry_in_s = (gint) MAX (0, (progress->retry_at_us - g_get_monotonic_time ()
                                       + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
   g_mutex_unlock (&progress->lock);
@@ -238,10 +240,12 @@ void
 transfer_progress_set_retry (TransferProgress *progress,
                              gint              attempt,
                              gint              max_attempts,
-                             gint64            delay_ms)
+                             gint64            delay_ms,
+                             gboolean          resending)
 {
   g_mutex_lock (&progress->lock);
   progress->phase = TRANSFER_PHASE_RETRY_WAIT;
+  progress->resending = progress->resending || resending;
   progress->attempt = attempt;
   progress->max_attempts = max_attempts;
   progress->retry_at_us = g_get_monotonic_time () + delay_ms * 1000;
@@ -263,8 +267,8 @@ transfer_progress_sleep (TransferProgress *progress, gint64 delay_ms)
   return ! g_atomic_int_get (&progress->cancelled);
 }
 
-gchar *
-transfer_status_text (const TransferStatus *status, gdouble elapsed_s)
+static gchar *
+transfer_phase_text (const TransferStatus *status, gdouble elapsed_s)
 {
   switch (status->phase)
     {
@@ -278,6 +282,18 @@ transfer_status_text (const TransferStatus *status, gdouble elapsed_s)
     default:
       return g_strdup (_("Sending the image…"));
     }
+}
+
+gchar *
+transfer_status_text (const TransferStatus *status, gdouble elapsed_s)
+{
+  g_autofree gchar *text = transfer_phase_text (status, elapsed_s);
+
+  if (! status->resending)
+    return g_steal_pointer (&text);
+  /* TRANSLATORS: %s is the progress, e.g. "Waiting for the server… 12 s". */
+  return g_strdup_printf (_("Sent once more after the connection was lost; the first "
+                            "request may already be billed. %s"), text);
 }
 
 void
@@ -316,6 +332,8 @@ on_progress (void *user, curl_off_t dl_total, curl_off_t dl_now,
       }
   }
 
+  if (ul_total > 0 && ul_now >= ul_total)
+    sink->upload_complete = TRUE;
   g_mutex_lock (&progress->lock);
   progress->sent = ul_now;
   progress->to_send = ul_total;
@@ -462,7 +480,8 @@ transfer_set_error (GError      **error,
                  _("Only http and https addresses are used; refused %s."), url);
   else if (code == CURLE_GOT_NOTHING || code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR ||
            code == CURLE_PARTIAL_FILE || code == CURLE_HTTP2 || code == CURLE_HTTP2_STREAM)
-    g_set_error (error, EDIT_ERROR, EDIT_ERROR_DROPPED,
+    g_set_error (error, EDIT_ERROR,
+                 sink->upload_complete ? EDIT_ERROR_DROPPED_AFTER_SEND : EDIT_ERROR_DROPPED,
                  _("The connection to %s was lost before the answer was "
                    "complete (%s). Try again."), url, detail);
   else if (code == CURLE_TOO_MANY_REDIRECTS)

@@ -34,6 +34,8 @@ typedef struct
   gint64        sent, to_send, received, to_receive;
   gint          attempt, max_attempts;  /* for RETRY_WAIT */
   gint64        retry_at_us;            /* monotonic time of the retry */
+  gboolean      resending;              /* sending again after a connection
+                                           lost once the request was sent */
   gint          cancelled;   /* atomic; set by the main thread */
 } TransferProgress;
 
@@ -44,6 +46,7 @@ typedef struct
   gdouble       fraction;     /* upload or download, 0..1 */
   gint          attempt, max_attempts;
   gint          retry_in_s;
+  gboolean      resending;
 } TransferStatus;
 
 typedef struct
@@ -78,7 +81,8 @@ TransferStatus transfer_progress_get (TransferProgress *progress);
 void       transfer_progress_set_retry (TransferProgress *progress,
                                         gint              attempt,
                                         gint              max_attempts,
-                                        gint64            delay_ms);
+                                        gint64            delay_ms,
+                                        gboolean          resending);
 /* Sleeps delay_ms unless cancelled first; FALSE when cancelled. */
 gboolean   transfer_progress_sleep   (TransferProgress *progress,
                                       gint64            delay_ms);

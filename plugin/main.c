@@ -45,12 +45,12 @@ query (void)
     { GIMP_PDB_IMAGE,    "image",           "Input image" },
     { GIMP_PDB_DRAWABLE, "drawable",        "The layer to edit" },
     { GIMP_PDB_STRING,   "prompt",          "What the edited area should show (required)" },
-    { GIMP_PDB_STRING,   "model",           "Model name; \"\" means dall-e-2" },
+    { GIMP_PDB_STRING,   "model",           "Model name; \"\" means the API's default, gpt-image-1.5 (sent explicitly)" },
     { GIMP_PDB_INT32,    "n",               "Number of results (1..10)" },
-    { GIMP_PDB_STRING,   "size",            "Size such as 1024x1024, or \"\" for the model's default" },
-    { GIMP_PDB_STRING,   "response-format", "\"url\", \"b64_json\" or \"\" (never sent to GPT image models)" },
+    { GIMP_PDB_STRING,   "size",            "WIDTHxHEIGHT, \"auto\", or \"\" for the size that fits the edit region best" },
+    { GIMP_PDB_STRING,   "response-format", "\"url\", \"b64_json\" or \"\" (dall-e-2 only; never sent to GPT image models)" },
     { GIMP_PDB_STRING,   "user",            "End-user identifier, sent only when non-empty" },
-    { GIMP_PDB_STRING,   "options",         "Space-separated key=value form fields, e.g. \"quality=high\"" }
+    { GIMP_PDB_STRING,   "options",         "Space-separated key=value fields the model takes, e.g. \"quality=high output_format=webp\", and the plug-in's own color_match=on|off, blend_band=PIXELS, keep_detail=on|off" }
   };
   static const GimpParamDef return_vals[] =
   {
@@ -96,6 +96,22 @@ settings_from_params (EditSettings *settings, gint nparams, const GimpParam *par
   return TRUE;
 }
 
+/* Reads stored settings under key into settings; FALSE when there are
+ * none (or they are from another version), leaving the defaults. */
+static gboolean
+settings_load (const gchar *key, EditSettings *settings)
+{
+  gsize size = gimp_get_data_size (key);
+
+  edit_settings_init (settings);
+  if (size == sizeof *settings)
+    gimp_get_data (key, settings);
+  if (edit_settings_valid (settings, size))
+    return TRUE;
+  edit_settings_init (settings);
+  return FALSE;
+}
+
 static void
 run (const gchar      *name G_GNUC_UNUSED,
      gint              nparams,
@@ -108,12 +124,16 @@ run (const gchar      *name G_GNUC_UNUSED,
   g_autofree gchar *locale = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree gchar *warnings = NULL;
+  g_autofree gchar *usage = NULL;
   /* GIMP checks the arguments of registered procedures; still, never
    * read past what was passed. */
   GimpRunMode run_mode = nparams > 0 ? param[0].data.d_int32 : GIMP_RUN_NONINTERACTIVE;
   gint32 image = nparams > 1 ? param[1].data.d_image : -1;
   gint32 drawable = nparams > 2 ? param[2].data.d_drawable : -1;
-  EditSettings *settings = g_new (EditSettings, 1);
+  /* The dialog's state and the last edit as run (for Repeat): script-fu
+   * calls change only the latter. */
+  g_autofree EditSettings *dialog = g_new (EditSettings, 1);
+  g_autofree EditSettings *call = g_new (EditSettings, 1);
   EditJob *job;
   gboolean cancelled = FALSE;
   gint n_layers = 0;
@@ -126,32 +146,28 @@ run (const gchar      *name G_GNUC_UNUSED,
   http_global_init ();
 
   g_clear_pointer (&layers, g_free);
-  edit_settings_init (settings);
+  edit_settings_init (call);
 
   if (run_mode == GIMP_RUN_NONINTERACTIVE)
-    settings_from_params (settings, nparams, param, &error);
-  else
-    {
-      gsize size = gimp_get_data_size (PLUG_IN_PROC);
-
-      if (size == sizeof *settings)
-        gimp_get_data (PLUG_IN_PROC, settings);
-      if (! edit_settings_valid (settings, size))
-        {
-          edit_settings_init (settings);
-          if (run_mode == GIMP_RUN_WITH_LAST_VALS)
-            g_set_error (&error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
-                         _("There are no previous settings to repeat: run "
-                           "Filters → Generative → Edit with Prompt… first."));
-        }
-    }
+    settings_from_params (call, nparams, param, &error);
+  else if (run_mode == GIMP_RUN_INTERACTIVE)
+    settings_load (EDIT_SETTINGS_DIALOG_KEY, dialog);
+  else if (! settings_load (EDIT_SETTINGS_LAST_CALL_KEY, call))
+    g_set_error (&error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                 _("There are no previous settings to repeat: run "
+                   "Filters → Generative → Edit with Prompt… first."));
 
   if (error == NULL && run_mode == GIMP_RUN_INTERACTIVE)
     {
       /* The dialog runs the edit itself and shows its own errors. */
-      if (edit_dialog_run (PLUG_IN_BINARY, image, drawable, settings,
+      if (edit_dialog_run (PLUG_IN_BINARY, image, drawable, dialog,
                            &layers, &n_layers) == EDIT_DIALOG_CANCELLED)
         cancelled = TRUE;
+      else
+        {
+          gimp_set_data (EDIT_SETTINGS_DIALOG_KEY, dialog, sizeof *dialog);
+          edit_settings_as_call (dialog, call);
+        }
     }
   else if (error == NULL)
     {
@@ -166,16 +182,17 @@ run (const gchar      *name G_GNUC_UNUSED,
                             param[7].data.d_string, param[8].data.d_string,
                             param[9].data.d_string, &error);
       else
-        job = edit_form_job (settings, &error);
+        job = edit_form_job (call, &error);
       if (job)
         {
           key = api_key_find (NULL);
-          config = api_config_new (key, settings->base_url, settings->organization,
-                                   settings->project, settings->timeout_seconds, &error);
+          config = api_config_new (key, call->base_url, call->organization,
+                                   call->project, call->timeout_seconds, &error);
           api_key_free (key);
         }
       if (config)
-        layers = gimp_edit_run (image, drawable, job, config, &n_layers, &warnings, &error);
+        layers = gimp_edit_run (image, drawable, job, config, &n_layers, &warnings,
+                                run_mode == GIMP_RUN_NONINTERACTIVE ? NULL : &usage, &error);
       else
         edit_job_free (job);
     }
@@ -191,9 +208,11 @@ run (const gchar      *name G_GNUC_UNUSED,
     values[0].data.d_status = GIMP_PDB_CANCEL;
   else
     {
-      gimp_set_data (PLUG_IN_PROC, settings, sizeof *settings);
+      gimp_set_data (EDIT_SETTINGS_LAST_CALL_KEY, call, sizeof *call);
       if (warnings)
         gimp_message (warnings);
+      if (usage)
+        gimp_message (usage);
       if (run_mode != GIMP_RUN_NONINTERACTIVE)
         gimp_displays_flush ();
       values[0].data.d_status = GIMP_PDB_SUCCESS;
@@ -206,5 +225,4 @@ run (const gchar      *name G_GNUC_UNUSED,
   values[2].data.d_int32array = layers;
   *nreturn_vals = 3;
   *return_vals = values;
-  g_free (settings);
 }

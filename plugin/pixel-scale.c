@@ -1,76 +1,283 @@
 #include "pixel-scale.h"
 
 #include <math.h>
+#include <string.h>
 
-/* One output sample's contributions along one axis. */
+#define LANCZOS_LOBES   3
+/* Output rows per internal band of pixel_resample: bounds the float
+ * buffer of the horizontal pass for tall sources. */
+#define RESAMPLE_BAND   64
+
+/* One axis: for each destination sample, the source samples it reads. */
 typedef struct
 {
-  gint    first;
-  gint    count;
-  gfloat *weights;   /* count weights summing to 1 */
-} ScaleTaps;
+  gint    *first;     /* first source index */
+  gint    *count;     /* number of taps */
+  gint    *offset;    /* into weights */
+  gfloat  *weights;   /* sum to 1 for each sample */
+  gfloat  *inside;    /* the share of the sample's footprint inside the source */
+  gint     len;
+} AxisTaps;
 
-static ScaleTaps *
-scale_taps_new (gint src_len, gint dst_len)
+struct _PixelResampler
 {
-  ScaleTaps *taps = g_new0 (ScaleTaps, dst_len);
-  gdouble ratio = (gdouble) src_len / dst_len;
+  gint     src_width, src_height, channels, dst_width, dst_height;
+  AxisTaps x, y;
+};
+
+static gdouble
+lanczos (gdouble t)
+{
+  if (t == 0.0)
+    return 1.0;
+  if (fabs (t) >= LANCZOS_LOBES)
+    return 0.0;
+  return LANCZOS_LOBES * sin (G_PI * t) * sin (G_PI * t / LANCZOS_LOBES) / (G_PI * G_PI * t * t);
+}
+
+/* Destination sample i covers [start + i * step, start + (i + 1) * step)
+ * of a source axis of src_len samples. */
+static void
+axis_taps_init (AxisTaps *axis, gint src_len, gdouble start, gdouble span, gint dst_len,
+                PixelFilter filter)
+{
+  gdouble step = span / dst_len;
+  gboolean area = filter == PIXEL_FILTER_AREA || (filter == PIXEL_FILTER_DETAIL && step > 1.0);
+  gdouble stretch = MAX (1.0, step);
+  gint capacity = 0, used = 0;
+  gdouble *scratch = NULL;
+
+  axis->len = dst_len;
+  axis->first = g_new (gint, dst_len);
+  axis->count = g_new (gint, dst_len);
+  axis->offset = g_new (gint, dst_len);
+  axis->inside = g_new (gfloat, dst_len);
+  axis->weights = NULL;
 
   for (gint i = 0; i < dst_len; i++)
     {
-      ScaleTaps *t = &taps[i];
+      gdouble a = start + i * step, b = a + step, centre = (a + b) / 2.0;
+      gdouble lo = area ? a : centre - LANCZOS_LOBES * stretch;
+      gdouble hi = area ? b : centre + LANCZOS_LOBES * stretch;
+      gint j0 = (gint) floor (lo), j1 = (gint) ceil (hi) - 1;
+      gint first = CLAMP (j0, 0, src_len - 1), last = CLAMP (j1, 0, src_len - 1);
+      gint n = last - first + 1;
+      gdouble sum = 0.0;
 
-      if (ratio > 1.0)
+      /* Taps beyond the edge fold onto the edge sample (for area: they
+       * are dropped, which the inside share then accounts for). */
+      scratch = g_renew (gdouble, scratch, n);
+      memset (scratch, 0, n * sizeof *scratch);
+      for (gint j = j0; j <= j1; j++)
         {
-          /* Shrinking: average the source span this pixel covers. */
-          gdouble start = i * ratio, end = (i + 1) * ratio;
-          gint first = (gint) floor (start);
-          gint last = MIN (src_len - 1, (gint) ceil (end) - 1);
+          gdouble w;
 
-          t->first = first;
-          t->count = last - first + 1;
-          t->weights = g_new (gfloat, t->count);
-          for (gint k = 0; k < t->count; k++)
+          if (area)
             {
-              gdouble lo = MAX (start, first + k), hi = MIN (end, first + k + 1);
-              t->weights[k] = (gfloat) ((hi - lo) / ratio);
+              if (j < 0 || j >= src_len)
+                continue;
+              w = MIN (b, j + 1.0) - MAX (a, (gdouble) j);
             }
+          else
+            w = lanczos ((j + 0.5 - centre) / stretch);
+          scratch[CLAMP (j, 0, src_len - 1) - first] += w;
         }
-      else
+      for (gint k = 0; k < n; k++)
+        sum += scratch[k];
+
+      if (used + n > capacity)
         {
-          /* Enlarging (or same size): linear interpolation between the
-           * two nearest source centres, clamped at the edges. */
-          gdouble centre = (i + 0.5) * ratio - 0.5;
-          gint left = (gint) floor (centre);
-          gdouble frac = centre - left;
-
-          if (left < 0)
-            {
-              left = 0;
-              frac = 0.0;
-            }
-          if (left >= src_len - 1)
-            {
-              left = src_len - 1;
-              frac = 0.0;
-            }
-          t->first = left;
-          t->count = frac > 0.0 ? 2 : 1;
-          t->weights = g_new (gfloat, t->count);
-          t->weights[0] = (gfloat) (1.0 - frac);
-          if (t->count == 2)
-            t->weights[1] = (gfloat) frac;
+          capacity = MAX (capacity * 2, used + n + 64);
+          axis->weights = g_renew (gfloat, axis->weights, capacity);
         }
+      axis->first[i] = first;
+      axis->count[i] = n;
+      axis->offset[i] = used;
+      for (gint k = 0; k < n; k++)
+        axis->weights[used + k] = (gfloat) (sum != 0.0 ? scratch[k] / sum : (k == 0));
+      used += n;
+      axis->inside[i] = (gfloat) CLAMP ((MIN (b, (gdouble) src_len) - MAX (a, 0.0)) / step,
+                                        0.0, 1.0);
     }
-  return taps;
+  g_free (scratch);
 }
 
 static void
-scale_taps_free (ScaleTaps *taps, gint len)
+axis_taps_clear (AxisTaps *axis)
 {
-  for (gint i = 0; i < len; i++)
-    g_free (taps[i].weights);
-  g_free (taps);
+  g_free (axis->first);
+  g_free (axis->count);
+  g_free (axis->offset);
+  g_free (axis->weights);
+  g_free (axis->inside);
+}
+
+PixelResampler *
+pixel_resampler_new (gint         src_width,
+                     gint         src_height,
+                     gint         channels,
+                     PixelWindow  window,
+                     gint         dst_width,
+                     gint         dst_height,
+                     PixelFilter  filter)
+{
+  PixelResampler *r;
+
+  g_return_val_if_fail (src_width > 0 && src_height > 0, NULL);
+  g_return_val_if_fail (dst_width > 0 && dst_height > 0, NULL);
+  g_return_val_if_fail (channels == 1 || channels == 4, NULL);
+  g_return_val_if_fail (window.width > 0 && window.height > 0, NULL);
+
+  r = g_new0 (PixelResampler, 1);
+  r->src_width = src_width;
+  r->src_height = src_height;
+  r->channels = channels;
+  r->dst_width = dst_width;
+  r->dst_height = dst_height;
+  axis_taps_init (&r->x, src_width, window.x, window.width, dst_width, filter);
+  axis_taps_init (&r->y, src_height, window.y, window.height, dst_height, filter);
+  return r;
+}
+
+void
+pixel_resampler_free (PixelResampler *r)
+{
+  if (r == NULL)
+    return;
+  axis_taps_clear (&r->x);
+  axis_taps_clear (&r->y);
+  g_free (r);
+}
+
+void
+pixel_resampler_source_rows (PixelResampler *r,
+                             gint            y0,
+                             gint            rows,
+                             gint           *first,
+                             gint           *last)
+{
+  *first = G_MAXINT;
+  *last = -1;
+  for (gint y = y0; y < y0 + rows; y++)
+    {
+      *first = MIN (*first, r->y.first[y]);
+      *last = MAX (*last, r->y.first[y] + r->y.count[y] - 1);
+    }
+}
+
+void
+pixel_resampler_rows (PixelResampler *r,
+                      const guint8   *src,
+                      gint            y0,
+                      gint            rows,
+                      guint8         *dst)
+{
+  pixel_resampler_rows_from (r, src, 0, y0, rows, dst);
+}
+
+void
+pixel_resampler_rows_from (PixelResampler *r,
+                           const guint8   *src,
+                           gint            src_y0,
+                           gint            y0,
+                           gint            rows,
+                           guint8         *dst)
+{
+  gint ch = r->channels, dw = r->dst_width;
+  gboolean alpha = ch == 4;
+  gint smin, smax;
+  gfloat *row_in, *mid;
+
+  g_return_if_fail (y0 >= 0 && rows > 0 && y0 + rows <= r->dst_height);
+
+  pixel_resampler_source_rows (r, y0, rows, &smin, &smax);
+  g_return_if_fail (smin >= src_y0);
+  row_in = g_new (gfloat, (gsize) r->src_width * ch);
+  mid = g_new0 (gfloat, (gsize) (smax - smin + 1) * dw * ch);
+
+  /* Horizontal pass over the source rows this band reads, premultiplying
+   * colour by alpha. */
+  for (gint sy = smin; sy <= smax; sy++)
+    {
+      const guint8 *s = src + (gsize) (sy - src_y0) * r->src_width * ch;
+      gfloat *m = mid + (gsize) (sy - smin) * dw * ch;
+
+      for (gint x = 0; x < r->src_width; x++)
+        {
+          gfloat a = alpha ? s[x * 4 + 3] / 255.0f : 1.0f;
+
+          for (gint c = 0; c < ch; c++)
+            row_in[x * ch + c] = (alpha && c < 3) ? s[x * ch + c] * a : s[x * ch + c];
+        }
+      for (gint x = 0; x < dw; x++)
+        {
+          const gfloat *w = r->x.weights + r->x.offset[x];
+          const gfloat *in = row_in + (gsize) r->x.first[x] * ch;
+          gfloat acc[4] = { 0, 0, 0, 0 };
+
+          for (gint k = 0; k < r->x.count[x]; k++)
+            for (gint c = 0; c < ch; c++)
+              acc[c] += w[k] * in[k * ch + c];
+          for (gint c = 0; c < ch; c++)
+            m[x * ch + c] = acc[c] * r->x.inside[x];
+        }
+    }
+
+  /* Vertical pass, un-premultiplying and rounding. */
+  for (gint y = y0; y < y0 + rows; y++)
+    {
+      const gfloat *w = r->y.weights + r->y.offset[y];
+      guint8 *d = dst + (gsize) (y - y0) * dw * ch;
+
+      for (gint x = 0; x < dw; x++)
+        {
+          gfloat acc[4] = { 0, 0, 0, 0 };
+
+          for (gint k = 0; k < r->y.count[y]; k++)
+            {
+              const gfloat *m = mid + ((gsize) (r->y.first[y] + k - smin) * dw + x) * ch;
+
+              for (gint c = 0; c < ch; c++)
+                acc[c] += w[k] * m[c];
+            }
+          for (gint c = 0; c < ch; c++)
+            acc[c] *= r->y.inside[y];
+          if (alpha)
+            {
+              gfloat a = acc[3] / 255.0f;
+
+              for (gint c = 0; c < 3; c++)
+                acc[c] = a > 1e-4f ? acc[c] / a : 0.0f;
+            }
+          for (gint c = 0; c < ch; c++)
+            d[x * ch + c] = (guint8) CLAMP (lrintf (acc[c]), 0, 255);
+        }
+    }
+  g_free (row_in);
+  g_free (mid);
+}
+
+guint8 *
+pixel_resample (const guint8 *src,
+                gint          src_width,
+                gint          src_height,
+                gint          channels,
+                PixelWindow   window,
+                gint          dst_width,
+                gint          dst_height,
+                PixelFilter   filter)
+{
+  g_autoptr (PixelResampler) r = pixel_resampler_new (src_width, src_height, channels, window,
+                                                      dst_width, dst_height, filter);
+  guint8 *dst;
+
+  if (r == NULL)
+    return NULL;
+  dst = g_new (guint8, (gsize) dst_width * dst_height * channels);
+  for (gint y = 0; y < dst_height; y += RESAMPLE_BAND)
+    pixel_resampler_rows (r, src, y, MIN (RESAMPLE_BAND, dst_height - y),
+                          dst + (gsize) y * dst_width * channels);
+  return dst;
 }
 
 guint8 *
@@ -81,70 +288,8 @@ pixel_scale (const guint8 *src,
              gint          dst_width,
              gint          dst_height)
 {
-  gboolean alpha = channels == 4;
-  ScaleTaps *xtaps, *ytaps;
-  gfloat *row_in, *mid;
-  guint8 *dst;
+  PixelWindow whole = { 0, 0, src_width, src_height };
 
-  g_return_val_if_fail (src_width > 0 && src_height > 0, NULL);
-  g_return_val_if_fail (dst_width > 0 && dst_height > 0, NULL);
-  g_return_val_if_fail (channels == 1 || channels == 4, NULL);
-
-  xtaps = scale_taps_new (src_width, dst_width);
-  ytaps = scale_taps_new (src_height, dst_height);
-  row_in = g_new (gfloat, (gsize) src_width * channels);
-  mid = g_new0 (gfloat, (gsize) dst_width * src_height * channels);
-  dst = g_new (guint8, (gsize) dst_width * dst_height * channels);
-
-  /* Horizontal pass, premultiplying colour by alpha. */
-  for (gint y = 0; y < src_height; y++)
-    {
-      const guint8 *s = src + (gsize) y * src_width * channels;
-      gfloat *m = mid + (gsize) y * dst_width * channels;
-
-      for (gint x = 0; x < src_width; x++)
-        {
-          gfloat a = alpha ? s[x * 4 + 3] / 255.0f : 1.0f;
-
-          for (gint c = 0; c < channels; c++)
-            row_in[x * channels + c] =
-              (alpha && c < 3) ? s[x * channels + c] * a : s[x * channels + c];
-        }
-      for (gint x = 0; x < dst_width; x++)
-        for (gint k = 0; k < xtaps[x].count; k++)
-          for (gint c = 0; c < channels; c++)
-            m[x * channels + c] += xtaps[x].weights[k] *
-                                   row_in[(xtaps[x].first + k) * channels + c];
-    }
-
-  /* Vertical pass, un-premultiplying and rounding. */
-  for (gint y = 0; y < dst_height; y++)
-    for (gint x = 0; x < dst_width; x++)
-      {
-        gfloat acc[4] = { 0, 0, 0, 0 };
-        guint8 *d = dst + ((gsize) y * dst_width + x) * channels;
-
-        for (gint k = 0; k < ytaps[y].count; k++)
-          {
-            const gfloat *m = mid + ((gsize) (ytaps[y].first + k) * dst_width + x) * channels;
-
-            for (gint c = 0; c < channels; c++)
-              acc[c] += ytaps[y].weights[k] * m[c];
-          }
-        if (alpha)
-          {
-            gfloat a = acc[3] / 255.0f;
-
-            for (gint c = 0; c < 3; c++)
-              acc[c] = a > 0.0f ? acc[c] / a : 0.0f;
-          }
-        for (gint c = 0; c < channels; c++)
-          d[c] = (guint8) CLAMP (lrintf (acc[c]), 0, 255);
-      }
-
-  g_free (row_in);
-  g_free (mid);
-  scale_taps_free (xtaps, dst_width);
-  scale_taps_free (ytaps, dst_height);
-  return dst;
+  return pixel_resample (src, src_width, src_height, channels, whole, dst_width, dst_height,
+                         channels == 4 ? PIXEL_FILTER_DETAIL : PIXEL_FILTER_AREA);
 }

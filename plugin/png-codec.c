@@ -38,18 +38,19 @@ fail:
   return NULL;
 }
 
-GBytes *
-png_encode_rgba (const guint8 *pixels,
-                 gint          width,
-                 gint          height,
-                 gsize         max_bytes,
-                 gint         *bits_out,
-                 GError      **error)
+static GBytes *
+png_encode_fitting (const guint8 *pixels,
+                    gint          width,
+                    gint          height,
+                    gsize         max_bytes,
+                    gint          min_bits,
+                    gint         *bits_out,
+                    GError      **error)
 {
   gsize n = (gsize) width * height * 4;
   g_autofree guint8 *reduced = NULL;
 
-  for (gint bits = 8; bits >= 1; bits--)
+  for (gint bits = 8; bits >= min_bits; bits--)
     {
       GBytes *png;
       const guint8 *src = pixels;
@@ -84,10 +85,36 @@ png_encode_rgba (const guint8 *pixels,
       g_bytes_unref (png);
     }
 
-  g_set_error (error, EDIT_ERROR, EDIT_ERROR_ENCODE,
-               _("The image cannot be made smaller than %lu bytes; choose a "
-                 "smaller size."), (gulong) max_bytes);
+  if (min_bits == 8)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_ENCODE,
+                 _("The image is larger than %lu bytes as PNG; choose a smaller "
+                   "size."), (gulong) max_bytes);
+  else
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_ENCODE,
+                 _("The image cannot be made smaller than %lu bytes; choose a "
+                   "smaller size."), (gulong) max_bytes);
   return NULL;
+}
+
+GBytes *
+png_encode_rgba (const guint8 *pixels,
+                 gint          width,
+                 gint          height,
+                 gsize         max_bytes,
+                 gint         *bits_out,
+                 GError      **error)
+{
+  return png_encode_fitting (pixels, width, height, max_bytes, 1, bits_out, error);
+}
+
+GBytes *
+png_encode_lossless (const guint8 *pixels,
+                     gint          width,
+                     gint          height,
+                     gsize         max_bytes,
+                     GError      **error)
+{
+  return png_encode_fitting (pixels, width, height, max_bytes, 8, NULL, error);
 }
 
 static gboolean

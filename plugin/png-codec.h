@@ -20,6 +20,13 @@ GBytes *png_encode_rgba (const guint8 *pixels,
                          gint         *bits_out,
                          GError      **error);
 
+/* Encodes RGBA exactly; fails when the PNG would reach max_bytes. */
+GBytes *png_encode_lossless (const guint8 *pixels,
+                             gint          width,
+                             gint          height,
+                             gsize         max_bytes,
+                             GError      **error);
+
 /* Reads the size from the PNG header only. */
 gboolean png_read_size  (const guint8 *data,
                          gsize         length,

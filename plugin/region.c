@@ -54,6 +54,29 @@ region_place (gint start, gint box_len, gint len, gint limit)
   return CLAMP (pos, 0, limit - len);
 }
 
+static gint
+region_margin (EditRect box, gboolean margin)
+{
+  if (! margin)
+    return 0;
+  return MAX (REGION_MARGIN_MIN,
+              (gint) ceil (MAX (box.width, box.height) * REGION_MARGIN_FRACTION));
+}
+
+void
+region_need_size (EditRect box,
+                  gboolean margin,
+                  gint     drawable_width,
+                  gint     drawable_height,
+                  gint    *width,
+                  gint    *height)
+{
+  gint m = region_margin (box, margin);
+
+  *width = MIN (box.width + 2 * m, MAX (box.width, drawable_width));
+  *height = MIN (box.height + 2 * m, MAX (box.height, drawable_height));
+}
+
 EditRect
 region_for_box (EditRect box,
                 gboolean margin,
@@ -63,15 +86,13 @@ region_for_box (EditRect box,
                 gint     aspect_h)
 {
   EditRect region;
-  gint m = 0;
+  gint m;
   gdouble need_w, need_h, w, h, s;
 
   g_return_val_if_fail (! region_rect_is_empty (box), box);
   g_return_val_if_fail (aspect_w > 0 && aspect_h > 0, box);
 
-  if (margin)
-    m = MAX (REGION_MARGIN_MIN,
-             (gint) ceil (MAX (box.width, box.height) * REGION_MARGIN_FRACTION));
+  m = region_margin (box, margin);
   need_w = box.width + 2.0 * m;
   need_h = box.height + 2.0 * m;
 

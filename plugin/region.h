@@ -26,6 +26,16 @@ EditRect region_rect_intersect  (EditRect a, EditRect b);
 /* The smallest rectangle holding both; an empty one adds nothing. */
 EditRect region_rect_union      (EditRect a, EditRect b);
 
+/* The context the edit would like to send: the box with its margin (when
+ * margin), but no more than the drawable holds.  Its shape chooses the
+ * upload's (see model_upload_choose). */
+void     region_need_size       (EditRect box,
+                                 gboolean margin,
+                                 gint     drawable_width,
+                                 gint     drawable_height,
+                                 gint    *width,
+                                 gint    *height);
+
 /* box: the edit area's bounds in drawable coordinates (non-empty).
  * aspect_w:aspect_h: the upload size.  margin: TRUE to add context. */
 EditRect region_for_box         (EditRect box,

@@ -1,5 +1,8 @@
-/* model-caps: model families, prompt limits, sizes, upload sizes. */
+/* model-caps: the capability table: families, prompt limits, sizes,
+ * options per model, and the upload chosen for an edit. */
 #include "test-util.h"
+
+#include <math.h>
 
 #include "edit-error.h"
 #include "model-caps.h"
@@ -13,8 +16,11 @@ test_family_dalle2 (void)
 static void
 test_family_empty_is_default (void)
 {
-  g_assert_cmpint (model_family (""), ==, MODEL_FAMILY_DALLE2);
-  g_assert_cmpint (model_family (NULL), ==, MODEL_FAMILY_DALLE2);
+  /* The API's own default for edits, since dall-e-2 was retired. */
+  g_assert_cmpstr (MODEL_DEFAULT, ==, "gpt-image-1.5");
+  g_assert_cmpint (model_family (""), ==, MODEL_FAMILY_GPT_IMAGE);
+  g_assert_cmpint (model_family (NULL), ==, MODEL_FAMILY_GPT_IMAGE);
+  g_assert_true (model_caps_lookup ("") == model_caps_lookup ("gpt-image-1.5"));
   g_assert_cmpstr (model_resolve (""), ==, MODEL_DEFAULT);
   g_assert_cmpstr (model_resolve (NULL), ==, MODEL_DEFAULT);
   g_assert_cmpstr (model_resolve ("gpt-image-1"), ==, "gpt-image-1");
@@ -24,10 +30,47 @@ static void
 test_family_gpt_image (void)
 {
   const gchar *models[] = { "gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5",
-                            "gpt-image-2", "chatgpt-image-latest" };
+                            "gpt-image-2", "gpt-image-2-2026-04-21", "chatgpt-image-latest" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (models); i++)
-    g_assert_cmpint (model_family (models[i]), ==, MODEL_FAMILY_GPT_IMAGE);
+    {
+      const ModelCaps *caps = model_caps_lookup (models[i]);
+
+      g_assert_cmpint (model_family (models[i]), ==, MODEL_FAMILY_GPT_IMAGE);
+      /* Each documented model has its own row, named as asked. */
+      g_assert_cmpstr (caps->name, ==, models[i]);
+      g_assert_false (caps->permissive);
+      g_assert_true (caps->mask);
+      g_assert_cmpint (caps->max_images, ==, 16);
+      /* Lossless uploads up to 50 MB, not the 4 MB cap of dall-e-2. */
+      g_assert_false (caps->lossless_only);
+      g_assert_cmpuint (caps->upload_max_bytes, >, 49000000);
+      g_assert_cmpuint (caps->upload_max_bytes, <, 50000000);
+    }
+}
+
+static void
+test_dalle2_row (void)
+{
+  const ModelCaps *caps = model_caps_lookup ("dall-e-2");
+
+  g_assert_cmpstr (caps->name, ==, "dall-e-2");
+  g_assert_cmpint (caps->max_images, ==, 1);
+  g_assert_true (caps->lossless_only);
+  g_assert_cmpuint (caps->upload_max_bytes, <, 4000000);
+  g_assert_true (caps->sends_response_format);
+  g_assert_false (caps->free_sizes);
+}
+
+static void
+test_unknown_gpt_name_gets_newest_rules (void)
+{
+  const ModelCaps *caps = model_caps_lookup ("gpt-image-3-preview");
+
+  /* The newest known GPT model's rules: gpt-image-2's. */
+  g_assert_true (caps == model_caps_lookup ("gpt-image-2"));
+  g_assert_false (caps->permissive);
+  g_assert_true (model_caps_lookup ("chatgpt-image-next")->free_sizes);
 }
 
 static void
@@ -36,13 +79,14 @@ test_family_custom (void)
   g_assert_cmpint (model_family ("my-local-model"), ==, MODEL_FAMILY_OTHER);
   g_assert_cmpint (model_family ("dall-e-3"), ==, MODEL_FAMILY_OTHER);
   g_assert_cmpint (model_family ("dall-e-2x"), ==, MODEL_FAMILY_OTHER);
+  g_assert_true (model_caps_lookup ("my-local-model")->permissive);
 }
 
 static void
 test_prompt_limits (void)
 {
   g_assert_cmpint (model_prompt_max ("dall-e-2"), ==, 1000);
-  g_assert_cmpint (model_prompt_max (""), ==, 1000);
+  g_assert_cmpint (model_prompt_max (""), ==, 32000);
   g_assert_cmpint (model_prompt_max ("gpt-image-1"), ==, 32000);
   g_assert_cmpint (model_prompt_max ("gpt-image-2"), ==, 32000);
   g_assert_cmpint (model_prompt_max ("chatgpt-image-latest"), ==, 32000);
@@ -58,7 +102,7 @@ test_response_format_never_for_gpt (void)
   g_assert_false (model_sends_response_format ("gpt-image-2"));
   g_assert_false (model_sends_response_format ("chatgpt-image-latest"));
   g_assert_true (model_sends_response_format ("dall-e-2"));
-  g_assert_true (model_sends_response_format (""));
+  g_assert_false (model_sends_response_format (""));
   g_assert_true (model_sends_response_format ("my-local-model"));
 }
 
@@ -105,8 +149,9 @@ test_size_dalle2_squares_only (void)
   check_size ("dall-e-2", "auto", FALSE, 0, 0);
   check_size ("dall-e-2", "128x128", FALSE, 0, 0);
   check_size ("dall-e-2", "2048x2048", FALSE, 0, 0);
-  check_size ("", "512x512", TRUE, 512, 512);
-  check_size ("", "auto", FALSE, 0, 0);
+  check_size ("", "1536x1024", TRUE, 1536, 1024);
+  check_size ("", "auto", TRUE, 0, 0);
+  check_size ("", "512x512", FALSE, 0, 0);
 }
 
 static void
@@ -125,7 +170,7 @@ static void
 test_size_gpt_standard (void)
 {
   const gchar *models[] = { "gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5",
-                            "gpt-image-2", "chatgpt-image-latest" };
+                            "gpt-image-2", "gpt-image-2-2026-04-21", "chatgpt-image-latest" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (models); i++)
     {
@@ -160,28 +205,51 @@ test_size_gpt1_no_free_sizes (void)
 static void
 test_size_gpt2_free_sizes (void)
 {
-  /* Multiples of 16 within the bounds. */
-  check_size ("gpt-image-2", "2048x1152", TRUE, 2048, 1152);
-  check_size ("gpt-image-2", "3840x2160", TRUE, 3840, 2160);
-  check_size ("gpt-image-2", "2160x3840", TRUE, 2160, 3840);
-  check_size ("gpt-image-2", "1536x512", TRUE, 1536, 512);   /* aspect exactly 3 */
-  check_size ("gpt-image-2", "512x1536", TRUE, 512, 1536);
-  check_size ("gpt-image-2", "512x512", TRUE, 512, 512);
-  check_size ("gpt-image-2", "768x1024", TRUE, 768, 1024);
+  const gchar *models[] = { "gpt-image-2", "gpt-image-2-2026-04-21" };
 
-  /* Not a multiple of 16. */
-  check_size ("gpt-image-2", "1000x1000", FALSE, 0, 0);
-  check_size ("gpt-image-2", "1024x1000", FALSE, 0, 0);
-  /* Aspect over 3. */
-  check_size ("gpt-image-2", "1552x512", FALSE, 0, 0);
-  check_size ("gpt-image-2", "512x1552", FALSE, 0, 0);
-  /* Side over 3840. */
-  check_size ("gpt-image-2", "3856x1504", FALSE, 0, 0);
-  check_size ("gpt-image-2", "1504x3856", FALSE, 0, 0);
-  /* Sides fine but over 3840 x 2160 pixels. */
-  check_size ("gpt-image-2", "3840x2176", FALSE, 0, 0);
-  check_size ("gpt-image-2", "2896x2896", FALSE, 0, 0);
-  check_size ("gpt-image-2", "2880x2880", TRUE, 2880, 2880);  /* exactly the limit */
+  for (gsize m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      const gchar *model = models[m];
+
+      /* Multiples of 16 within the bounds. */
+      check_size (model, "2048x1152", TRUE, 2048, 1152);
+      check_size (model, "3840x2160", TRUE, 3840, 2160);
+      check_size (model, "2160x3840", TRUE, 2160, 3840);
+      check_size (model, "2400x1600", TRUE, 2400, 1600);
+      check_size (model, "1536x512", TRUE, 1536, 512); /* aspect exactly 3 */
+      check_size (model, "1200x400", FALSE, 0, 0);     /* 3:1 but under 655,360 pixels */
+      check_size (model, "2400x800", TRUE, 2400, 800); /* aspect exactly 3 */
+      check_size (model, "800x2400", TRUE, 800, 2400);
+      check_size (model, "1024x640", TRUE, 1024, 640); /* exactly 655,360 pixels */
+      check_size (model, "1024x624", FALSE, 0, 0);     /* just under */
+      check_size (model, "512x512", FALSE, 0, 0);
+      check_size (model, "768x1024", TRUE, 768, 1024);
+
+      /* Not a multiple of 16. */
+      check_size (model, "1000x1000", FALSE, 0, 0);
+      check_size (model, "1024x1000", FALSE, 0, 0);
+      /* Aspect over 3. */
+      check_size (model, "2416x800", FALSE, 0, 0);
+      check_size (model, "800x2416", FALSE, 0, 0);
+      /* Side over 3840. */
+      check_size (model, "3856x1504", FALSE, 0, 0);
+      check_size (model, "1504x3856", FALSE, 0, 0);
+      /* Sides fine but over 3840 x 2160 = 8,294,400 pixels. */
+      check_size (model, "3840x2176", FALSE, 0, 0);
+      check_size (model, "2896x2896", FALSE, 0, 0);
+      check_size (model, "2880x2880", TRUE, 2880, 2880);  /* exactly the limit */
+    }
+}
+
+static void
+test_size_experimental_above_2560x1440 (void)
+{
+  g_assert_false (model_size_experimental ("gpt-image-2", 2560, 1440));
+  g_assert_true (model_size_experimental ("gpt-image-2", 2560, 1456));
+  g_assert_true (model_size_experimental ("gpt-image-2", 3840, 2160));
+  g_assert_false (model_size_experimental ("gpt-image-2", 1536, 1024));
+  /* Only free-size models have experimental sizes. */
+  g_assert_false (model_size_experimental ("gpt-image-1.5", 3840, 2160));
 }
 
 static void
@@ -241,56 +309,190 @@ test_size_null_error_ok (void)
 }
 
 static void
-check_upload (const gchar *model, const gchar *size, gint aw, gint ah,
-              gint want_w, gint want_h)
+check_upload (const gchar *model, const gchar *size, gint need_w, gint need_h,
+              gint want_w, gint want_h, const gchar *want_field)
 {
-  gint w = -1, h = -1;
+  ModelUpload upload;
 
-  model_upload_size (model, size, aw, ah, &w, &h);
-  if (w != want_w || h != want_h)
-    g_test_message ("%s \"%s\" area %dx%d -> %dx%d, want %dx%d",
-                    model, size, aw, ah, w, h, want_w, want_h);
-  g_assert_cmpint (w, ==, want_w);
-  g_assert_cmpint (h, ==, want_h);
+  model_upload_choose (model, size, need_w, need_h, &upload);
+  if (upload.width != want_w || upload.height != want_h ||
+      g_strcmp0 (upload.size_field, want_field) != 0)
+    g_test_message ("%s \"%s\" need %dx%d -> %dx%d \"%s\", want %dx%d \"%s\"",
+                    model, size, need_w, need_h, upload.width, upload.height,
+                    upload.size_field, want_w, want_h, want_field);
+  g_assert_cmpint (upload.width, ==, want_w);
+  g_assert_cmpint (upload.height, ==, want_h);
+  g_assert_cmpstr (upload.size_field, ==, want_field);
 }
 
 static void
-test_upload_default_size (void)
+test_upload_dalle2_and_servers_default_square (void)
 {
-  check_upload ("dall-e-2", "", 300, 100, 1024, 1024);
-  check_upload ("gpt-image-1", "", 300, 100, 1024, 1024);
-  check_upload ("gpt-image-1", NULL, 100, 300, 1024, 1024);
-  check_upload ("my-local-model", "", 100, 100, 1024, 1024);
+  /* dall-e-2 only makes squares; "" sends no size (its default, 1024). */
+  check_upload ("dall-e-2", "", 300, 100, 1024, 1024, "");
+  check_upload ("my-local-model", "", 300, 100, 1024, 1024, "");
 }
 
 static void
-test_upload_auto_follows_area (void)
+test_upload_gpt_closest_aspect (void)
 {
-  /* Wide. */
-  check_upload ("gpt-image-1", "auto", 300, 100, 1536, 1024);
-  check_upload ("gpt-image-1", "auto", 125, 100, 1536, 1024);
-  /* Tall. */
-  check_upload ("gpt-image-1", "auto", 100, 300, 1024, 1536);
-  check_upload ("gpt-image-1", "auto", 80, 100, 1024, 1536);
-  /* Square or close to it. */
-  check_upload ("gpt-image-1", "auto", 100, 100, 1024, 1024);
-  check_upload ("gpt-image-1", "auto", 124, 100, 1024, 1024);
-  check_upload ("gpt-image-1", "auto", 100, 124, 1024, 1024);
-  /* No area known. */
-  check_upload ("gpt-image-1", "auto", 0, 0, 1024, 1024);
-  check_upload ("gpt-image-2", "auto", 1920, 1080, 1536, 1024);
+  /* "": the standard size closest in shape, sent explicitly. */
+  check_upload ("gpt-image-1.5", "", 3000, 2000, 1536, 1024, "1536x1024");
+  check_upload ("gpt-image-1.5", "", 300, 100, 1536, 1024, "1536x1024");
+  check_upload ("gpt-image-1", NULL, 100, 300, 1024, 1536, "1024x1536");
+  check_upload ("gpt-image-1.5", "", 100, 100, 1024, 1024, "1024x1024");
+  /* The boundary between square and 3:2 is sqrt (1.5) = 1.2247. */
+  check_upload ("gpt-image-1.5", "", 1220, 1000, 1024, 1024, "1024x1024");
+  check_upload ("gpt-image-1.5", "", 1230, 1000, 1536, 1024, "1536x1024");
+  check_upload ("gpt-image-1.5", "", 1000, 1230, 1024, 1536, "1024x1536");
+  /* "auto" uploads the same shape but lets the model choose. */
+  check_upload ("gpt-image-1", "auto", 3000, 2000, 1536, 1024, "auto");
+  check_upload ("gpt-image-1", "auto", 100, 100, 1024, 1024, "auto");
+  check_upload ("my-local-model", "auto", 100, 300, 1024, 1536, "auto");
 }
 
 static void
 test_upload_explicit_size (void)
 {
-  check_upload ("dall-e-2", "256x256", 300, 100, 256, 256);
-  check_upload ("dall-e-2", "512x512", 300, 100, 512, 512);
-  check_upload ("gpt-image-1", "1536x1024", 100, 300, 1536, 1024);
-  check_upload ("gpt-image-1", "1024x1536", 300, 100, 1024, 1536);
-  check_upload ("gpt-image-1", "1024x1024", 300, 100, 1024, 1024);
-  check_upload ("gpt-image-2", "2048x1152", 100, 100, 2048, 1152);
-  check_upload ("my-local-model", "640x480", 100, 100, 640, 480);
+  check_upload ("dall-e-2", "256x256", 300, 100, 256, 256, "256x256");
+  check_upload ("dall-e-2", "512x512", 300, 100, 512, 512, "512x512");
+  check_upload ("gpt-image-1", "1536x1024", 100, 300, 1536, 1024, "1536x1024");
+  check_upload ("gpt-image-1", "1024x1536", 300, 100, 1024, 1536, "1024x1536");
+  check_upload ("gpt-image-2", "2048x1152", 100, 100, 2048, 1152, "2048x1152");
+  check_upload ("my-local-model", "640x480", 100, 100, 640, 480, "640x480");
+}
+
+static void
+test_upload_gpt2_full_resolution (void)
+{
+  /* The region's own size when it fits the model's limits: no scaling. */
+  check_upload ("gpt-image-2", "", 2400, 1600, 2400, 1600, "2400x1600");
+  check_upload ("gpt-image-2", "", 3840, 2160, 3840, 2160, "3840x2160");
+  check_upload ("gpt-image-2-2026-04-21", "", 1920, 1088, 1920, 1088, "1920x1088");
+  /* Larger: scaled down into the limits, shape kept. */
+  check_upload ("gpt-image-2", "", 7680, 4320, 3840, 2160, "3840x2160");
+  /* Small: scaled up to at least 655,360 pixels. */
+  check_upload ("gpt-image-2", "", 200, 200, 816, 816, "816x816");
+  /* "auto": the same upload, the model chooses the output. */
+  check_upload ("gpt-image-2", "auto", 2400, 1600, 2400, 1600, "auto");
+}
+
+/* Every free size the plug-in chooses is one the model accepts, close to
+ * the region's shape, and never smaller than the region allows. */
+static void
+test_upload_gpt2_always_valid (void)
+{
+  GRand *rand = g_rand_new_with_seed (7);
+
+  for (gint i = 0; i < 20000; i++)
+    {
+      gint w = g_rand_int_range (rand, 1, 12000), h = g_rand_int_range (rand, 1, 12000);
+      gdouble want = CLAMP ((gdouble) w / h, 1.0 / 3, 3.0);
+      ModelUpload upload;
+      gint pw, ph;
+
+      model_upload_choose ("gpt-image-2", "", w, h, &upload);
+      if (! model_size_parse ("gpt-image-2", upload.size_field, &pw, &ph, NULL))
+        g_test_message ("need %dx%d -> %s", w, h, upload.size_field);
+      g_assert_true (model_size_parse ("gpt-image-2", upload.size_field, &pw, &ph, NULL));
+      g_assert_cmpint (pw, ==, upload.width);
+      g_assert_cmpint (ph, ==, upload.height);
+      /* Shape within what rounding sides to 16 allows. */
+      g_assert_cmpfloat (fabs (log ((gdouble) pw / ph / want)), <,
+                         16.0 / MIN (pw, ph) + 0.01);
+      g_assert_cmpint (upload.experimental, ==, (gint64) pw * ph > 2560 * 1440);
+    }
+  g_rand_free (rand);
+}
+
+/* --- options ------------------------------------------------------- */
+
+static void
+check_option (const gchar *model, const gchar *key, const gchar *value, gboolean ok)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean got = model_option_check (model, key, value, &error);
+
+  if (got != ok)
+    g_test_message ("%s %s=%s: %s", model, key, value, error ? error->message : "accepted");
+  g_assert_cmpint (got, ==, ok);
+  if (! ok)
+    {
+      /* The message names the model and the option. */
+      g_assert_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT);
+      test_assert_contains (error->message, key);
+      test_assert_contains (error->message, model_resolve (model));
+    }
+}
+
+static void
+test_options_input_fidelity_only_gpt_image_1_and_1_5 (void)
+{
+  check_option ("gpt-image-1", "input_fidelity", "high", TRUE);
+  check_option ("gpt-image-1.5", "input_fidelity", "low", TRUE);
+  check_option ("", "input_fidelity", "high", TRUE);
+  /* gpt-image-2 answers 400 invalid_input_fidelity_model: refused first. */
+  check_option ("gpt-image-2", "input_fidelity", "high", FALSE);
+  check_option ("gpt-image-2-2026-04-21", "input_fidelity", "low", FALSE);
+  check_option ("gpt-image-1-mini", "input_fidelity", "high", FALSE);
+  check_option ("chatgpt-image-latest", "input_fidelity", "high", FALSE);
+  check_option ("dall-e-2", "input_fidelity", "high", FALSE);
+  check_option ("gpt-image-1", "input_fidelity", "medium", FALSE);
+}
+
+static void
+test_options_values_per_option (void)
+{
+  const gchar *gpt[] = { "gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2",
+                         "chatgpt-image-latest" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (gpt); i++)
+    {
+      check_option (gpt[i], "quality", "high", TRUE);
+      check_option (gpt[i], "quality", "auto", TRUE);
+      check_option (gpt[i], "quality", "hd", FALSE);
+      check_option (gpt[i], "background", "transparent", TRUE);
+      check_option (gpt[i], "background", "white", FALSE);
+      check_option (gpt[i], "output_format", "webp", TRUE);
+      check_option (gpt[i], "output_format", "gif", FALSE);
+      check_option (gpt[i], "output_compression", "0", TRUE);
+      check_option (gpt[i], "output_compression", "100", TRUE);
+      check_option (gpt[i], "output_compression", "101", FALSE);
+      check_option (gpt[i], "output_compression", "-1", FALSE);
+      check_option (gpt[i], "output_compression", "50%", FALSE);
+      check_option (gpt[i], "stream", "false", TRUE);
+      check_option (gpt[i], "stream", "yes", FALSE);
+      check_option (gpt[i], "partial_images", "3", TRUE);
+      check_option (gpt[i], "partial_images", "4", FALSE);
+      check_option (gpt[i], "temperature", "1", FALSE);
+    }
+  /* dall-e-2 takes none of the GPT options. */
+  check_option ("dall-e-2", "quality", "standard", TRUE);
+  check_option ("dall-e-2", "quality", "high", FALSE);
+  check_option ("dall-e-2", "background", "transparent", FALSE);
+  check_option ("dall-e-2", "output_format", "png", FALSE);
+  check_option ("dall-e-2", "stream", "true", FALSE);
+}
+
+static void
+test_options_permissive_server_model (void)
+{
+  g_assert_true (model_option_check ("my-local-model", "steps", "30", NULL));
+  g_assert_true (model_option_check ("my-local-model", "input_fidelity", "high", NULL));
+  g_assert_true (model_option_check ("my-local-model", "quality", "ultra", NULL));
+}
+
+static void
+test_options_transparent_is_preview_on_gpt2 (void)
+{
+  g_assert_true (model_caps_lookup ("gpt-image-2")->transparent_preview);
+  g_assert_true (model_caps_lookup ("gpt-image-2-2026-04-21")->transparent_preview);
+  g_assert_false (model_caps_lookup ("gpt-image-1.5")->transparent_preview);
+  g_assert_true (model_takes_option ("gpt-image-2", MODEL_OPTION_BACKGROUND));
+  g_assert_cmpstr (model_option_key (MODEL_OPTION_OUTPUT_COMPRESSION), ==,
+                   "output_compression");
+  g_assert_null (model_option_values (MODEL_OPTION_PARTIAL_IMAGES));
+  g_assert_true (g_strv_contains (model_option_values (MODEL_OPTION_OUTPUT_FORMAT), "jpeg"));
 }
 
 int
@@ -299,9 +501,11 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/model-caps/family/dall-e-2", test_family_dalle2);
-  g_test_add_func ("/model-caps/family/empty-means-default-dall-e-2", test_family_empty_is_default);
+  g_test_add_func ("/model-caps/family/empty-means-the-api-default-gpt-image-1.5", test_family_empty_is_default);
   g_test_add_func ("/model-caps/family/gpt-image-and-chatgpt-image", test_family_gpt_image);
-  g_test_add_func ("/model-caps/family/custom-name-is-other", test_family_custom);
+  g_test_add_func ("/model-caps/family/dall-e-2-row", test_dalle2_row);
+  g_test_add_func ("/model-caps/family/unknown-gpt-name-gets-newest-rules", test_unknown_gpt_name_gets_newest_rules);
+  g_test_add_func ("/model-caps/family/custom-name-is-permissive", test_family_custom);
   g_test_add_func ("/model-caps/prompt-max/1000-for-dall-e-2-else-32000", test_prompt_limits);
   g_test_add_func ("/model-caps/response-format/never-for-gpt-image-models", test_response_format_never_for_gpt);
   g_test_add_func ("/model-caps/size/dall-e-2-only-three-squares", test_size_dalle2_squares_only);
@@ -309,13 +513,20 @@ main (int argc, char **argv)
   g_test_add_func ("/model-caps/size/gpt-standard-four-including-auto", test_size_gpt_standard);
   g_test_add_func ("/model-caps/size/gpt-image-1-has-no-free-sizes", test_size_gpt1_no_free_sizes);
   g_test_add_func ("/model-caps/size/gpt-image-2-free-sizes-within-bounds", test_size_gpt2_free_sizes);
+  g_test_add_func ("/model-caps/size/experimental-above-2560x1440", test_size_experimental_above_2560x1440);
   g_test_add_func ("/model-caps/size/custom-model-takes-any-wxh", test_size_custom_any);
   g_test_add_func ("/model-caps/size/garbage-rejected-as-invalid-input", test_size_garbage_rejected);
   g_test_add_func ("/model-caps/size/error-lists-valid-sizes", test_size_error_lists_valid_sizes);
   g_test_add_func ("/model-caps/size/null-error-pointer-ok", test_size_null_error_ok);
-  g_test_add_func ("/model-caps/upload/default-is-1024-square", test_upload_default_size);
-  g_test_add_func ("/model-caps/upload/auto-follows-area-shape", test_upload_auto_follows_area);
+  g_test_add_func ("/model-caps/upload/dall-e-2-and-servers-default-1024-square", test_upload_dalle2_and_servers_default_square);
+  g_test_add_func ("/model-caps/upload/gpt-closest-standard-aspect", test_upload_gpt_closest_aspect);
   g_test_add_func ("/model-caps/upload/explicit-size-used-as-is", test_upload_explicit_size);
+  g_test_add_func ("/model-caps/upload/gpt-image-2-full-resolution", test_upload_gpt2_full_resolution);
+  g_test_add_func ("/model-caps/upload/gpt-image-2-choice-always-valid", test_upload_gpt2_always_valid);
+  g_test_add_func ("/model-caps/options/input-fidelity-only-gpt-image-1-and-1.5", test_options_input_fidelity_only_gpt_image_1_and_1_5);
+  g_test_add_func ("/model-caps/options/values-checked-per-option", test_options_values_per_option);
+  g_test_add_func ("/model-caps/options/server-model-takes-anything", test_options_permissive_server_model);
+  g_test_add_func ("/model-caps/options/transparent-is-preview-on-gpt-image-2", test_options_transparent_is_preview_on_gpt2);
 
   return g_test_run ();
 }
