@@ -135,7 +135,7 @@ install: all
 	@./install.sh --no-deps
 
 demo: all
-	@python3 tests/demo.py
+	@/usr/bin/python3 tests/demo.py
 
 # Side-by-side benchmarks with medians and ratios (not part of check).
 $(BUILD)/bench/%: tests/bench/%.c $(CORE_OBJ)

@@ -30,7 +30,7 @@ apt_install() {
 build_deps_present() {
   command -v make >/dev/null 2>&1 && command -v cc >/dev/null 2>&1 &&
   command -v msgfmt >/dev/null 2>&1 &&
-  pkg-config --exists gimp-2.0 gimpui-2.0 libcurl json-c libpng libsecret-1 2>/dev/null
+  pkg-config --exists gimp-2.0 gimpui-2.0 libcurl json-c libpng libjpeg libwebp libsecret-1 2>/dev/null
 }
 
 install_deps() {
@@ -38,16 +38,19 @@ install_deps() {
   echo "install.sh: installing build dependencies"
   if command -v apt-get >/dev/null 2>&1; then
     apt_install build-essential pkg-config gettext gimp libgimp2.0-dev \
-      libcurl4-openssl-dev libjson-c-dev libpng-dev libsecret-1-dev ca-certificates
+      libcurl4-openssl-dev libjson-c-dev libpng-dev libjpeg-dev libwebp-dev \
+      libsecret-1-dev ca-certificates
   elif command -v dnf >/dev/null 2>&1; then
     as_root dnf install -y gcc make pkgconf-pkg-config gettext gimp gimp-devel \
-      libcurl-devel json-c-devel libpng-devel libsecret-devel ca-certificates
+      libcurl-devel json-c-devel libpng-devel libjpeg-turbo-devel libwebp-devel \
+      libsecret-devel ca-certificates
   elif command -v pacman >/dev/null 2>&1; then
     as_root pacman -S --needed --noconfirm base-devel pkgconf gettext gimp \
-      curl json-c libpng libsecret ca-certificates
+      curl json-c libpng libjpeg-turbo libwebp libsecret ca-certificates
   else
     echo "install.sh: no apt-get, dnf or pacman; install GIMP 2.10 development" \
-         "files, libcurl, json-c, libpng, libsecret and gettext yourself" >&2
+         "files, libcurl, json-c, libpng, libjpeg, libwebp, libsecret and gettext" \
+         "yourself" >&2
     exit 1
   fi
 }
@@ -57,6 +60,7 @@ test_deps_present() {
               gnome-keyring-daemon secret-tool gimp-2.10; do
     command -v "$tool" >/dev/null 2>&1 || return 1
   done
+  /usr/bin/python3 -c 'import numpy, PIL' >/dev/null 2>&1 || return 1
   ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1
 }
 
@@ -64,11 +68,12 @@ install_test_deps() {
   if test_deps_present; then return 0; fi
   echo "install.sh: installing test dependencies"
   if command -v apt-get >/dev/null 2>&1; then
-    apt_install python3 openssl xvfb xauth xdotool imagemagick clang libclang-rt-14-dev valgrind \
-      dbus gnome-keyring libsecret-tools gimp
+    apt_install python3 python3-numpy python3-pil openssl xvfb xauth xdotool imagemagick \
+      clang libclang-rt-14-dev valgrind dbus gnome-keyring libsecret-tools gimp
   else
     echo "install.sh: install Xvfb, xdotool, ImageMagick, clang with its fuzzer" \
-         "runtime, valgrind, dbus, gnome-keyring and secret-tool to run the tests" >&2
+         "runtime, valgrind, dbus, gnome-keyring, secret-tool, and numpy and PIL" \
+         "for /usr/bin/python3 to run the tests" >&2
     exit 1
   fi
 }

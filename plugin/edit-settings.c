@@ -83,12 +83,14 @@ edit_settings_compose_options (const EditSettings *settings)
   GString *options = g_string_new (NULL);
   gchar band[16];
 
-  /* The dialog's choices for options the model takes; a compatible
-   * server's model gets none of them unless typed as extra fields.
-   * Compression only means something for JPEG and WebP. */
+  /* The dialog's choices the model takes (a choice made for another
+   * model stays behind); a compatible server's model gets none of them
+   * unless typed as extra fields.  Compression only means something for
+   * JPEG and WebP. */
   for (gsize i = 0; i < G_N_ELEMENTS (model_options); i++)
     if (*model_options[i].value && ! caps->permissive &&
-        model_takes_option (settings->model, model_options[i].option) &&
+        model_option_check (settings->model, model_option_key (model_options[i].option),
+                            model_options[i].value, NULL) &&
         (model_options[i].option != MODEL_OPTION_OUTPUT_COMPRESSION ||
          g_strcmp0 (settings->output_format, "jpeg") == 0 ||
          g_strcmp0 (settings->output_format, "webp") == 0))

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """make demo: edit the bundled sample picture headless and write
 demo-out/before.png and demo-out/after.png.
 

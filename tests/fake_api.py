@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Fake OpenAI Images edit API for tests: records every request.
 
 Library use:
@@ -8,16 +8,30 @@ Library use:
     api.stop()
 
 CLI use:
-    python3 tests/fake_api.py [--port N] [--port-file PATH] [--log PATH]
+    /usr/bin/python3 tests/fake_api.py [--port N] [--port-file PATH] [--log PATH]
 
 The behaviour of POST /v1/images/edits is chosen by the form field `user`:
 "scenario:NAME" (or "scenario:NAME:ARG", e.g. "scenario:slow:5") selects a
 scenario, anything else means FakeApi.default_scenario ("b64").  See SCENARIOS below.
 Set FAKE_API_VERBOSE=1 to get http.server's per-request log on stderr.
+
+Before any scenario runs, the request is checked against the real API's
+model rules (check_rules): a model in FakeApi.retired_models answers 404
+model_not_found; for the GPT image models and dall-e-2 the parameters,
+sizes, image counts/formats and the mask are checked as the real API
+does, and a violation answers 400 with the API's error JSON.  Any other
+model name (a compatible server's own) and a missing model are not checked.
+
+The `echo` scenario answers like a GPT image model that really edits:
+it returns the first uploaded image with a small colour shift and a
+checkerboard drawn where the mask is transparent; see parse_echo_args.
+
+Runs under /usr/bin/python3 (Debian's, with python3-numpy and python3-pil).
 """
 
 import argparse
 import base64
+import io
 import json
 import os
 import re
@@ -29,7 +43,11 @@ import sys
 import threading
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pngutil  # noqa: E402
@@ -40,6 +58,8 @@ PALETTE = [(255, 0, 255), (0, 255, 255), (255, 255, 0), (255, 128, 0),
 GRAY16_VALUE = 0x8040          # gray16 scenario sample; decodes to 0x80 = 128
 MAX_DIM = 8192                 # cap on generated result size (memory guard)
 EDITS_PATH = "/v1/images/edits"
+CREATED = 1700000000
+# Usage for one input image and n = 1; usage_for() scales it.
 USAGE = {"total_tokens": 100, "input_tokens": 60, "output_tokens": 40,
          "input_tokens_details": {"text_tokens": 10, "image_tokens": 50}}
 
@@ -47,12 +67,73 @@ SCENARIOS = (
     "b64 url url404 redirectloop fileurl error400 error401 error429 safety "
     "error_nomessage html502 notjson truncated nodata datanotarray emptydata "
     "toomany noimage badb64 notpng truncpng hugepng wrongsize gray16 palette "
-    "slow hang closemid flaky drop huge200 stall mixed").split()
+    "slow hang closemid flaky drop huge200 stall mixed echo notfound").split()
+
+# ------------------------------------------------------------- models --
+
+GPT_IMAGE_MODELS = ("gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5",
+                    "gpt-image-2", "gpt-image-2-2026-04-21",
+                    "chatgpt-image-latest")
+GPT_STANDARD_SIZES = ("1024x1024", "1536x1024", "1024x1536", "auto")
+DALLE2_SIZES = ("256x256", "512x512", "1024x1024")
+GPT2_MIN_PIXELS, GPT2_MAX_PIXELS, GPT2_MAX_SIDE = 655360, 8294400, 3840
+GPT_MAX_IMAGES = 16
+GPT_IMAGE_MAX_BYTES = 50 * 1024 * 1024
+DALLE2_IMAGE_MAX_BYTES = 4 * 1024 * 1024
+MASK_MAX_BYTES = 4 * 1024 * 1024
+PROMPT_MAX = {"gpt": 32000, "dall-e-2": 1000}
+QUALITIES = ("low", "medium", "high", "auto")
+BACKGROUNDS = ("transparent", "opaque", "auto")
+OUTPUT_FORMATS = ("png", "jpeg", "webp")
+INPUT_FIDELITIES = ("low", "high")
+GPT_ONLY_PARAMS = ("background", "output_format", "output_compression",
+                   "input_fidelity")
+DEFAULT_MODEL = "gpt-image-1.5"          # the API's default for edits
+
+
+def is_gpt_image_model(model):
+    return bool(model) and (model in GPT_IMAGE_MODELS
+                            or model.startswith("gpt-image-"))
+
+
+def is_gpt_image_2(model):
+    return model == "gpt-image-2" or model.startswith("gpt-image-2-")
+
+
+def model_family(model):
+    """"gpt", "dall-e-2", "other" (a compatible server's model) or None
+    (no model field, or an empty one)."""
+    if not model:
+        return None
+    if is_gpt_image_model(model):
+        return "gpt"
+    if model == "dall-e-2":
+        return "dall-e-2"
+    return "other"
+
+
+def gpt_size_ok(model, size):
+    if size in GPT_STANDARD_SIZES:
+        return True
+    if not is_gpt_image_2(model):
+        return False
+    m = re.fullmatch(r"([1-9][0-9]{0,5})x([1-9][0-9]{0,5})", size)
+    if not m:
+        return False
+    w, h = int(m.group(1)), int(m.group(2))
+    return (w % 16 == 0 and h % 16 == 0 and max(w, h) <= 3 * min(w, h)
+            and max(w, h) <= GPT2_MAX_SIDE
+            and GPT2_MIN_PIXELS <= w * h <= GPT2_MAX_PIXELS)
 
 
 def _err(message, etype="invalid_request_error", param=None, code=None):
     return {"error": {"message": message, "type": etype,
                       "param": param, "code": code}}
+
+
+def model_not_found(model):
+    return _err("The model `%s` does not exist or you do not have access to it."
+                % model, code="model_not_found")
 
 
 FIXED_ERRORS = {
@@ -69,10 +150,209 @@ FIXED_ERRORS = {
 }
 
 
+def usage_for(n=1, image_count=1):
+    """USAGE for n results from image_count input images (n=1, one image:
+    exactly USAGE)."""
+    n, image_count = max(int(n), 0), max(int(image_count), 1)
+    image_tokens = 50 * image_count
+    inp, out = 10 + image_tokens, 40 * n
+    return {"total_tokens": inp + out, "input_tokens": inp, "output_tokens": out,
+            "input_tokens_details": {"text_tokens": 10, "image_tokens": image_tokens}}
+
+
 # ---------------------------------------------------------------- images --
+
+CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
+
+
+def image_format(data):
+    """"png", "jpeg", "webp" or None, from the magic bytes."""
+    if data[:8] == pngutil.SIGNATURE:
+        return "png"
+    if data[:3] == b"\xff\xd8\xff":
+        return "jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def image_dims(data):
+    """(width, height) from the header of a PNG, JPEG or WebP; None if
+    unreadable.  Does not decode the pixels."""
+    fmt = image_format(data)
+    if fmt == "png":
+        try:
+            hdr = pngutil.header(data)
+            return hdr["width"], hdr["height"]
+        except ValueError:
+            return None
+    if fmt is None:
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return im.size
+    except Exception:
+        return None
+
+
+def _png_rgba(data):
+    """Decode a PNG to an (h, w, 4) uint8 array.  Same pixels (and same
+    failures on malformed files) as pngutil.decode, but fast: the chunks are
+    checked by pngutil, the pixels decoded by PIL."""
+    chunks = {}
+    ihdr = None
+    for ctype, payload in pngutil._chunks(data):     # CRCs, lengths, IEND
+        if ihdr is None:
+            if ctype != b"IHDR" or len(payload) != 13:
+                raise ValueError("first chunk is not IHDR")
+            ihdr = struct.unpack(">IIBBBBB", payload)
+        chunks.setdefault(ctype, payload)
+    width, height, depth, ctype, comp, filt = ihdr[:6]
+    if comp != 0 or filt != 0:
+        raise ValueError("unknown compression or filter method")
+    if ctype not in pngutil.COLOR_TYPES or depth not in pngutil.COLOR_TYPES[ctype][2]:
+        raise ValueError("bad colour type / bit depth %d/%d" % (ctype, depth))
+    if b"IDAT" not in chunks:
+        raise ValueError("missing IDAT")
+    if width == 0 or height == 0:
+        raise ValueError("zero image dimension")
+    if b"tRNS" in chunks and ctype in (0, 2):
+        # Colour-key transparency: pngutil compares full-precision samples.
+        w, h, _, px = pngutil.decode(data)
+        return np.frombuffer(px, np.uint8).reshape(h, w, 4).copy()
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            if im.size != (width, height):
+                raise ValueError("PIL size differs from IHDR")
+            if ctype == 3:
+                plte = chunks.get(b"PLTE")
+                if plte is None or len(plte) % 3:
+                    raise ValueError("missing or bad PLTE")
+                count = len(plte) // 3
+                table = np.full((256, 4), 255, np.uint8)
+                table[:count, :3] = np.frombuffer(plte, np.uint8).reshape(count, 3)
+                trns = chunks.get(b"tRNS", b"")[:count]
+                table[:len(trns), 3] = np.frombuffer(trns, np.uint8)
+                idx = np.asarray(im)
+                if idx.size and int(idx.max()) >= count:
+                    raise ValueError("palette index out of range")
+                return table[idx]
+            if im.mode in ("I", "I;16", "I;16B", "I;16L"):
+                g = (np.asarray(im).astype(np.uint32) >> 8).astype(np.uint8)
+                out = np.empty(g.shape + (4,), np.uint8)
+                out[..., 0] = out[..., 1] = out[..., 2] = g
+                out[..., 3] = 255
+                return out
+            if im.mode != "RGBA":
+                im = im.convert("RGBA")
+            return np.asarray(im)
+    except ValueError:
+        raise
+    except Exception as e:       # PIL: OSError, SyntaxError, EOFError, ...
+        raise ValueError("PIL cannot decode the PNG: %s" % e) from None
+
+
+def decode_rgba(data):
+    """Decode a PNG, JPEG or WebP to an (h, w, 4) uint8 array; ValueError
+    otherwise."""
+    fmt = image_format(data)
+    if fmt == "png":
+        return _png_rgba(data)
+    if fmt is None:
+        raise ValueError("not a PNG, JPEG or WebP image")
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            if im.mode != "RGBA":
+                im = im.convert("RGBA")
+            return np.asarray(im)
+    except Exception as e:
+        raise ValueError("cannot decode the %s image: %s" % (fmt, e)) from None
+
+
+def _deflate_parallel(data, level=1, pieces=4):
+    """zlib stream of `data`, deflated in pieces on two threads (zlib lets
+    go of the GIL), joined with sync flushes like pigz does.  Z_RLE: on
+    Sub-filtered rows it is both faster and smaller than level-1 matching."""
+    if len(data) < (1 << 21):
+        co = zlib.compressobj(level, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+        return co.compress(data) + co.flush()
+    step = -(-len(data) // pieces)
+    view = memoryview(data)
+
+    def piece(i):
+        co = zlib.compressobj(level, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
+        out = co.compress(view[i * step:(i + 1) * step])
+        return out + co.flush(zlib.Z_FINISH if i == pieces - 1 else zlib.Z_SYNC_FLUSH)
+
+    with ThreadPoolExecutor(2) as ex:
+        body = b"".join(ex.map(piece, range(pieces)))
+    return b"\x78\x01" + body + struct.pack(">I", zlib.adler32(data) & 0xFFFFFFFF)
+
+
+def encode_png(rgba):
+    """8-bit RGBA PNG from an (h, w, 4) uint8 array, fast: Sub filter on
+    every row (numpy) and run-length deflate on two threads."""
+    rgba = np.ascontiguousarray(rgba, np.uint8)
+    h, w = rgba.shape[:2]
+    rows = rgba.reshape(h, w * 4)
+    raw = np.empty((h, w * 4 + 1), np.uint8)
+    raw[:, 0] = 1                                   # filter type Sub
+    raw[:, 1:5] = rows[:, :4]
+    np.subtract(rows[:, 4:], rows[:, :-4], out=raw[:, 5:])
+    z = _deflate_parallel(raw.tobytes())
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)
+    step = 1 << 20
+    idats = [pngutil.chunk(b"IDAT", z[i:i + step]) for i in range(0, len(z), step)]
+    return b"".join([pngutil.SIGNATURE, pngutil.chunk(b"IHDR", ihdr)] + idats
+                    + [pngutil.chunk(b"IEND", b"")])
+
+
+def flatten_on_white(rgba):
+    """RGB (h, w, 3) uint8: rgba composited over white."""
+    a = rgba[..., 3:4].astype(np.uint32)
+    rgb = rgba[..., :3].astype(np.uint32)
+    return ((rgb * a + 255 * (255 - a) + 127) // 255).astype(np.uint8)
+
+
+def encode_image(rgba, fmt="png", compression=None):
+    """Encode an (h, w, 4) uint8 array as "png" (RGBA), "jpeg" (alpha
+    flattened over white; quality = compression or 95) or "webp" (lossy
+    with quality = compression; lossless -- exact, RGB under alpha 0 kept --
+    when compression is None or 100)."""
+    if fmt == "png":
+        return encode_png(rgba)
+    buf = io.BytesIO()
+    if fmt == "jpeg":
+        q = 95 if compression is None else min(max(int(compression), 1), 100)
+        Image.fromarray(flatten_on_white(rgba), "RGB").save(
+            buf, "JPEG", quality=q, subsampling=0)
+    elif fmt == "webp":
+        im = Image.fromarray(np.ascontiguousarray(rgba), "RGBA")
+        if bool((rgba[..., 3] == 255).all()):
+            im = im.convert("RGB")
+        if compression is None or int(compression) >= 100:
+            im.save(buf, "WEBP", lossless=True, quality=0, method=0, exact=True)
+        else:
+            im.save(buf, "WEBP", quality=max(int(compression), 0), method=1)
+    else:
+        raise ValueError("unknown output format %r" % fmt)
+    return buf.getvalue()
+
 
 def solid_png(w, h, i):
     return pngutil.encode_solid(w, h, PALETTE[i % len(PALETTE)] + (255,))
+
+
+def solid_image(w, h, i, fmt="png", compression=None):
+    """Solid PALETTE[i] picture; PNG exactly as solid_png."""
+    if fmt == "png":
+        return solid_png(w, h, i)
+    rgba = np.empty((h, w, 4), np.uint8)
+    rgba[...] = PALETTE[i % len(PALETTE)] + (255,)
+    return encode_image(rgba, fmt, compression)
 
 
 def gray16_png(w, h):
@@ -97,6 +377,145 @@ def huge_png():
 
 def b64(data):
     return base64.b64encode(data).decode("ascii")
+
+
+# ------------------------------------------------------------------ echo --
+
+ECHO_DEFAULTS = {"shift": (8, -6, 5), "pattern": 1, "delay": 0.0,
+                 "offset": (0, 0), "fmt": None, "scale": 1.0, "cell": 4}
+ECHO_COLORS = ((255, 0, 255), (0, 255, 255))     # checkerboard, result 0
+
+
+def echo_colors(i):
+    """The two checkerboard colours of result i (0-based): result 0 uses
+    ECHO_COLORS, result i has 8*i in the channel that is 0 there."""
+    d = (8 * i) % 128
+    return (255, d, 255), (d, 255, 255)
+
+
+def _ints(text, count_ok):
+    vals = [int(v) for v in re.split(r"[,\s/]+", text.strip()) if v]
+    if len(vals) not in count_ok:
+        raise ValueError("expected %s numbers, got %r"
+                         % (" or ".join(map(str, count_ok)), text))
+    return vals
+
+
+def parse_echo_args(arg):
+    """"shift=8,-6,5;pattern=1;delay=2.5;offset=0,0;fmt=jpeg;scale=1.0;cell=4"
+    -> dict (every key optional, in any order; pairs separated by ';' or
+    '&'; spaces ignored; keys case-insensitive).  Raises ValueError on an
+    unknown key or a bad value.
+
+    shift   R,G,B added to every pixel (one number: all three), clamped
+    pattern 0 none, 1 checkerboard where the mask's alpha is 0 (no mask:
+            nowhere), 2 checkerboard everywhere
+    delay   seconds to sleep before answering
+    offset  DX,DY whole pixels the picture moves (edges repeated)
+    fmt     png / jpeg / webp: overrides the output_format field
+    scale   factor on the output size (after `size`); 1.0 = as asked
+    cell    checkerboard cell side in output pixels"""
+    opts = dict(ECHO_DEFAULTS)
+    for item in re.split(r"[;&]", arg or ""):
+        item = item.strip()
+        if not item:
+            continue
+        key, sep, val = item.partition("=")
+        key, val = key.strip().lower(), val.strip()
+        if not sep or not val:
+            raise ValueError("echo argument %r is not KEY=VALUE" % item)
+        if key == "shift":
+            v = _ints(val, (1, 3))
+            opts["shift"] = tuple(v * 3 if len(v) == 1 else v)
+        elif key == "offset":
+            v = _ints(val, (1, 2))
+            opts["offset"] = tuple(v * 2 if len(v) == 1 else v)
+        elif key == "pattern":
+            opts["pattern"] = int(val)
+            if opts["pattern"] not in (0, 1, 2):
+                raise ValueError("pattern must be 0, 1 or 2")
+        elif key == "delay":
+            opts["delay"] = float(val)
+            if not 0 <= opts["delay"] < 86400:
+                raise ValueError("bad delay %r" % val)
+        elif key in ("fmt", "format", "output_format"):
+            val = val.lower()
+            val = "jpeg" if val == "jpg" else val
+            if val not in OUTPUT_FORMATS:
+                raise ValueError("fmt must be png, jpeg or webp")
+            opts["fmt"] = val
+        elif key == "scale":
+            opts["scale"] = float(val)
+            if not 0 < opts["scale"] <= 16:
+                raise ValueError("bad scale %r" % val)
+        elif key == "cell":
+            opts["cell"] = int(val)
+            if opts["cell"] < 1:
+                raise ValueError("cell must be >= 1")
+        else:
+            raise ValueError("unknown echo argument %r" % key)
+    return opts
+
+
+def echo_pictures(rgba, mask_rgba, n, opts, size=None):
+    """The echo scenario's pixel work: n (h, w, 4) uint8 arrays.
+
+    rgba: the first input image; mask_rgba: the mask (or None); size:
+    (w, h) the output should have before opts["scale"] (None: rgba's).
+    Steps: move by offset (edge pixels repeated), resize to the output size
+    (PIL LANCZOS), add the colour shift to R, G, B (clamped; alpha kept),
+    draw the checkerboard (alpha 255) where the mask -- scaled to the output
+    size with NEAREST -- has alpha 0 (pattern 1) or everywhere (pattern 2)."""
+    h, w = rgba.shape[:2]
+    dx, dy = opts["offset"]
+    if dx or dy:
+        ys = np.clip(np.arange(h) - dy, 0, h - 1)
+        xs = np.clip(np.arange(w) - dx, 0, w - 1)
+        rgba = rgba[ys][:, xs]
+    tw, th = size or (w, h)
+    tw = min(max(int(round(tw * opts["scale"])), 1), MAX_DIM)
+    th = min(max(int(round(th * opts["scale"])), 1), MAX_DIM)
+    if (tw, th) != (w, h):
+        rgba = np.asarray(Image.fromarray(np.ascontiguousarray(rgba), "RGBA")
+                          .resize((tw, th), Image.LANCZOS))
+    out = np.array(rgba, np.uint8)              # a writable copy
+    for c, s in enumerate(opts["shift"]):       # saturating, in uint8
+        s = max(min(int(s), 255), -255)
+        ch = out[..., c]
+        if s > 0:
+            np.minimum(ch, 255 - s, out=ch)
+            ch += s
+        elif s < 0:
+            np.maximum(ch, -s, out=ch)
+            ch -= -s
+    sel = None
+    if opts["pattern"] == 2:
+        sel = np.ones((th, tw), bool)
+    elif opts["pattern"] == 1 and mask_rgba is not None:
+        alpha = mask_rgba[..., 3]
+        if alpha.shape != (th, tw):
+            alpha = np.asarray(Image.fromarray(np.ascontiguousarray(alpha), "L")
+                               .resize((tw, th), Image.NEAREST))
+        sel = alpha == 0
+    rows = np.flatnonzero(sel.any(axis=1)) if sel is not None else ()
+    if len(rows) == 0:
+        return [out] * n
+    # Only the bounding box of the edit area is touched.
+    cols = np.flatnonzero(sel.any(axis=0))
+    y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    sel = sel[y0:y1, x0:x1]
+    c = opts["cell"]
+    odd = (((np.arange(y0, y1) // c) & 1).astype(bool)[:, None]
+           ^ ((np.arange(x0, x1) // c) & 1).astype(bool)[None, :])
+    results = []
+    for i in range(n):
+        ca, cb = echo_colors(i)
+        table = np.array([ca + (255,), cb + (255,)], np.uint8)
+        img = out.copy()
+        box = img[y0:y1, x0:x1]
+        np.copyto(box, table[odd.view(np.uint8)], where=sel[..., None])
+        results.append(img)
+    return results
 
 
 # ------------------------------------------------------------- multipart --
@@ -171,20 +590,220 @@ def _first(v):
     return v[0] if isinstance(v, list) else v
 
 
-def describe_file(part):
+def _describe(part):
+    """(description dict, RGBA array or None) of one file part."""
     data = part["data"]
+    fmt = image_format(data)
     info = {"filename": part["filename"], "content_type": part["content_type"],
-            "bytes": len(data), "png": None,
-            "transparent_pixels": None, "opaque_pixels": None}
+            "bytes": len(data), "format": fmt, "width": None, "height": None,
+            "png": None, "transparent_pixels": None, "opaque_pixels": None}
+    dims = image_dims(data)
+    if dims:
+        info["width"], info["height"] = dims
+    if fmt == "png":
+        try:
+            info["png"] = pngutil.header(data)
+        except ValueError:
+            return info, None
+    if fmt is None:
+        return info, None
     try:
-        info["png"] = pngutil.header(data)
-        _, _, _, px = pngutil.decode(data)
-        alpha = px[3::4]
-        info["transparent_pixels"] = alpha.count(0)
-        info["opaque_pixels"] = alpha.count(255)
+        rgba = decode_rgba(data)
+    except (ValueError, MemoryError):
+        return info, None
+    alpha = rgba[..., 3]
+    info["transparent_pixels"] = int(np.count_nonzero(alpha == 0))
+    info["opaque_pixels"] = int(np.count_nonzero(alpha == 255))
+    return info, rgba
+
+
+def describe_file(part):
+    """What the test record holds for a file part: filename, content_type,
+    bytes, format ("png"/"jpeg"/"webp"/None by magic bytes), width, height,
+    png (the IHDR as a dict, PNG only), transparent_pixels (alpha == 0) and
+    opaque_pixels (alpha == 255) -- None where the file cannot be decoded."""
+    return _describe(part)[0]
+
+
+# ----------------------------------------------------------------- rules --
+
+class _Rejected(Exception):
+    def __init__(self, status, body):
+        super().__init__(body["error"].get("message"))
+        self.status, self.body = status, body
+
+
+def _bad(message, param=None, code=None, status=400):
+    raise _Rejected(status, _err(message, param=param, code=code))
+
+
+def check_rules(fields, images, mask, retired=()):
+    """The real API's checks for one request.  fields: the form fields (a
+    repeated field is a list); images: description dicts (describe_file) of
+    the `image` / `image[]` parts in order; mask: the mask's description or
+    None.  Returns None, or (status, error JSON) for the first broken rule."""
+    try:
+        _check_rules(fields, images, mask, retired)
+    except _Rejected as r:
+        return r.status, r.body
+    return None
+
+
+def _check_rules(fields, images, mask, retired):
+    model = _first(fields.get("model"))
+    if model and model in retired:
+        _bad(model_not_found(model)["error"]["message"], code="model_not_found",
+             status=404)
+    family = model_family(model)
+    if family not in ("gpt", "dall-e-2"):
+        return
+    get = lambda k: _first(fields.get(k))       # noqa: E731
+
+    if family == "gpt" and "response_format" in fields:
+        _bad("Unknown parameter: 'response_format'.", "response_format",
+             "unknown_parameter")
+    if family == "dall-e-2":
+        for p in GPT_ONLY_PARAMS:
+            if p in fields:
+                _bad("Unsupported parameter: '%s' is not supported with the "
+                     "model 'dall-e-2'." % p, p, "unsupported_parameter")
+    prompt = get("prompt")
+    if prompt is None or prompt == "":
+        _bad("Missing required parameter: 'prompt'.", "prompt",
+             "missing_required_parameter")
+    if not images:
+        _bad("Missing required parameter: 'image'.", "image",
+             "missing_required_parameter")
+    limit = PROMPT_MAX[family]
+    if len(prompt) > limit:
+        _bad("Invalid 'prompt': string too long. Expected a string with maximum "
+             "length %d, but got a string with length %d instead."
+             % (limit, len(prompt)), "prompt", "string_above_max_length")
+    try:
+        n = int(get("n") or "1")
     except ValueError:
-        pass
-    return info
+        n = None                      # left to the scenario's own check
+    if n is not None and n < 1:
+        _bad("Invalid 'n': integer below minimum value. Expected a value >= 1, "
+             "but got %d instead." % n, "n", "integer_below_min_value")
+    if n is not None and n > 10:
+        _bad("Invalid 'n': integer above maximum value. Expected a value <= 10, "
+             "but got %d instead." % n, "n", "integer_above_max_value")
+
+    # images
+    most = 1 if family == "dall-e-2" else GPT_MAX_IMAGES
+    if len(images) > most:
+        _bad("Invalid 'image': array too long. Expected an array with maximum "
+             "length %d, but got an array with length %d instead."
+             % (most, len(images)), "image", "array_above_max_length")
+    for info in images:
+        fmt = info.get("format")
+        if family == "gpt":
+            if fmt not in ("png", "jpeg", "webp"):
+                _bad("Invalid file 'image': unsupported mimetype (%r). Supported "
+                     "file formats are 'image/jpeg', 'image/png', and 'image/webp'."
+                     % (info.get("content_type") or "application/octet-stream"),
+                     "image", "invalid_image_format")
+            if info["bytes"] >= GPT_IMAGE_MAX_BYTES:
+                _bad("Invalid 'image': the file is %d bytes; images must be "
+                     "smaller than 50 MB." % info["bytes"], "image", "image_too_large")
+        else:
+            if fmt != "png":
+                _bad("Invalid input image - format must be PNG for dall-e-2.",
+                     "image", "invalid_image_format")
+            if info["bytes"] >= DALLE2_IMAGE_MAX_BYTES:
+                _bad("Invalid input image - the file is %d bytes; it must be "
+                     "less than 4 MB." % info["bytes"], "image", "image_too_large")
+        if info.get("width") is None:
+            _bad("Invalid input image - the file could not be read.", "image",
+                 "invalid_image")
+        if family == "dall-e-2":
+            if info["width"] != info["height"]:
+                _bad("Invalid input image - image must be square, got %dx%d."
+                     % (info["width"], info["height"]), "image",
+                     "invalid_image_dimensions")
+            ctype = (info.get("png") or {}).get("color_type")
+            names = {0: "L", 2: "RGB", 3: "P", 4: "LA", 6: "RGBA"}
+            if ctype not in (0, 4, 6):
+                _bad("Invalid input image - format must be in ['RGBA', 'LA', 'L'], "
+                     "got %s." % names.get(ctype, "unknown"), "image",
+                     "invalid_image_format")
+
+    # mask: a PNG with the first image's dimensions
+    if mask is not None:
+        if mask.get("format") != "png" or mask.get("png") is None:
+            _bad("Invalid mask image - the mask must be a PNG file.", "mask",
+                 "invalid_image_format")
+        if mask["bytes"] >= MASK_MAX_BYTES:
+            _bad("Invalid mask image - the file is %d bytes; it must be less "
+                 "than 4 MB." % mask["bytes"], "mask", "image_too_large")
+        first = images[0]
+        if (mask["width"], mask["height"]) != (first["width"], first["height"]):
+            _bad("Invalid mask image - the mask (%dx%d) must have the same "
+                 "dimensions as the image (%dx%d)."
+                 % (mask["width"], mask["height"], first["width"], first["height"]),
+                 "mask", "invalid_image_dimensions")
+
+    # size
+    size = get("size")
+    if size is not None:
+        if family == "gpt" and not gpt_size_ok(model, size):
+            if is_gpt_image_2(model):
+                allowed = ("'1024x1024', '1536x1024', '1024x1536', 'auto', or "
+                           "WIDTHxHEIGHT with both sides multiples of 16, aspect "
+                           "ratio between 1:3 and 3:1, longest side at most %d "
+                           "and %d to %d pixels"
+                           % (GPT2_MAX_SIDE, GPT2_MIN_PIXELS, GPT2_MAX_PIXELS))
+            else:
+                allowed = "'1024x1024', '1024x1536', '1536x1024', and 'auto'"
+            _bad("Invalid value: '%s'. Supported values are: %s." % (size, allowed),
+                 "size", "invalid_size")
+        if family == "dall-e-2" and size not in DALLE2_SIZES:
+            _bad("Invalid value: '%s'. Supported values are: '256x256', '512x512', "
+                 "and '1024x1024'." % size, "size", "invalid_size")
+
+    if family == "dall-e-2":
+        rf = get("response_format")
+        if rf is not None and rf not in ("url", "b64_json"):
+            _bad("Invalid value: '%s'. Supported values are: 'url' and 'b64_json'."
+                 % rf, "response_format", "invalid_value")
+        return
+
+    # GPT options
+    for key, allowed in (("quality", QUALITIES), ("background", BACKGROUNDS),
+                         ("output_format", OUTPUT_FORMATS),
+                         ("input_fidelity", INPUT_FIDELITIES)):
+        v = get(key)
+        if v is not None and v not in allowed:
+            _bad("Invalid value: '%s'. Supported values are: %s."
+                 % (v, ", ".join("'%s'" % a for a in allowed)), key, "invalid_value")
+    fmt = get("output_format") or "png"
+    comp = get("output_compression")
+    if comp is not None:
+        try:
+            c = int(comp)
+        except ValueError:
+            _bad("Invalid 'output_compression': expected an integer, but got %r."
+                 % comp, "output_compression", "invalid_type")
+        if c < 0:
+            _bad("Invalid 'output_compression': integer below minimum value. "
+                 "Expected a value >= 0, but got %d instead." % c,
+                 "output_compression", "integer_below_min_value")
+        if c > 100:
+            _bad("Invalid 'output_compression': integer above maximum value. "
+                 "Expected a value <= 100, but got %d instead." % c,
+                 "output_compression", "integer_above_max_value")
+        if fmt not in ("jpeg", "webp"):
+            _bad("output_compression is only supported with the 'jpeg' and 'webp' "
+                 "output formats, not '%s'." % fmt, "output_compression",
+                 "unsupported_parameter")
+    if get("background") == "transparent" and fmt == "jpeg":
+        _bad("Transparent background is not supported for the 'jpeg' output "
+             "format; use 'png' or 'webp'.", "background", "invalid_value")
+    if "input_fidelity" in fields and (is_gpt_image_2(model)
+                                       or model == "gpt-image-1-mini"):
+        _bad("The 'input_fidelity' parameter is not supported for the model "
+             "'%s'." % model, "input_fidelity", "invalid_input_fidelity_model")
 
 
 # ---------------------------------------------------------------- server --
@@ -200,6 +819,32 @@ class _Server(ThreadingHTTPServer):
                             ConnectionAbortedError, socket.timeout)):
             return
         super().handle_error(request, client_address)
+
+
+class _Request:
+    """What the scenarios need of one POST."""
+
+    def __init__(self, fields, images, mask, scenario):
+        self.fields = fields
+        self.images = images            # [(data, info, rgba or None)]
+        self.mask = mask                # (data, info, rgba or None) or None
+        self.scenario = scenario
+        self.model = _first(fields.get("model"))
+        self.family = model_family(self.model)
+
+    def get(self, key):
+        return _first(self.fields.get(key))
+
+    def output_format(self, override=None):
+        fmt = override or self.get("output_format") or "png"
+        return fmt if fmt in OUTPUT_FORMATS else "png"
+
+    def compression(self):
+        try:
+            v = self.get("output_compression")
+            return None if v is None else min(max(int(v), 0), 100)
+        except ValueError:
+            return None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -287,7 +932,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         self.fake._record({"method": self.command, "path": self.path,
                            "headers": self._headers_dict(), "scenario": None})
-        m = re.fullmatch(r"/files/([A-Za-z0-9_]+)\.png", path)
+        m = re.fullmatch(r"/files/([A-Za-z0-9_]+)\.(png|jpg|jpeg|webp)", path)
         entry = self.fake._files.get(m.group(1)) if m else None
         if entry is None:
             self._send(404, _err("No such file: %s" % path))
@@ -297,6 +942,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.send_header("x-request-id", self.fake._next_request_id())
             self.end_headers()
+        elif isinstance(entry, tuple):          # (content type, bytes)
+            self._send(200, entry[1], entry[0])
         else:
             self._send(200, entry, "image/png")
 
@@ -315,30 +962,83 @@ class _Handler(BaseHTTPRequestHandler):
             parts, parse_error = [], str(e)
         else:
             parse_error = None
-        images = []
+        images, mask = [], None
         for p in parts:
             if p["filename"] is None:
                 _add(rec["fields"], p["name"],
                      p["data"].decode("utf-8", "replace"))
             else:
-                _add(rec["files"], p["name"], describe_file(p))
+                info, rgba = _describe(p)
+                _add(rec["files"], p["name"], info)
                 if p["name"] in ("image", "image[]"):
-                    images.append(p["data"])
+                    images.append((p["data"], info, rgba))
+                elif p["name"] == "mask" and mask is None:
+                    mask = (p["data"], info, rgba)
         fields = rec["fields"]
         user = _first(fields.get("user")) or ""
         scenario = user[len("scenario:"):] if user.startswith("scenario:") \
             else self.fake.default_scenario
         rec["scenario"] = scenario
+        model = _first(fields.get("model"))
+        rec["model_family"] = model_family(model)
+        rec["image_count"] = len(images)
+        rejected = None
         if parse_error:
             rec["parse_error"] = parse_error
+        else:
+            if scenario.partition(":")[0] == "notfound":
+                rejected = (404, model_not_found(model or DEFAULT_MODEL))
+            else:
+                rejected = check_rules(fields, [i[1] for i in images],
+                                       mask[1] if mask else None,
+                                       set(self.fake.retired_models))
+        rec["rejected"] = None if rejected is None else {
+            "status": rejected[0], "code": rejected[1]["error"]["code"],
+            "param": rejected[1]["error"]["param"]}
         self.fake._record(rec)
         if parse_error:
             return self._send(400, _err("Could not parse multipart body: "
                                         + parse_error))
-        self._respond(scenario, fields, images)
+        if rejected is not None:
+            return self._send(*rejected)
+        self._respond(_Request(fields, images, mask, scenario))
+
+    # -- answers --
+    def _ok(self, req, data, size, fmt="png", opaque=True, n=None):
+        """A 200 ImagesResponse: created and data; for the GPT image models
+        also background, output_format, quality, size and usage (dall-e-2:
+        nothing more; other or no model: usage, as before)."""
+        out = {"created": CREATED, "data": data}
+        if n is None:
+            n = len(data)
+        if req.family == "dall-e-2":
+            return out
+        usage = usage_for(n, len(req.images))
+        if req.family != "gpt":
+            out["usage"] = usage
+            return out
+        bg = req.get("background")
+        if bg not in ("transparent", "opaque"):
+            bg = "opaque" if opaque or fmt == "jpeg" else "transparent"
+        quality = req.get("quality")
+        out.update({"background": bg, "output_format": fmt,
+                    "quality": quality if quality in ("low", "medium", "high")
+                    else "medium",
+                    "size": "%dx%d" % tuple(size), "usage": usage})
+        return out
+
+    def _url_entries(self, blobs, fmt):
+        data = []
+        for blob in blobs:
+            token = secrets.token_hex(8)
+            self.fake._files[token] = (CONTENT_TYPES[fmt], blob)
+            data.append({"url": "%s/files/%s.%s"
+                         % (self.fake.origin, token, EXTENSIONS[fmt])})
+        return data
 
     # -- scenarios --
-    def _respond(self, scenario, fields, images):
+    def _respond(self, req):
+        scenario, fields = req.scenario, req.fields
         name, _, arg = scenario.partition(":")
         try:
             n = int(_first(fields.get("n")) or "1")
@@ -346,29 +1046,30 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(400, _err("Invalid value for 'n'", param="n"))
         w, h = 1024, 1024
         size = _first(fields.get("size")) or ""
+        first = req.images[0][1] if req.images else {}
         if re.fullmatch(r"\d+x\d+", size):
             w, h = (int(v) for v in size.split("x"))
-        elif images:
-            try:
-                hdr = pngutil.header(images[0])
-                w, h = hdr["width"], hdr["height"]
-            except ValueError:
-                pass
+        elif first.get("width") is not None:
+            w, h = first["width"], first["height"]
         w, h = min(max(w, 1), MAX_DIM), min(max(h, 1), MAX_DIM)
         prompt = _first(fields.get("prompt")) or ""
+        fmt = req.output_format()
+        comp = req.compression()
 
-        def b64_entries(count, make=lambda i: solid_png(w, h, i)):
+        def b64_entries(count, make=lambda i: solid_image(w, h, i, fmt, comp)):
             return [{"b64_json": b64(make(i)),
                      "revised_prompt": "revised: " + prompt}
                     for i in range(count)]
 
-        def ok(data):
-            return {"created": 1700000000, "data": data, "usage": USAGE}
+        def ok(data, size=(w, h), out_fmt="png"):
+            return self._ok(req, data, size, out_fmt, n=n)
 
         if name in FIXED_ERRORS:
             status, body = FIXED_ERRORS[name]
             extra = {"Retry-After": "1"} if name == "error429" else None
             return self._send(status, body, extra=extra)
+        if name == "echo":
+            return self._echo(req, arg, n)
         if name == "slow":
             try:
                 delay = float(arg) if arg else 5.0
@@ -377,13 +1078,13 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(delay)
             name = "b64"
         if name == "b64":
-            return self._send(200, ok(b64_entries(n)))
+            return self._send(200, ok(b64_entries(n), out_fmt=fmt))
         if name in ("url", "url404", "redirectloop"):
             data = []
             for i in range(n):
                 token = secrets.token_hex(8)
                 if name == "url":
-                    self.fake._files[token] = solid_png(w, h, i)
+                    self.fake._files[token] = ("image/png", solid_png(w, h, i))
                 elif name == "redirectloop":
                     self.fake._files[token] = "loop"
                 data.append({"url": "%s/files/%s.png"
@@ -397,7 +1098,7 @@ class _Handler(BaseHTTPRequestHandler):
         if name == "notjson":
             return self._send(200, "this is not json", "text/plain")
         if name == "truncated":
-            full = json.dumps(ok(b64_entries(n))).encode()
+            full = json.dumps(ok(b64_entries(n), out_fmt=fmt)).encode()
             return self._send(200, full[:len(full) // 2])
         if name == "nodata":
             return self._send(200, {"created": 1})
@@ -406,7 +1107,7 @@ class _Handler(BaseHTTPRequestHandler):
         if name == "emptydata":
             return self._send(200, {"created": 1, "data": []})
         if name == "toomany":
-            return self._send(200, ok(b64_entries(n + 2)))
+            return self._send(200, ok(b64_entries(n + 2), out_fmt=fmt))
         if name == "noimage":
             return self._send(200, ok([{"revised_prompt": "x"}] * n))
         if name == "badb64":
@@ -418,10 +1119,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, ok(b64_entries(
                 n, lambda i: solid_png(w, h, i)[:100])))
         if name == "hugepng":
-            return self._send(200, ok(b64_entries(n, lambda i: huge_png())))
+            return self._send(200, ok(b64_entries(n, lambda i: huge_png()),
+                                      size=(100000, 100000)))
         if name == "wrongsize":
+            half = (max(w // 2, 1), max(h // 2, 1))
             return self._send(200, ok(b64_entries(
-                n, lambda i: solid_png(max(w // 2, 1), max(h // 2, 1), i))))
+                n, lambda i: solid_png(half[0], half[1], i)), size=half))
         if name == "gray16":
             return self._send(200, ok(b64_entries(n, lambda i: gray16_png(w, h))))
         if name == "palette":
@@ -437,7 +1140,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(int(status or "503"),
                                   _err("Temporarily unavailable", "server_error"),
                                   extra=extra)
-            return self._send(200, ok(b64_entries(n)))
+            return self._send(200, ok(b64_entries(n), out_fmt=fmt))
         if name == "drop":
             # drop:N - the first N requests lose their connection unanswered.
             if self.fake._count_scenario(scenario) <= int(arg or "1"):
@@ -447,7 +1150,7 @@ class _Handler(BaseHTTPRequestHandler):
                 except OSError:
                     pass
                 return
-            return self._send(200, ok(b64_entries(n)))
+            return self._send(200, ok(b64_entries(n), out_fmt=fmt))
         if name == "huge200":
             # A 200 answer of several hundred MB (zeros): the client must
             # stop reading at its limit.
@@ -481,8 +1184,9 @@ class _Handler(BaseHTTPRequestHandler):
         if name == "mixed":
             # Every second entry is broken: a partial success.
             return self._send(200, ok([
-                {"b64_json": b64(solid_png(w, h, i)) if i % 2 == 0 else "!!!bad***"}
-                for i in range(n)]))
+                {"b64_json": b64(solid_image(w, h, i, fmt, comp))
+                 if i % 2 == 0 else "!!!bad***"}
+                for i in range(n)], out_fmt=fmt))
         if name == "hang":
             self.close_connection = True
             time.sleep(3600)
@@ -504,6 +1208,46 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(400, _err("Unknown fake-API scenario: %r" % scenario,
                                     param="user", code="unknown_scenario"))
 
+    def _echo(self, req, arg, n):
+        """echo[:ARGS]: the first image back, colour-shifted, with a
+        checkerboard in the edit area (see parse_echo_args, echo_pictures)."""
+        try:
+            opts = parse_echo_args(arg)
+        except ValueError as e:
+            return self._send(400, _err("Bad echo scenario argument: %s" % e,
+                                        param="user", code="unknown_scenario"))
+        if opts["delay"]:
+            time.sleep(opts["delay"])
+        if not req.images:
+            return self._send(400, _err("echo: no image to echo", param="image",
+                                        code="missing_required_parameter"))
+        data, info, rgba = req.images[0]
+        if rgba is None:
+            try:
+                rgba = decode_rgba(data)
+            except ValueError as e:
+                return self._send(400, _err("echo: %s" % e, param="image",
+                                            code="invalid_image"))
+        mask_rgba = req.mask[2] if req.mask else None
+        size = req.get("size") or ""
+        m = re.fullmatch(r"([0-9]+)x([0-9]+)", size)
+        target = (int(m.group(1)), int(m.group(2))) if m else None
+        pictures = echo_pictures(rgba, mask_rgba, n, opts, target)
+        fmt = req.output_format(opts["fmt"])
+        comp = req.compression()
+        encoded = {}            # without a pattern the n pictures are one
+        blobs = [encoded.get(id(p)) or encoded.setdefault(id(p), encode_image(p, fmt, comp))
+                 for p in pictures]
+        out_h, out_w = pictures[0].shape[:2]
+        opaque = fmt == "jpeg" or bool((pictures[0][..., 3] == 255).all())
+        if req.family != "gpt" and req.get("response_format") == "url":
+            data = self._url_entries(blobs, fmt)
+        else:
+            prompt = req.get("prompt") or ""
+            data = [{"b64_json": b64(b), "revised_prompt": "revised: " + prompt}
+                    for b in blobs]
+        self._send(200, self._ok(req, data, (out_w, out_h), fmt, opaque, n=n))
+
 
 class FakeApi:
     """In-process fake of the OpenAI Images edit endpoint."""
@@ -517,7 +1261,8 @@ class FakeApi:
         self._lock = threading.Lock()
         self._requests = []
         self._counter = 0
-        self._files = {}        # token -> PNG bytes, or "loop"
+        # token -> (content type, bytes), PNG bytes, or "loop"
+        self._files = {}
         self._server = None
         self._thread = None
         # Scenario for requests whose `user` field names none (the UI
@@ -525,6 +1270,9 @@ class FakeApi:
         self.default_scenario = "b64"
         # (certificate file, key file) to serve HTTPS instead of HTTP.
         self.tls = None
+        # Model names that answer 404 model_not_found (e.g. {"dall-e-2"}
+        # once that model is retired).
+        self.retired_models = set()
 
     # -- lifecycle --
     def start(self):
@@ -588,6 +1336,15 @@ class FakeApi:
             time.sleep(0.02)
         return self.requests
 
+    def serve_file(self, data, content_type="image/png", ext=None):
+        """Serve `data` at a new /files/TOKEN.EXT URL; returns the URL."""
+        token = secrets.token_hex(8)
+        self._files[token] = (content_type, bytes(data))
+        if ext is None:
+            ext = {v: EXTENSIONS[k] for k, v in CONTENT_TYPES.items()}.get(
+                content_type, "png")
+        return "%s/files/%s.%s" % (self.origin, token, ext)
+
     # -- internal --
     def _record(self, rec):
         with self._lock:
@@ -614,6 +1371,9 @@ def main(argv=None):
     ap.add_argument("--log")
     ap.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
     ap.add_argument("--tls-key", help="the certificate's private key (PEM)")
+    ap.add_argument("--retired", action="append", default=[], metavar="MODEL",
+                    help="answer 404 model_not_found for MODEL (repeatable)")
+    ap.add_argument("--default-scenario", help="scenario when `user` names none")
     args = ap.parse_args(argv)
 
     stop = threading.Event()
@@ -623,6 +1383,9 @@ def main(argv=None):
     api = FakeApi(port=args.port, log_path=args.log)
     if args.tls_cert:
         api.tls = (args.tls_cert, args.tls_key)
+    api.retired_models.update(args.retired)
+    if args.default_scenario:
+        api.default_scenario = args.default_scenario
     api.start()
     if args.port_file:     # write atomically so readers never see ""
         tmp = args.port_file + ".tmp"

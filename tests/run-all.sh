@@ -78,9 +78,14 @@ if want fuzz; then
   done
 fi
 
+# The tests' Python is Debian's, with numpy and PIL from its packages
+# (install.sh --test-deps); a version manager's python3 on PATH lacks them.
+PYTHON=${AI_IMAGE_EDIT_PYTHON:-/usr/bin/python3}
+
 if want integration; then
-  run_suite integration python3 tests/integration/run.py
-  run_suite ui python3 tests/ui/run.py
+  run_suite fake-api "$PYTHON" tests/test_fake_api.py --tap
+  run_suite integration "$PYTHON" tests/integration/run.py
+  run_suite ui "$PYTHON" tests/ui/run.py
 fi
 
 passed=$(grep -c '^ok ' "$all")

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Integration tests: real GIMP (gimp-console-2.10, headless) with the
 plug-in installed by install.sh into a throw-away profile, against the
 stand-in Images API (tests/fake_api.py) on 127.0.0.1.

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The dialog as a person uses it: real GIMP with its UI (gimp-2.10 -i -b,
 which still shows plug-in dialogs) under a private Xvfb, driven with
 xdotool, against the stand-in Images API.

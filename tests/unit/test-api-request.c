@@ -51,22 +51,21 @@ static void
 test_order_and_names (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 2, "512x512", "url", "someone",
-                                     "quality=high  input_fidelity=low");
+                                     "quality=standard");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GBytes) mask = fake_png ("MASK");
-  g_autoptr (GPtrArray) parts = api_form_build (job, image, mask);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask);
   g_autofree gchar *names = part_names (parts);
 
   g_assert_cmpstr (names, ==, "image mask prompt model n size response_format user "
-                              "quality input_fidelity");
+                              "quality");
   g_assert_cmpstr (text_of (parts, "prompt"), ==, "a red hat");
   g_assert_cmpstr (text_of (parts, "model"), ==, "dall-e-2");
   g_assert_cmpstr (text_of (parts, "n"), ==, "2");
   g_assert_cmpstr (text_of (parts, "size"), ==, "512x512");
   g_assert_cmpstr (text_of (parts, "response_format"), ==, "url");
   g_assert_cmpstr (text_of (parts, "user"), ==, "someone");
-  g_assert_cmpstr (text_of (parts, "quality"), ==, "high");
-  g_assert_cmpstr (text_of (parts, "input_fidelity"), ==, "low");
+  g_assert_cmpstr (text_of (parts, "quality"), ==, "standard");
 }
 
 static void
@@ -75,7 +74,7 @@ test_file_parts (void)
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GBytes) mask = fake_png ("MASK");
-  g_autoptr (GPtrArray) parts = api_form_build (job, image, mask);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask);
   const ApiFormPart *img = api_form_find (parts, "image");
   const ApiFormPart *msk = api_form_find (parts, "mask");
 
@@ -102,7 +101,7 @@ test_parts_hold_their_own_reference (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   GBytes *image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
 
   g_bytes_unref (image);
   g_assert_cmpmem (g_bytes_get_data (api_form_find (parts, "image")->data, NULL), 5,
@@ -114,7 +113,7 @@ test_no_mask_part_without_mask (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "256x256", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
   g_autofree gchar *names = part_names (parts);
 
   g_assert_null (api_form_find (parts, "mask"));
@@ -126,7 +125,7 @@ test_size_omitted_when_empty (void)
 {
   g_autoptr (EditJob) job = job_new ("gpt-image-1", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
 
   g_assert_null (api_form_find (parts, "size"));
   g_assert_nonnull (api_form_find (parts, "n"));
@@ -137,7 +136,7 @@ test_size_auto_sent (void)
 {
   g_autoptr (EditJob) job = job_new ("gpt-image-1", 1, "auto", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
 
   g_assert_cmpstr (text_of (parts, "size"), ==, "auto");
 }
@@ -152,7 +151,7 @@ test_response_format_omitted_for_gpt (void)
     {
       g_autoptr (EditJob) job = job_new (models[i], 1, "", "b64_json", "", "");
       g_autoptr (GBytes) image = fake_png ("IMAGE");
-      g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+      g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
 
       g_assert_cmpstr (job->response_format, ==, "b64_json");
       g_assert_null (api_form_find (parts, "response_format"));
@@ -170,7 +169,7 @@ test_response_format_sent_for_dalle2_and_custom (void)
       {
         g_autoptr (EditJob) job = job_new (models[m], 1, "", formats[f], "", "");
         g_autoptr (GBytes) image = fake_png ("IMAGE");
-        g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+        g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
 
         g_assert_cmpstr (text_of (parts, "response_format"), ==, formats[f]);
       }
@@ -181,7 +180,7 @@ test_response_format_omitted_when_empty (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
 
   g_assert_null (api_form_find (parts, "response_format"));
 }
@@ -192,8 +191,8 @@ test_user_omitted_when_empty (void)
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   g_autoptr (EditJob) job2 = job_new ("dall-e-2", 1, "", "", NULL, "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
-  g_autoptr (GPtrArray) parts2 = api_form_build (job2, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
+  g_autoptr (GPtrArray) parts2 = api_form_build (job2, job2->size, image, NULL);
 
   g_assert_null (api_form_find (parts, "user"));
   g_assert_null (api_form_find (parts2, "user"));
@@ -204,19 +203,34 @@ test_default_model_sent_resolved (void)
 {
   g_autoptr (EditJob) job = job_new ("", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
 
-  g_assert_cmpstr (text_of (parts, "model"), ==, "dall-e-2");
+  /* The API's default, sent explicitly so request and model agree. */
+  g_assert_cmpstr (text_of (parts, "model"), ==, "gpt-image-1.5");
+}
+
+/* The size sent is the one chosen for the upload ("" chose 1536x1024 for
+ * a wide region), not the person's "". */
+static void
+test_chosen_size_sent (void)
+{
+  g_autoptr (EditJob) job = job_new ("gpt-image-1.5", 1, "", "", "", "");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GPtrArray) parts = api_form_build (job, "1536x1024", image, NULL);
+  g_autoptr (GPtrArray) none = api_form_build (job, "", image, NULL);
+
+  g_assert_cmpstr (text_of (parts, "size"), ==, "1536x1024");
+  g_assert_null (api_form_find (none, "size"));
 }
 
 static void
 test_options_after_fixed_fields (void)
 {
-  g_autoptr (EditJob) job = job_new ("gpt-image-1", 10, "1024x1536", "", "u",
+  g_autoptr (EditJob) job = job_new ("my-server-model", 10, "1024x1536", "", "u",
                                      "background= output_format=webp extra=a=b");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GBytes) mask = fake_png ("MASK");
-  g_autoptr (GPtrArray) parts = api_form_build (job, image, mask);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask);
   g_autofree gchar *names = part_names (parts);
 
   g_assert_cmpstr (names, ==, "image mask prompt model n size user background "
@@ -231,7 +245,7 @@ test_find_missing_is_null (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
 
   g_assert_null (api_form_find (parts, "nothing"));
   g_assert_null (api_form_find (parts, ""));
@@ -240,10 +254,10 @@ test_find_missing_is_null (void)
 static void
 test_to_mime (void)
 {
-  g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "quality=high");
+  g_autoptr (EditJob) job = job_new ("gpt-image-1.5", 1, "", "", "", "quality=high");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GBytes) mask = fake_png ("MASK");
-  g_autoptr (GPtrArray) parts = api_form_build (job, image, mask);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask);
   CURL *curl = curl_easy_init ();
   curl_mime *mime;
 
@@ -285,6 +299,7 @@ main (int argc, char **argv)
   g_test_add_func ("/api-request/form/no-mask-part-without-mask", test_no_mask_part_without_mask);
   g_test_add_func ("/api-request/form/size-omitted-when-empty", test_size_omitted_when_empty);
   g_test_add_func ("/api-request/form/size-auto-sent", test_size_auto_sent);
+  g_test_add_func ("/api-request/form/chosen-upload-size-sent", test_chosen_size_sent);
   g_test_add_func ("/api-request/form/response-format-never-for-gpt-image", test_response_format_omitted_for_gpt);
   g_test_add_func ("/api-request/form/response-format-sent-for-dall-e-2-and-custom", test_response_format_sent_for_dalle2_and_custom);
   g_test_add_func ("/api-request/form/response-format-omitted-when-empty", test_response_format_omitted_when_empty);

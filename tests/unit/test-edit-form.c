@@ -13,15 +13,26 @@ test_visibility_follows_model (void)
   v = edit_form_visibility ("dall-e-2");
   g_assert_true (v.response_format);
   g_assert_false (v.gpt_options);
+  g_assert_false (v.input_fidelity);
+  /* "" is the API's default, a GPT model. */
   v = edit_form_visibility ("");
-  g_assert_true (v.response_format);
-  g_assert_false (v.gpt_options);
-  for (gint i = 1; edit_form_models[i]; i++)
+  g_assert_false (v.response_format);
+  g_assert_true (v.gpt_options);
+  for (gint i = 0; edit_form_models[i]; i++)
     {
+      if (strcmp (edit_form_models[i], "dall-e-2") == 0)
+        continue;
       v = edit_form_visibility (edit_form_models[i]);
       g_assert_false (v.response_format);
       g_assert_true (v.gpt_options);
+      g_assert_true (v.quality && v.background && v.output_format && v.output_compression);
+      /* Offered only where the model takes it (the capability table). */
+      g_assert_cmpint (v.input_fidelity, ==,
+                       model_takes_option (edit_form_models[i], MODEL_OPTION_INPUT_FIDELITY));
     }
+  g_assert_false (edit_form_visibility ("gpt-image-2").input_fidelity);
+  g_assert_false (edit_form_visibility ("gpt-image-1-mini").input_fidelity);
+  g_assert_true (edit_form_visibility ("gpt-image-1.5").input_fidelity);
   /* A compatible server's own model: response format, no GPT options. */
   v = edit_form_visibility ("my-local-model");
   g_assert_true (v.response_format);
@@ -31,10 +42,42 @@ test_visibility_follows_model (void)
 static void
 test_models_offered (void)
 {
-  const gchar *want[] = { "dall-e-2", "gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5",
-                          "gpt-image-2", NULL };
+  /* The API's default first; dall-e-2 last, for compatible servers. */
+  const gchar *want[] = { "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21",
+                          "gpt-image-1", "gpt-image-1-mini", "chatgpt-image-latest",
+                          "dall-e-2", NULL };
 
   g_assert_cmpstrv (edit_form_models, want);
+  g_assert_cmpstr (edit_form_models[0], ==, MODEL_DEFAULT);
+}
+
+static void
+test_cost_and_upload_text (void)
+{
+  g_autofree EditSettings *s = g_new (EditSettings, 1);
+  g_autofree gchar *cost = NULL;
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *experimental = NULL;
+
+  edit_settings_init (s);
+  s->n = 2;
+  g_strlcpy (s->quality, "low", sizeof s->quality);
+  cost = edit_form_cost_text (s, 1536, 1024);
+  /* gpt-image-1.5, low, 1536x1024: 1.5 x $0.009 each, two images. */
+  g_assert_nonnull (strstr (cost, "$0.027"));
+  g_assert_nonnull (strstr (cost, "2 images"));
+
+  text = edit_form_upload_text (s, 1536, 1024, FALSE);
+  g_assert_nonnull (strstr (text, "1536 × 1024"));
+  g_assert_null (strstr (text, "experimental"));
+  g_strlcpy (s->model, "gpt-image-2", sizeof s->model);
+  g_strlcpy (s->background, "transparent", sizeof s->background);
+  experimental = edit_form_upload_text (s, 3840, 2160, TRUE);
+  g_assert_nonnull (strstr (experimental, "experimental"));
+  g_assert_nonnull (strstr (experimental, "preview"));
+
+  g_strlcpy (s->model, "my-local-model", sizeof s->model);
+  g_assert_null (edit_form_cost_text (s, 1024, 1024));
 }
 
 static void
@@ -80,9 +123,10 @@ settings_new (const gchar *model)
   EditSettings *s = g_new (EditSettings, 1);
 
   edit_settings_init (s);
-  edit_settings_set (s, "a boat", model, 2, "", "", "", "moderation=low");
+  edit_settings_set (s, "a boat", model, 2, "", "", "", "");
   g_strlcpy (s->quality, "high", sizeof s->quality);
   g_strlcpy (s->input_fidelity, "high", sizeof s->input_fidelity);
+  g_strlcpy (s->output_compression, "80", sizeof s->output_compression);
   return s;
 }
 
@@ -94,11 +138,39 @@ test_gpt_options_composed_for_gpt_models (void)
   g_autoptr (EditJob) job = NULL;
   g_autoptr (GError) error = NULL;
 
-  g_assert_cmpstr (options, ==, "quality=high input_fidelity=high moderation=low");
+  /* Compression only with JPEG or WebP; the fitting options always, so the
+   * dialog runs what it shows. */
+  g_assert_cmpstr (options, ==, "quality=high input_fidelity=high color_match=on "
+                                "blend_band=8 keep_detail=on");
   job = edit_form_job (s, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (job->options->len, ==, 3);
+  g_assert_cmpuint (job->options->len, ==, 2);
   g_assert_cmpint (job->n, ==, 2);
+  g_assert_true (job->color_match);
+
+  g_strlcpy (s->output_format, "webp", sizeof s->output_format);
+  s->color_match = 0;
+  s->blend_band = 0;
+  g_free (options);
+  options = edit_settings_compose_options (s);
+  g_assert_cmpstr (options, ==, "quality=high output_format=webp output_compression=80 "
+                                "input_fidelity=high color_match=off blend_band=0 "
+                                "keep_detail=on");
+}
+
+static void
+test_options_the_model_does_not_take_dropped (void)
+{
+  g_autofree EditSettings *s = settings_new ("gpt-image-2");
+  g_autofree gchar *options = edit_settings_compose_options (s);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) job = NULL;
+
+  /* Chosen for gpt-image-1.5, then the model changed: no input fidelity
+   * for gpt-image-2, which would answer 400. */
+  g_assert_null (strstr (options, "input_fidelity"));
+  job = edit_form_job (s, &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -107,7 +179,29 @@ test_gpt_options_dropped_for_dalle2 (void)
   g_autofree EditSettings *s = settings_new ("dall-e-2");
   g_autofree gchar *options = edit_settings_compose_options (s);
 
-  g_assert_cmpstr (options, ==, "moderation=low");
+  g_assert_cmpstr (options, ==, "color_match=on blend_band=8 keep_detail=on");
+}
+
+static void
+test_settings_as_call_for_repeat (void)
+{
+  g_autofree EditSettings *s = settings_new ("gpt-image-1.5");
+  g_autofree EditSettings *call = g_new (EditSettings, 1);
+  g_autoptr (EditJob) job = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_strlcpy (s->base_url, "http://127.0.0.1:9/v1", sizeof s->base_url);
+  edit_settings_as_call (s, call);
+  g_assert_cmpstr (call->options, ==, "quality=high input_fidelity=high color_match=on "
+                                      "blend_band=8 keep_detail=on");
+  g_assert_cmpstr (call->quality, ==, "");
+  g_assert_cmpstr (call->input_fidelity, ==, "");
+  g_assert_cmpstr (call->base_url, ==, "http://127.0.0.1:9/v1");
+  g_assert_true (edit_settings_valid (call, sizeof *call));
+  /* Composing again adds nothing twice. */
+  job = edit_form_job (call, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (edit_options_get (job->options, "quality"), ==, "high");
 }
 
 static void
@@ -158,6 +252,10 @@ main (int argc, char **argv)
                    test_gpt_options_composed_for_gpt_models);
   g_test_add_func ("/edit-form/gpt-options-dropped-for-dall-e-2",
                    test_gpt_options_dropped_for_dalle2);
+  g_test_add_func ("/edit-form/options-the-model-does-not-take-dropped",
+                   test_options_the_model_does_not_take_dropped);
+  g_test_add_func ("/edit-form/settings-as-call-for-repeat", test_settings_as_call_for_repeat);
+  g_test_add_func ("/edit-form/cost-and-upload-text", test_cost_and_upload_text);
   g_test_add_func ("/edit-form/invalid-extra-fields-rejected", test_invalid_extra_fields_rejected);
   g_test_add_func ("/edit-form/settings-round-trip", test_settings_round_trip_through_bytes);
   return g_test_run ();

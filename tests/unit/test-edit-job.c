@@ -122,10 +122,16 @@ test_prompt_limit_dalle2 (void)
 static void
 test_prompt_limit_default_model (void)
 {
+  /* "" is gpt-image-1.5 now: 32000 characters, not dall-e-2's 1000. */
   g_autofree gchar *p1001 = test_repeat ("a", 1001);
+  g_autofree gchar *p32001 = test_repeat ("a", 32001);
   g_autoptr (GError) error = NULL;
-  EditJob *bad = job_try (p1001, "", 1, "", "", "", &error);
+  g_autoptr (EditJob) job = job_try (p1001, "", 1, "", "", "", &error);
+  EditJob *bad;
 
+  g_assert_no_error (error);
+  g_assert_cmpstr (job->model, ==, "gpt-image-1.5");
+  bad = job_try (p32001, "", 1, "", "", "", &error);
   assert_invalid (bad, error);
 }
 
@@ -391,6 +397,97 @@ test_free_null (void)
   edit_job_free (NULL);
 }
 
+/* Refused before anything is sent, with a message naming both. */
+static void
+assert_option_refused (const gchar *model, const gchar *options, const gchar *needle)
+{
+  g_autoptr (GError) error = NULL;
+  EditJob *job = job_try ("x", model, 1, "", "", options, &error);
+
+  if (job)
+    g_test_message ("%s accepted %s", model, options);
+  assert_invalid (job, error);
+  test_assert_contains (error->message, needle);
+}
+
+static void
+test_options_checked_against_model (void)
+{
+  assert_option_refused ("gpt-image-2", "input_fidelity=high", "gpt-image-2");
+  assert_option_refused ("gpt-image-2", "input_fidelity=high", "input_fidelity");
+  assert_option_refused ("gpt-image-1-mini", "quality=low input_fidelity=low", "gpt-image-1-mini");
+  assert_option_refused ("dall-e-2", "background=transparent", "background");
+  assert_option_refused ("gpt-image-1.5", "quality=ultra", "ultra");
+  assert_option_refused ("gpt-image-1.5", "frobnicate=1", "frobnicate");
+  assert_option_refused ("gpt-image-1", "quality=low quality=high", "twice");
+}
+
+static void
+test_options_rules_between_options (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) ok = job_try ("x", "gpt-image-1.5", 1, "", "",
+                                    "output_format=webp output_compression=80", &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ok);
+  assert_option_refused ("gpt-image-1.5", "output_compression=80", "output_compression");
+  assert_option_refused ("gpt-image-1.5", "output_format=png output_compression=80",
+                         "output_compression");
+  assert_option_refused ("gpt-image-1.5", "background=transparent output_format=jpeg", "JPEG");
+  /* Streaming answers are not read by this version. */
+  assert_option_refused ("gpt-image-1.5", "stream=true", "stream");
+  assert_option_refused ("gpt-image-1.5", "partial_images=2", "partial_images");
+}
+
+static void
+test_options_server_model_sends_anything (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) job = job_try ("x", "my-local-model", 1, "", "",
+                                     "steps=30 input_fidelity=high", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (job->options->len, ==, 2);
+  /* And the plug-in's own defaults for a model it knows nothing about. */
+  g_assert_false (job->color_match);
+  g_assert_cmpint (job->blend_band, ==, 0);
+  g_assert_true (job->keep_detail);
+}
+
+static void
+test_fit_options_taken_out_and_resolved (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) gpt = job_try ("x", "gpt-image-1.5", 1, "", "", "quality=high", &error);
+  g_autoptr (EditJob) off = job_try ("x", "gpt-image-1.5", 1, "", "",
+                                     "color_match=off quality=low blend_band=0 keep_detail=off",
+                                     &error);
+  g_autoptr (EditJob) dalle = job_try ("x", "dall-e-2", 1, "", "", "blend_band=12", &error);
+
+  g_assert_no_error (error);
+  /* On by default for GPT models. */
+  g_assert_true (gpt->color_match);
+  g_assert_cmpint (gpt->blend_band, ==, EDIT_JOB_BLEND_BAND_DEFAULT);
+  g_assert_true (gpt->keep_detail);
+  /* Turned off from script-fu, and never sent. */
+  g_assert_false (off->color_match);
+  g_assert_cmpint (off->blend_band, ==, 0);
+  g_assert_false (off->keep_detail);
+  g_assert_cmpuint (off->options->len, ==, 1);
+  g_assert_cmpstr (edit_options_get (off->options, "quality"), ==, "low");
+  g_assert_null (edit_options_get (off->options, "color_match"));
+  /* dall-e-2: off unless asked for. */
+  g_assert_false (dalle->color_match);
+  g_assert_cmpint (dalle->blend_band, ==, 12);
+  g_assert_cmpuint (dalle->options->len, ==, 0);
+
+  assert_option_refused ("gpt-image-1.5", "color_match=maybe", "color_match");
+  assert_option_refused ("gpt-image-1.5", "blend_band=-1", "blend_band");
+  assert_option_refused ("gpt-image-1.5", "blend_band=257", "blend_band");
+  assert_option_refused ("gpt-image-1.5", "blend_band=8px", "blend_band");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -402,7 +499,7 @@ main (int argc, char **argv)
   g_test_add_func ("/edit-job/prompt/null-rejected", test_null_prompt_rejected);
   g_test_add_func ("/edit-job/prompt/non-utf8-rejected", test_non_utf8_rejected);
   g_test_add_func ("/edit-job/prompt/dall-e-2-1000-characters-ok-1001-rejected", test_prompt_limit_dalle2);
-  g_test_add_func ("/edit-job/prompt/default-model-uses-dall-e-2-limit", test_prompt_limit_default_model);
+  g_test_add_func ("/edit-job/prompt/default-model-is-gpt-image-1.5-with-its-limit", test_prompt_limit_default_model);
   g_test_add_func ("/edit-job/prompt/gpt-image-1-32000-characters-ok-32001-rejected", test_prompt_limit_gpt);
   g_test_add_func ("/edit-job/n/1-and-10-ok-0-and-11-rejected", test_n_bounds);
   g_test_add_func ("/edit-job/size/checked-against-model", test_size_checked_for_model);
@@ -418,6 +515,10 @@ main (int argc, char **argv)
   g_test_add_func ("/edit-job/options/job-rejects-bad-options", test_job_rejects_bad_options);
   g_test_add_func ("/edit-job/options/job-keeps-options-in-order", test_job_keeps_options);
   g_test_add_func ("/edit-job/free-null-is-noop", test_free_null);
+  g_test_add_func ("/edit-job/options/checked-against-the-model", test_options_checked_against_model);
+  g_test_add_func ("/edit-job/options/rules-between-options", test_options_rules_between_options);
+  g_test_add_func ("/edit-job/options/server-model-sends-anything", test_options_server_model_sends_anything);
+  g_test_add_func ("/edit-job/options/fit-options-taken-out-and-resolved", test_fit_options_taken_out_and_resolved);
 
   return g_test_run ();
 }

@@ -1,4 +1,6 @@
-/* pixel-scale: area-average down, bilinear up, premultiplied alpha. */
+/* pixel-scale: exact windows in fractional source pixels; AREA (exact
+ * area average), LANCZOS3, and DETAIL (Lanczos-3 enlarging, area
+ * shrinking, what pixel_scale uses for RGBA); premultiplied alpha. */
 #include "test-util.h"
 
 #include "pixel-scale.h"
@@ -223,7 +225,10 @@ test_downscale_averages_blocks (void)
 static void
 test_upscale_interpolates_monotonic (void)
 {
-  /* A horizontal ramp enlarged stays a ramp: never decreasing, ends kept. */
+  /* A horizontal ramp enlarged stays a ramp: never decreasing, ends kept.
+   * Enlarging is Lanczos-3 now (it was bilinear); Lanczos rings next to a
+   * hard step, but this gentle ramp has no step and the taps beyond its
+   * ends repeat the end pixels, so monotonicity and the ends still hold. */
   guint8 src[] = { 0, 64, 128, 255 };
   g_autofree guint8 *dst = pixel_scale (src, 4, 1, 1, 40, 3);
 
@@ -280,6 +285,454 @@ test_odd_sizes (void)
   }
 }
 
+/* ---- exact alignment ---------------------------------------------------- */
+
+static const struct
+{
+  PixelFilter  filter;
+  const gchar *name;
+} picture_filters[] = {
+  { PIXEL_FILTER_DETAIL, "DETAIL" },
+  { PIXEL_FILTER_LANCZOS3, "LANCZOS3" },
+};
+
+#define LINE_BG  60
+#define LINE_FG  220
+
+/* A width x height opaque grey picture with a one-pixel-wide vertical
+ * line at column x. */
+static guint8 *
+vertical_line (gint width, gint height, gint x)
+{
+  guint8 *px = test_rgba_solid (width, height, LINE_BG, LINE_BG, LINE_BG, 255);
+
+  for (gint y = 0; y < height; y++)
+    memset (test_rgba_at (px, width, x, y), LINE_FG, 3);
+  return px;
+}
+
+/* The line's centroid along row 0, in that picture's pixel indices (the
+ * centre of pixel u is u).  Weighted by the intensity above the
+ * background, with the filters' negative lobes counted negative: on a grey
+ * background nothing clips, so the centroid is the linear filter's own
+ * and not biased by clipping one side of the ringing. */
+static gdouble
+line_centroid (const guint8 *px, gint width)
+{
+  gdouble sum = 0.0, moment = 0.0;
+
+  for (gint u = 0; u < width; u++)
+    {
+      gdouble v = (gdouble) px[u * 4] - LINE_BG;
+
+      sum += v;
+      moment += v * u;
+    }
+  g_assert_cmpfloat (sum, >, 0.0);
+  return moment / sum;
+}
+
+static void
+test_line_stays_aligned (void)
+{
+  const gint w = 200, h = 3, line = 37;
+  const gint widths[] = { 300, 120 };   /* up by 1.5, down by 1.67 */
+  g_autofree guint8 *src = vertical_line (w, h, line);
+
+  for (gsize f = 0; f < G_N_ELEMENTS (picture_filters); f++)
+    for (gsize i = 0; i < G_N_ELEMENTS (widths); i++)
+      {
+        gint dw = widths[i];
+        PixelWindow there = { 0, 0, w, h }, back = { 0, 0, dw, h };
+        g_autofree guint8 *mid = pixel_resample (src, w, h, 4, there, dw, h,
+                                                 picture_filters[f].filter);
+        g_autofree guint8 *out = pixel_resample (mid, dw, h, 4, back, w, h,
+                                                 picture_filters[f].filter);
+        /* Destination pixel u covers [u, u + 1) * w / dw of the source:
+         * its centre is at (u + 0.5) * w / dw, source pixel centres at
+         * x + 0.5. */
+        gdouble there_x = (line_centroid (mid, dw) + 0.5) * w / dw;
+        gdouble back_x = line_centroid (out, w) + 0.5;
+
+        g_test_message ("%s 200 -> %d: line centre at %.4f, back at %.4f (want 37.5)",
+                        picture_filters[f].name, dw, there_x, back_x);
+        g_assert_cmpfloat_with_epsilon (there_x, line + 0.5, 0.05);
+        g_assert_cmpfloat_with_epsilon (back_x, line + 0.5, 0.05);
+      }
+}
+
+static void
+test_line_aligned_in_fractional_window (void)
+{
+  const gint w = 200, h = 3, line = 37;
+  const gdouble wx = 12.25, ww = 150.0;
+  const gint widths[] = { 225, 213, 100, 61 };
+  g_autofree guint8 *src = vertical_line (w, h, line);
+
+  for (gsize f = 0; f < G_N_ELEMENTS (picture_filters); f++)
+    for (gsize i = 0; i < G_N_ELEMENTS (widths); i++)
+      {
+        gint dw = widths[i];
+        gdouble scale = dw / ww;     /* destination pixels per source pixel */
+        PixelWindow there = { wx, 0, ww, h };
+        /* The inverse: source [0, w) seen in the destination's grid, where
+         * source position s lies at (s - wx) * scale.  It reaches outside
+         * the destination on both sides (transparent there). */
+        PixelWindow back = { -wx * scale, 0, w * scale, h };
+        g_autofree guint8 *mid = pixel_resample (src, w, h, 4, there, dw, h,
+                                                 picture_filters[f].filter);
+        g_autofree guint8 *out = pixel_resample (mid, dw, h, 4, back, w, h,
+                                                 picture_filters[f].filter);
+        /* Destination pixel u covers source [wx + u / scale, wx + (u + 1)
+         * / scale): its centre, in source pixel indices (centre of pixel x
+         * is x), is wx + (u + 0.5) / scale - 0.5. */
+        gdouble there_x = wx + (line_centroid (mid, dw) + 0.5) / scale - 0.5;
+        gdouble back_x = line_centroid (out, w);
+
+        g_test_message ("%s window x %.2f width %.0f -> %d: line at %.4f, back at %.4f "
+                        "(want %d)", picture_filters[f].name, wx, ww, dw, there_x,
+                        back_x, line);
+        g_assert_cmpfloat_with_epsilon (there_x, line, 0.05);
+        g_assert_cmpfloat_with_epsilon (back_x, line, 0.05);
+        /* Where the inverse window reaches past the destination, nothing
+         * is made up: source columns 0..11 lay outside the window. */
+        for (gint x = 0; x < 11; x++)
+          g_assert_cmpuint (test_rgba_at (out, w, x, 0)[3], ==, 0);
+        g_assert_cmpuint (test_rgba_at (out, w, line, 0)[3], ==, 255);
+      }
+}
+
+/* ---- detail through a round trip --------------------------------------- */
+
+/* The share of the picture's fine detail left after resampling it to
+ * factor times its size and back, both with filter. */
+static gdouble
+round_trip_detail (const guint8 *src, gint w, gint h, gdouble factor, PixelFilter filter)
+{
+  gint mw = (gint) lrint (w * factor), mh = (gint) lrint (h * factor);
+  PixelWindow there = { 0, 0, w, h }, back = { 0, 0, mw, mh };
+  g_autofree guint8 *mid = pixel_resample (src, w, h, 4, there, mw, mh, filter);
+  g_autofree guint8 *out = pixel_resample (mid, mw, mh, 4, back, w, h, filter);
+
+  return test_fine_detail (out, w, 0, 0, w, h) / test_fine_detail (src, w, 0, 0, w, h);
+}
+
+static void
+test_round_trip_keeps_detail (void)
+{
+  /* 200 x 1.37 = 274 exactly, so the factor is what it says. */
+  const gint w = 200, h = 200;
+  const gdouble factors[] = { 1.37, 2.0, 4.0, 0.5 };
+  g_autofree guint8 *src = test_detailed_picture (w, h, 11);
+  gdouble ratio[G_N_ELEMENTS (picture_filters)][G_N_ELEMENTS (factors)];
+
+  for (gsize f = 0; f < G_N_ELEMENTS (picture_filters); f++)
+    for (gsize i = 0; i < G_N_ELEMENTS (factors); i++)
+      {
+        ratio[f][i] = round_trip_detail (src, w, h, factors[i], picture_filters[f].filter);
+        g_test_message ("%-8s %s %.2f and back: fine detail kept %.1f%%",
+                        picture_filters[f].name, factors[i] > 1.0 ? "up" : "down",
+                        factors[i] > 1.0 ? factors[i] : 1.0 / factors[i],
+                        100.0 * ratio[f][i]);
+      }
+  /* The trip a result takes: the picture enlarged to the upload, back. */
+  g_assert_cmpfloat (ratio[0][0], >=, 0.90);
+  /* Neither filter may invent detail in a round trip. */
+  for (gsize f = 0; f < G_N_ELEMENTS (picture_filters); f++)
+    for (gsize i = 0; i < G_N_ELEMENTS (factors); i++)
+      g_assert_cmpfloat (ratio[f][i], <=, 1.02);
+}
+
+/* ---- windows reaching outside the source -------------------------------- */
+
+static void
+test_window_outside_source (void)
+{
+  const gint sw = 40, sh = 30;
+  const guint8 col[4] = { 200, 50, 20, 255 };
+  const PixelFilter filters[] = { PIXEL_FILTER_AREA, PIXEL_FILTER_LANCZOS3,
+                                  PIXEL_FILTER_DETAIL };
+  g_autofree guint8 *src = test_rgba_solid (sw, sh, col[0], col[1], col[2], col[3]);
+  g_autofree guint8 *gray = test_coverage (sw, sh, 255);
+  /* One destination pixel per source pixel, shifted by half a pixel:
+   * destination x covers source [x - 10.5, x - 9.5), so x = 10 straddles
+   * the left edge exactly half, 0..9 lie wholly outside and 11 wholly
+   * inside; likewise y = 7 straddles the top edge. */
+  PixelWindow window = { -10.5, -7.5, 60, 45 };
+
+  for (gsize f = 0; f < G_N_ELEMENTS (filters); f++)
+    {
+      g_autofree guint8 *dst = pixel_resample (src, sw, sh, 4, window, 60, 45, filters[f]);
+      g_autofree guint8 *g = pixel_resample (gray, sw, sh, 1, window, 60, 45, filters[f]);
+
+      for (gint y = 0; y < 45; y++)
+        for (gint x = 0; x < 60; x++)
+          {
+            const guint8 *p = test_rgba_at (dst, 60, x, y);
+            /* The source spans destination [10, 50) x [7, 37) plus half
+             * a pixel, so 50 and 37 straddle the right and bottom edges. */
+            gboolean out_x = x < 10 || x > 50, out_y = y < 7 || y > 37;
+            gboolean half_x = x == 10 || x == 50, half_y = y == 7 || y == 37;
+
+            if (out_x || out_y)
+              {
+                g_assert_cmpuint (p[3], ==, 0);
+                g_assert_cmpuint (g[y * 60 + x], ==, 0);
+                continue;
+              }
+            /* Inside or straddling: the inside's colour, unfaded. */
+            g_assert_cmpuint (p[0], ==, col[0]);
+            g_assert_cmpuint (p[1], ==, col[1]);
+            g_assert_cmpuint (p[2], ==, col[2]);
+            if (half_x && half_y)       /* a quarter inside */
+              {
+                g_assert_cmpint (ABS (p[3] - 64), <=, 1);
+                g_assert_cmpint (ABS (g[y * 60 + x] - 64), <=, 1);
+              }
+            else if (half_x || half_y)  /* half inside */
+              {
+                g_assert_cmpint (ABS (p[3] - 128), <=, 1);
+                g_assert_cmpint (ABS (g[y * 60 + x] - 128), <=, 1);
+              }
+            else                        /* wholly inside, even at the edge */
+              {
+                g_assert_cmpuint (p[3], ==, 255);
+                g_assert_cmpuint (g[y * 60 + x], ==, 255);
+              }
+          }
+    }
+}
+
+static void
+test_lanczos_no_fade_at_border (void)
+{
+  /* A detailed picture enlarged by Lanczos-3 over exactly the source:
+   * the taps past the edge repeat the edge pixel rather than reading
+   * transparency, so the outermost pixels are as opaque as the middle,
+   * for enlarging and shrinking, including a window that ends a fraction
+   * of a pixel inside the source. */
+  const gint w = 50, h = 40;
+  const struct { PixelWindow win; gint dw, dh; } cases[] = {
+    { { 0, 0, 50, 40 }, 137, 111 },
+    { { 0, 0, 50, 40 }, 21, 17 },
+    { { 0.3, 0.7, 49.6, 39.2 }, 64, 64 },
+  };
+  g_autofree guint8 *src = test_detailed_picture (w, h, 3);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree guint8 *dst = pixel_resample (src, w, h, 4, cases[i].win, cases[i].dw,
+                                               cases[i].dh, PIXEL_FILTER_LANCZOS3);
+
+      for (gsize p = 0; p < (gsize) cases[i].dw * cases[i].dh; p++)
+        g_assert_cmpuint (dst[p * 4 + 3], ==, 255);
+    }
+}
+
+/* ---- bands --------------------------------------------------------------- */
+
+static void
+test_rows_from_bands_match_whole (void)
+{
+  const gint sw = 83, sh = 97;
+  const struct { PixelWindow win; gint dw, dh; } cases[] = {
+    { { 0, 0, 83, 97 }, 160, 211 },          /* up */
+    { { 0, 0, 83, 97 }, 31, 29 },            /* down */
+    { { 5.5, 12.25, 60.0, 70.5 }, 64, 64 },  /* fractional window, inside */
+    { { -8.0, -20.75, 100.0, 130.0 }, 77, 150 }, /* reaching outside */
+    { { 0, 0, 83, 97 }, 83, 97 },            /* same size */
+  };
+  const PixelFilter filters[] = { PIXEL_FILTER_AREA, PIXEL_FILTER_LANCZOS3,
+                                  PIXEL_FILTER_DETAIL };
+  const gint channels[] = { 4, 1 };
+  GRand *rand = g_rand_new_with_seed (42);
+
+  for (gsize ci = 0; ci < G_N_ELEMENTS (channels); ci++)
+    {
+      gint ch = channels[ci];
+      g_autofree guint8 *src = test_noise (sw, sh, ch, 5 + ch);
+      gsize row_bytes = (gsize) sw * ch;
+
+      for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+        for (gsize f = 0; f < G_N_ELEMENTS (filters); f++)
+          for (gint split = 0; split < 4; split++)
+            {
+              gint dw = cases[i].dw, dh = cases[i].dh;
+              g_autoptr (PixelResampler) r =
+                pixel_resampler_new (sw, sh, ch, cases[i].win, dw, dh, filters[f]);
+              gsize out_bytes = (gsize) dw * dh * ch;
+              g_autofree guint8 *whole = g_malloc (out_bytes);
+              g_autofree guint8 *banded = g_malloc (out_bytes);
+
+              pixel_resampler_rows (r, src, 0, dh, whole);
+              for (gint y = 0; y < dh;)
+                {
+                  gint rows = MIN (dh - y, g_rand_int_range (rand, 1, 40));
+                  gint first = -1, last = -1, pad = 3;
+                  guint8 *band;
+
+                  pixel_resampler_source_rows (r, y, rows, &first, &last);
+                  g_assert_cmpint (first, >=, 0);
+                  g_assert_cmpint (last, <, sh);
+                  g_assert_cmpint (first, <=, last);
+                  /* Only the named rows, between rows of other noise: a
+                   * tap outside them changes the bytes (and is a read
+                   * out of bounds under ASan or valgrind when the band
+                   * has no padding). */
+                  band = test_noise (sw, last - first + 1 + 2 * pad, ch, 999);
+                  memcpy (band + pad * row_bytes, src + first * row_bytes,
+                          (last - first + 1) * row_bytes);
+                  if (split & 1)
+                    {
+                      guint8 *exact = g_memdup2 (band + pad * row_bytes,
+                                                 (last - first + 1) * row_bytes);
+
+                      g_free (band);
+                      band = exact;
+                      pad = 0;
+                    }
+                  pixel_resampler_rows_from (r, band + pad * row_bytes, first, y, rows,
+                                             banded + (gsize) y * dw * ch);
+                  g_free (band);
+                  y += rows;
+                }
+              if (memcmp (whole, banded, out_bytes) != 0)
+                {
+                  g_test_message ("channels %d case %" G_GSIZE_FORMAT " filter %"
+                                  G_GSIZE_FORMAT ": bands differ from the whole",
+                                  ch, i, f);
+                  g_test_fail ();
+                }
+            }
+    }
+  g_rand_free (rand);
+}
+
+static void
+test_resample_matches_rows (void)
+{
+  /* pixel_resample (in its own bands) is the resampler's rows at once. */
+  const gint sw = 70, sh = 300, dw = 90, dh = 201;
+  PixelWindow win = { 3.5, -2.0, 60.0, 290.0 };
+  g_autofree guint8 *src = test_noise (sw, sh, 4, 77);
+  g_autoptr (PixelResampler) r =
+    pixel_resampler_new (sw, sh, 4, win, dw, dh, PIXEL_FILTER_LANCZOS3);
+  g_autofree guint8 *whole = g_malloc ((gsize) dw * dh * 4);
+  g_autofree guint8 *dst = pixel_resample (src, sw, sh, 4, win, dw, dh,
+                                           PIXEL_FILTER_LANCZOS3);
+
+  pixel_resampler_rows (r, src, 0, dh, whole);
+  g_assert_cmpmem (dst, (gsize) dw * dh * 4, whole, (gsize) dw * dh * 4);
+}
+
+/* ---- flat colour and transparency, every filter ------------------------- */
+
+static void
+test_solid_every_filter_every_window (void)
+{
+  const guint8 colours[][4] = { { 255, 0, 255, 255 }, { 12, 200, 77, 255 },
+                                { 0, 0, 0, 255 }, { 255, 255, 255, 255 },
+                                { 200, 100, 50, 128 }, { 1, 2, 3, 1 } };
+  const PixelFilter filters[] = { PIXEL_FILTER_AREA, PIXEL_FILTER_LANCZOS3,
+                                  PIXEL_FILTER_DETAIL };
+  const struct { PixelWindow win; gint dw, dh; } cases[] = {
+    { { 0, 0, 61, 47 }, 200, 150 },
+    { { 0, 0, 61, 47 }, 13, 9 },
+    { { 0, 0, 61, 47 }, 61, 47 },
+    { { 0.5, 0.5, 60, 46 }, 60, 46 },        /* half-pixel shift: Lanczos taps */
+    { { 7.3, 2.9, 33.3, 21.1 }, 97, 13 },
+    { { 0.01, 0.99, 60.9, 45.02 }, 1, 1 },
+  };
+
+  for (gsize c = 0; c < G_N_ELEMENTS (colours); c++)
+    {
+      const guint8 *col = colours[c];
+      g_autofree guint8 *src = test_rgba_solid (61, 47, col[0], col[1], col[2], col[3]);
+      g_autofree guint8 *gray = test_coverage (61, 47, col[0]);
+
+      for (gsize f = 0; f < G_N_ELEMENTS (filters); f++)
+        for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+          {
+            gint dw = cases[i].dw, dh = cases[i].dh, bx = -1, by = -1;
+            g_autofree guint8 *dst = pixel_resample (src, 61, 47, 4, cases[i].win, dw, dh,
+                                                     filters[f]);
+            g_autofree guint8 *g = pixel_resample (gray, 61, 47, 1, cases[i].win, dw, dh,
+                                                   filters[f]);
+
+            if (! test_rgba_all_equal (dst, dw, dh, col[0], col[1], col[2], col[3],
+                                       &bx, &by))
+              {
+                const guint8 *p = test_rgba_at (dst, dw, bx, by);
+
+                g_test_message ("filter %" G_GSIZE_FORMAT " case %" G_GSIZE_FORMAT
+                                ": (%d,%d) is (%u,%u,%u,%u)", f, i, bx, by,
+                                p[0], p[1], p[2], p[3]);
+                g_test_fail ();
+                return;
+              }
+            for (gsize p = 0; p < (gsize) dw * dh; p++)
+              g_assert_cmpuint (g[p], ==, col[0]);
+          }
+    }
+}
+
+static void
+test_transparent_colour_does_not_bleed_any_filter (void)
+{
+  /* Transparent pixels that still hold a colour (green here, as a layer
+   * may) next to opaque red: filtering premultiplied, the green has
+   * weight 0 wherever it is transparent, with every filter and scale. */
+  const gint w = 48, h = 20;
+  const PixelFilter filters[] = { PIXEL_FILTER_AREA, PIXEL_FILTER_LANCZOS3,
+                                  PIXEL_FILTER_DETAIL };
+  const struct { PixelWindow win; gint dw, dh; } cases[] = {
+    { { 0, 0, 48, 20 }, 131, 20 },
+    { { 0, 0, 48, 20 }, 17, 7 },
+    { { 10.25, 0.5, 27.5, 19 }, 40, 40 },
+  };
+  g_autofree guint8 *src = test_rgba_solid (w, h, 255, 0, 0, 255);
+
+  for (gint y = 0; y < h; y++)
+    for (gint x = 0; x < w; x++)
+      if ((x / 6 + y / 5) % 2 == 0)
+        {
+          guint8 *p = test_rgba_at (src, w, x, y);
+
+          p[0] = 0;
+          p[1] = 255;
+          p[2] = 0;
+          p[3] = 0;
+        }
+
+  for (gsize f = 0; f < G_N_ELEMENTS (filters); f++)
+    for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        gint dw = cases[i].dw, dh = cases[i].dh, partial = 0;
+        g_autofree guint8 *dst = pixel_resample (src, w, h, 4, cases[i].win, dw, dh,
+                                                 filters[f]);
+
+        for (gsize p = 0; p < (gsize) dw * dh; p++)
+          {
+            const guint8 *q = dst + p * 4;
+
+            if (q[3] == 0)
+              continue;
+            if (q[3] < 255)
+              partial++;
+            if (q[0] < 254 || q[1] != 0 || q[2] != 0)
+              {
+                g_test_message ("filter %" G_GSIZE_FORMAT " case %" G_GSIZE_FORMAT
+                                ": pixel %" G_GSIZE_FORMAT " is (%u,%u,%u,%u)",
+                                f, i, p, q[0], q[1], q[2], q[3]);
+                g_test_fail ();
+                return;
+              }
+          }
+        /* The checks saw edges, not only whole pixels. */
+        g_assert_cmpint (partial, >, 0);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -294,6 +747,21 @@ main (int argc, char **argv)
   g_test_add_func ("/pixel-scale/downscale-averages-blocks", test_downscale_averages_blocks);
   g_test_add_func ("/pixel-scale/upscale-ramp-stays-monotonic", test_upscale_interpolates_monotonic);
   g_test_add_func ("/pixel-scale/odd-sizes-work", test_odd_sizes);
+  g_test_add_func ("/pixel-scale/align/line-centre-kept-up-and-down", test_line_stays_aligned);
+  g_test_add_func ("/pixel-scale/align/line-centre-kept-in-fractional-window",
+                   test_line_aligned_in_fractional_window);
+  g_test_add_func ("/pixel-scale/detail/round-trip-keeps-fine-detail", test_round_trip_keeps_detail);
+  g_test_add_func ("/pixel-scale/window/outside-transparent-edge-half-inside-unfaded",
+                   test_window_outside_source);
+  g_test_add_func ("/pixel-scale/window/lanczos-extends-edges-no-border-fade",
+                   test_lanczos_no_fade_at_border);
+  g_test_add_func ("/pixel-scale/bands/rows-from-any-split-matches-whole",
+                   test_rows_from_bands_match_whole);
+  g_test_add_func ("/pixel-scale/bands/resample-equals-resampler-rows", test_resample_matches_rows);
+  g_test_add_func ("/pixel-scale/solid/every-filter-and-window-stays-exact",
+                   test_solid_every_filter_every_window);
+  g_test_add_func ("/pixel-scale/alpha/transparent-colour-never-bleeds-any-filter",
+                   test_transparent_colour_does_not_bleed_any_filter);
 
   return g_test_run ();
 }

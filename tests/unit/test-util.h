@@ -3,6 +3,7 @@
 #define AI_IMAGE_EDIT_TEST_UTIL_H
 
 #include <glib.h>
+#include <math.h>
 #include <string.h>
 
 /* A width x height RGBA buffer filled with one colour (g_malloc'd). */
@@ -120,5 +121,104 @@ test_repeat (const gchar *unit, gsize count)
         g_free (m_);                                                   \
       }                                                                \
   } G_STMT_END
+
+/* A width x height opaque RGBA picture full of fine detail (g_malloc'd):
+ * per channel, 128 plus sines along x, y and both diagonals with periods
+ * from 3 to 20 pixels and seeded phases, so every scale of detail a
+ * resampler might keep or lose is present, and no value clips. */
+static inline guint8 *
+test_detailed_picture (gint width, gint height, guint32 seed)
+{
+  static const gdouble periods[] = { 3.0, 3.7, 4.6, 5.9, 7.3, 9.1, 11.8, 15.2, 20.0 };
+  const gint n_periods = G_N_ELEMENTS (periods);
+  guint8 *px = g_malloc ((gsize) width * height * 4);
+  GRand *rand = g_rand_new_with_seed (seed);
+  gdouble phase[3][G_N_ELEMENTS (periods)][4];
+
+  for (gint c = 0; c < 3; c++)
+    for (gint k = 0; k < n_periods; k++)
+      for (gint d = 0; d < 4; d++)
+        phase[c][k][d] = g_rand_double_range (rand, 0.0, 2.0 * G_PI);
+  g_rand_free (rand);
+
+  for (gint y = 0; y < height; y++)
+    for (gint x = 0; x < width; x++)
+      {
+        guint8 *p = px + ((gsize) y * width + x) * 4;
+        /* Along x, along y, and the two diagonals. */
+        const gdouble t[4] = { x, y, (x + y) / G_SQRT2, (x - y) / G_SQRT2 };
+
+        for (gint c = 0; c < 3; c++)
+          {
+            gdouble v = 128.0;
+
+            for (gint k = 0; k < n_periods; k++)
+              for (gint d = 0; d < 4; d++)
+                v += 3.2 * sin (2.0 * G_PI * t[d] / periods[k] + phase[c][k][d]);
+            p[c] = (guint8) CLAMP (lrint (v), 0, 255);
+          }
+        p[3] = 255;
+      }
+  return px;
+}
+
+/* "Fine detail" of an RGBA picture: the mean absolute difference between
+ * horizontally and vertically neighbouring pixels, over the colour
+ * channels, in the rectangle [x0, x1) x [y0, y1). */
+static inline gdouble
+test_fine_detail (const guint8 *px, gint width, gint x0, gint y0, gint x1, gint y1)
+{
+  gdouble sum = 0.0;
+  gsize count = 0;
+
+  for (gint y = y0; y < y1; y++)
+    for (gint x = x0; x < x1; x++)
+      {
+        const guint8 *p = px + ((gsize) y * width + x) * 4;
+
+        for (gint c = 0; c < 3; c++)
+          {
+            if (x + 1 < x1)
+              {
+                sum += ABS (p[c] - p[4 + c]);
+                count++;
+              }
+            if (y + 1 < y1)
+              {
+                sum += ABS (p[c] - p[(gsize) width * 4 + c]);
+                count++;
+              }
+          }
+      }
+  return count ? sum / count : 0.0;
+}
+
+/* Largest and mean absolute difference of the colour channels of two
+ * RGBA buffers over the rectangle [x0, x1) x [y0, y1). */
+static inline void
+test_rgb_difference (const guint8 *a, const guint8 *b, gint width,
+                     gint x0, gint y0, gint x1, gint y1,
+                     gint *max_diff, gdouble *mean_diff)
+{
+  gint worst = 0;
+  gdouble sum = 0.0;
+  gsize count = 0;
+
+  for (gint y = y0; y < y1; y++)
+    for (gint x = x0; x < x1; x++)
+      for (gint c = 0; c < 3; c++)
+        {
+          gsize i = ((gsize) y * width + x) * 4 + c;
+          gint d = ABS (a[i] - b[i]);
+
+          worst = MAX (worst, d);
+          sum += d;
+          count++;
+        }
+  if (max_diff)
+    *max_diff = worst;
+  if (mean_diff)
+    *mean_diff = count ? sum / count : 0.0;
+}
 
 #endif
