@@ -17,7 +17,7 @@
 /* A typical difference larger than this (per channel), or fewer than this
  * share of the context agreeing with it, is not a colour shift but a
  * result that differs from the picture: left as it is. */
-#define COLOR_MATCH_SHIFT_MAX    40
+#define COLOR_MATCH_SHIFT_MAX    24
 #define COLOR_MATCH_AGREE_MIN    0.5
 /* Gains outside this range are not a colour shift but new content. */
 #define COLOR_MATCH_GAIN_MIN     0.8

@@ -441,6 +441,76 @@ test_parse_invalid_utf8_revised_prompt_made_valid (void)
   g_assert_true (g_utf8_validate (image->url, -1, NULL));
 }
 
+static void
+test_usage_parsed_and_described (void)
+{
+  const gchar body[] =
+    "{\"created\": 1, \"data\": [{\"b64_json\": \"AAAA\"}], \"usage\": {"
+    "\"total_tokens\": 1300, \"input_tokens\": 500, \"output_tokens\": 800,"
+    "\"input_tokens_details\": {\"text_tokens\": 20, \"image_tokens\": 480}}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ApiResponse) response = api_response_parse (body, sizeof body - 1, &error);
+  g_autofree gchar *text = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (response->usage.present);
+  g_assert_cmpint (response->usage.total_tokens, ==, 1300);
+  g_assert_cmpint (response->usage.input_tokens, ==, 500);
+  g_assert_cmpint (response->usage.output_tokens, ==, 800);
+  g_assert_cmpint (response->usage.input_text_tokens, ==, 20);
+  g_assert_cmpint (response->usage.input_image_tokens, ==, 480);
+  text = api_usage_describe (&response->usage);
+  test_assert_contains (text, "1300 tokens");
+  test_assert_contains (text, "output 800");
+}
+
+static void
+test_usage_absent_or_odd (void)
+{
+  const gchar none[] = "{\"created\": 1, \"data\": [{\"b64_json\": \"AAAA\"}]}";
+  const gchar odd[] = "{\"data\": [{\"b64_json\": \"AAAA\"}], \"usage\": {"
+                      "\"total_tokens\": \"many\", \"output_tokens\": -5,"
+                      "\"input_tokens_details\": 7}}";
+  g_autoptr (ApiResponse) a = api_response_parse (none, sizeof none - 1, NULL);
+  g_autoptr (ApiResponse) b = api_response_parse (odd, sizeof odd - 1, NULL);
+
+  g_assert_false (a->usage.present);
+  g_assert_null (api_usage_describe (&a->usage));
+  /* Present but not numbers: counted as 0, never negative. */
+  g_assert_true (b->usage.present);
+  g_assert_cmpint (b->usage.total_tokens, ==, 0);
+  g_assert_cmpint (b->usage.output_tokens, ==, 0);
+  g_assert_cmpint (b->usage.input_image_tokens, ==, 0);
+}
+
+/* A server that does not offer the model: say so, and what to choose. */
+static void
+test_unknown_model_hint (void)
+{
+  const gchar body[] = "{\"error\": {\"message\": \"The model `dall-e-2` does not exist or "
+                       "you do not have access to it.\", \"type\": \"invalid_request_error\","
+                       " \"param\": null, \"code\": \"model_not_found\"}}";
+  const gchar worded[] = "{\"error\": {\"message\": \"The model 'foo' has been retired.\"}}";
+  g_autofree gchar *dalle = api_error_describe (404, body, sizeof body - 1, "req_1", "dall-e-2");
+  g_autofree gchar *other = api_error_describe (404, body, sizeof body - 1, NULL, "gpt-image-9");
+  g_autofree gchar *by_words = api_error_describe (400, worded, sizeof worded - 1, NULL, "foo");
+  const gchar *plain = "{\"error\": {\"message\": \"Not found\"}}";
+  g_autofree gchar *unrelated = api_error_describe (404, plain, strlen (plain), NULL,
+                                                    "gpt-image-1.5");
+
+  test_assert_contains (dalle, "does not exist");          /* the server's words */
+  test_assert_contains (dalle, "retired dall-e-2");
+  test_assert_contains (dalle, "2026-05-12");
+  test_assert_contains (dalle, "compatible servers");
+  test_assert_contains (dalle, "gpt-image-1.5");
+  test_assert_contains (other, "does not offer the model gpt-image-9");
+  test_assert_contains (other, "gpt-image-1.5");
+  g_assert_null (strstr (other, "2026-05-12"));
+  test_assert_contains (by_words, "does not offer the model foo");
+  test_assert_contains (unrelated, "Not found");
+  g_assert_null (strstr (unrelated, "does not offer"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -478,5 +548,9 @@ main (int argc, char **argv)
   g_test_add_func ("/api-response/parse/invalid-utf8-strings-made-valid",
                    test_parse_invalid_utf8_revised_prompt_made_valid);
 
+  g_test_add_func ("/api-response/usage/parsed-and-described", test_usage_parsed_and_described);
+  g_test_add_func ("/api-response/usage/absent-or-odd", test_usage_absent_or_odd);
+  g_test_add_func ("/api-response/error/unknown-model-says-so-and-suggests-the-default",
+                   test_unknown_model_hint);
   return g_test_run ();
 }

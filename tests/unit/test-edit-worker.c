@@ -29,8 +29,6 @@
 #define FAKE_API_SCRIPT  "tests/fake_api.py"
 #define TEST_API_KEY     "sk-test-0123456789"
 #define TEST_PROMPT      "a red hat on the cat"
-#define REGION_W         50
-#define REGION_H         40
 
 /* The fake server's palette (tests/fake_api.py PALETTE). */
 static const guint8 palette[][3] = { { 255, 0, 255 }, { 0, 255, 255 }, { 255, 255, 0 },
@@ -297,26 +295,29 @@ json_path_int (json_object *obj, const gchar *a, const gchar *b, const gchar *c)
 
 /* --------------------------------------------------------- workers -- */
 
-/* A REGION_W x REGION_H opaque grey region with a centred edit area. */
+/* An upload_w x upload_h edit area in the middle half of the upload. */
 static guint8 *
-make_coverage (void)
+make_coverage (gint upload_w, gint upload_h)
 {
-  guint8 *cov = test_coverage (REGION_W, REGION_H, 0);
+  guint8 *cov = test_coverage (upload_w, upload_h, 0);
 
-  for (gint y = 10; y < 30; y++)
-    for (gint x = 15; x < 35; x++)
-      cov[y * REGION_W + x] = 255;
+  for (gint y = upload_h / 4; y < upload_h * 3 / 4; y++)
+    for (gint x = upload_w / 4; x < upload_w * 3 / 4; x++)
+      cov[y * upload_w + x] = 255;
   return cov;
 }
 
+/* A worker for an opaque grey upload; size is what the form sends. */
 static EditWorker *
-make_worker (const gchar *model, gint n, const gchar *size, const gchar *response_format,
-             const gchar *scenario, gint upload_w, gint upload_h, gboolean mask)
+make_worker_with (const gchar *model, gint n, const gchar *size, const gchar *response_format,
+                  const gchar *scenario, const gchar *options, gint upload_w, gint upload_h,
+                  gboolean mask)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gchar *user = g_strdup_printf ("scenario:%s", scenario);
-  EditJob *job = edit_job_new (TEST_PROMPT, model, n, size, response_format, user, "",
+  EditJob *job = edit_job_new (TEST_PROMPT, model, n, size, response_format, user, options,
                                &error);
+  ModelUpload upload = { upload_w, upload_h, "", FALSE };
   ApiConfig *config;
 
   g_assert_no_error (error);
@@ -324,17 +325,27 @@ make_worker (const gchar *model, gint n, const gchar *size, const gchar *respons
   config = api_config_from_env (NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (config);
+  g_strlcpy (upload.size_field, size, sizeof upload.size_field);
   return edit_worker_new (job, config,
-                          test_rgba_solid (REGION_W, REGION_H, 90, 90, 90, 255),
-                          mask ? make_coverage () : NULL,
-                          REGION_W, REGION_H, upload_w, upload_h);
+                          test_rgba_solid (upload_w, upload_h, 90, 90, 90, 255),
+                          mask ? make_coverage (upload_w, upload_h) : NULL, &upload);
+}
+
+static EditWorker *
+make_worker (const gchar *model, gint n, const gchar *size, const gchar *response_format,
+             const gchar *scenario, gint upload_w, gint upload_h, gboolean mask)
+{
+  return make_worker_with (model, n, size, response_format, scenario, "", upload_w, upload_h,
+                           mask);
 }
 
 /* Runs a small gpt-image-1 job for scenario synchronously. */
 static EditWorker *
 run_scenario (const gchar *scenario, gint n)
 {
-  EditWorker *worker = make_worker ("gpt-image-1", n, "", "", scenario, 64, 48, TRUE);
+  /* The result exactly as decoded: no colour matching or detail weights. */
+  EditWorker *worker = make_worker_with ("gpt-image-1", n, "", "", scenario,
+                                         "color_match=off keep_detail=off", 64, 48, TRUE);
 
   edit_worker_run (worker);
   g_assert_true (g_atomic_int_get (&worker->done));
@@ -394,7 +405,6 @@ static void
 test_request_as_sent (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
-  g_autofree guint8 *cover = NULL;
   json_object *requests, *req;
   gsize want_transparent;
   (void) data;
@@ -434,9 +444,8 @@ test_request_as_sent (Fake *fake, gconstpointer data)
     g_assert_cmpint (json_object_get_int (json_object_object_get (png, "height")), ==, 256);
   }
 
-  /* The mask: transparent exactly where the scaled coverage is >= 128. */
-  cover = pixel_scale (worker->coverage, REGION_W, REGION_H, 1, 256, 256);
-  want_transparent = edit_area_count (cover, 256 * 256);
+  /* The mask: transparent exactly where the coverage is >= 128. */
+  want_transparent = edit_area_count (worker->coverage, 256 * 256);
   g_assert_cmpuint (want_transparent, >, 0);
   g_assert_cmpint (json_path_int (req, "files", "mask", "transparent_pixels"), ==,
                    (gint64) want_transparent);
@@ -1231,6 +1240,9 @@ test_dropped_connection_retried (Fake *fake, gconstpointer data)
   g_assert_cmpint (fake_post_count (fake), ==, 2);
 }
 
+/* The stand-in drops the connection after reading the whole request: the
+ * server may have done (and billed) the work, so it is sent again at most
+ * once, whatever the retry budget. */
 static void
 test_dropped_connection_reported (Fake *fake, gconstpointer data)
 {
@@ -1238,8 +1250,18 @@ test_dropped_connection_reported (Fake *fake, gconstpointer data)
   (void) data;
 
   SKIP_UNLESS_READY (fake);
+  g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "5", TRUE);
   worker = run_scenario ("drop:5", 1);
-  assert_failed (worker, EDIT_ERROR_DROPPED, "connection");
+  assert_failed (worker, EDIT_ERROR_DROPPED_AFTER_SEND, "connection");
+  g_assert_cmpint (fake_post_count (fake), ==, 2);
+  /* And the progress said so. */
+  {
+    TransferStatus status = transfer_progress_get (&worker->progress);
+    g_autofree gchar *text = transfer_status_text (&status, 0);
+
+    g_assert_true (status.resending);
+    test_assert_contains (text, "billed");
+  }
 }
 
 static void
@@ -1332,12 +1354,108 @@ test_wrong_size_accepted (Fake *fake, gconstpointer data)
   (void) data;
 
   SKIP_UNLESS_READY (fake);
-  /* Documented: another size is accepted and scaled to the region. */
+  /* Documented: another size of the same shape is accepted and brought
+   * to the upload's size, which maps onto the region. */
   worker = make_worker ("dall-e-2", 1, "256x256", "b64_json", "wrongsize", 256, 256, TRUE);
   edit_worker_run (worker);
   g_assert_no_error (worker->error);
   result = g_ptr_array_index (worker->results, 0);
-  g_assert_cmpint (result->width, ==, 128);
+  g_assert_cmpint (result->returned_width, ==, 128);
+  g_assert_cmpint (result->returned_height, ==, 128);
+  g_assert_cmpint (result->width, ==, 256);
+  g_assert_cmpint (result->height, ==, 256);
+  assert_result_colour (worker, 0, palette[0], 256, 256);
+}
+
+/* A result of another shape would be stretched into place: refused. */
+static void
+test_other_shape_refused (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  /* The stand-in answers at the size field (1024x1024) for a 1536x1024 upload. */
+  worker = make_worker ("gpt-image-1.5", 1, "1024x1024", "", "b64", 1536, 1024, TRUE);
+  edit_worker_run (worker);
+  assert_failed (worker, EDIT_ERROR_DECODE, "different shape");
+}
+
+/* The GPT models answer with the picture sent back, its colours slightly
+ * shifted: the fit takes the shift out, measured around the edit area. */
+static void
+test_echo_colour_shift_matched (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  const EditResult *result;
+  gint worst = 0;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  worker = make_worker_with ("gpt-image-1.5", 1, "1024x1024", "", "echo:shift=8,-6,5;pattern=1",
+                             "", 1024, 1024, TRUE);
+  /* A picture with detail, not a flat grey. */
+  g_free (worker->upload_rgba);
+  worker->upload_rgba = test_noise (1024, 1024, 4, 3);
+  for (gsize i = 0; i < 1024 * 1024; i++)
+    worker->upload_rgba[i * 4 + 3] = 255;
+  edit_worker_run (worker);
+  g_assert_no_error (worker->error);
+  result = g_ptr_array_index (worker->results, 0);
+  /* Outside the edit area (where the pattern is not) the result equals
+   * what was sent, within rounding. */
+  for (gint y = 0; y < 1024; y++)
+    for (gint x = 0; x < 1024; x++)
+      if (worker->coverage[y * 1024 + x] == 0)
+        for (gint c = 0; c < 3; c++)
+          {
+            gint v = result->pixels[(y * 1024 + x) * 4 + c];
+            gint o = worker->upload_rgba[(y * 1024 + x) * 4 + c];
+
+            /* The shift clamps at 0 and 255; those keep what clamping lost. */
+            if (o > 10 && o < 245)
+              worst = MAX (worst, ABS (v - o));
+          }
+  g_assert_cmpint (worst, <=, 1);
+  /* Where the result kept the picture its detail is marked for keeping;
+   * the pattern drawn inside the edit area is not. */
+  g_assert_nonnull (result->weights);
+  g_assert_cmpint (result->weights[10 * 1024 + 10], ==, 255);
+  g_assert_cmpint (result->weights[512 * 1024 + 512], ==, 0);
+}
+
+/* JPEG and WebP answers (output_format) decode like PNG ones. */
+static void
+test_jpeg_and_webp_results (Fake *fake, gconstpointer data)
+{
+  const gchar *formats[] = { "jpeg", "webp" };
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree gchar *options = g_strdup_printf ("output_format=%s color_match=off "
+                                                   "keep_detail=off", formats[i]);
+      g_autoptr (EditWorker) worker = make_worker_with ("gpt-image-1.5", 1, "1536x1024", "",
+                                                        "b64", options, 1536, 1024, TRUE);
+      const EditResult *result;
+      gsize off = 0;
+
+      edit_worker_run (worker);
+      g_assert_no_error (worker->error);
+      result = g_ptr_array_index (worker->results, 0);
+      g_assert_cmpint (result->width, ==, 1536);
+      g_assert_cmpint (result->height, ==, 1024);
+      /* Solid magenta, within lossy coding's error. */
+      for (gsize p = 0; p < 1536 * 1024; p++)
+        {
+          const guint8 *px = result->pixels + p * 4;
+
+          off = MAX (off, (gsize) MAX (ABS (px[0] - 255), MAX (px[1], ABS (px[2] - 255))));
+          g_assert_cmpint (px[3], ==, 255);
+        }
+      g_assert_cmpuint (off, <=, 6);
+    }
 }
 
 static void
@@ -1481,7 +1599,10 @@ main (int argc, char **argv)
   ADD ("retry/500-gives-up-after-max-retries", test_retry_gives_up_after_max);
   ADD ("retry/retry-after-http-date", test_retry_after_http_date);
   ADD ("retry/dropped-connection-retried", test_dropped_connection_retried);
-  ADD ("retry/dropped-connection-reported", test_dropped_connection_reported);
+  ADD ("retry/dropped-after-send-resent-at-most-once", test_dropped_connection_reported);
+  ADD ("fit/other-shape-refused-not-stretched", test_other_shape_refused);
+  ADD ("fit/echo-colour-shift-matched-around-the-edit-area", test_echo_colour_shift_matched);
+  ADD ("decode/jpeg-and-webp-results", test_jpeg_and_webp_results);
   ADD ("retry/progress-says-retrying-attempt", test_retry_progress_says_attempt);
   ADD ("limits/huge-200-body-stops-at-256-mib", test_huge_200_body_limited);
   ADD ("network/stalled-transfer-ends", test_stalled_transfer_ends);

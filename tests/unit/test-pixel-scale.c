@@ -311,17 +311,18 @@ vertical_line (gint width, gint height, gint x)
   return px;
 }
 
-/* The line's centroid along row 0, in that picture's pixel indices (the
- * centre of pixel u is u).  Weighted by the intensity above the
- * background, with the filters' negative lobes counted negative: on a grey
- * background nothing clips, so the centroid is the linear filter's own
- * and not biased by clipping one side of the ringing. */
+/* The line's centroid along row 0 over columns [u0, u1), in that
+ * picture's pixel indices (the centre of pixel u is u).  Weighted by the
+ * intensity above the background, with the filters' negative lobes
+ * counted negative: on a grey background nothing clips, so the centroid
+ * is the linear filter's own and not biased by clipping one side of the
+ * ringing. */
 static gdouble
-line_centroid (const guint8 *px, gint width)
+line_centroid (const guint8 *px, gint u0, gint u1)
 {
   gdouble sum = 0.0, moment = 0.0;
 
-  for (gint u = 0; u < width; u++)
+  for (gint u = u0; u < u1; u++)
     {
       gdouble v = (gdouble) px[u * 4] - LINE_BG;
 
@@ -351,8 +352,8 @@ test_line_stays_aligned (void)
         /* Destination pixel u covers [u, u + 1) * w / dw of the source:
          * its centre is at (u + 0.5) * w / dw, source pixel centres at
          * x + 0.5. */
-        gdouble there_x = (line_centroid (mid, dw) + 0.5) * w / dw;
-        gdouble back_x = line_centroid (out, w) + 0.5;
+        gdouble there_x = (line_centroid (mid, 0, dw) + 0.5) * w / dw;
+        gdouble back_x = line_centroid (out, 0, w) + 0.5;
 
         g_test_message ("%s 200 -> %d: line centre at %.4f, back at %.4f (want 37.5)",
                         picture_filters[f].name, dw, there_x, back_x);
@@ -386,8 +387,10 @@ test_line_aligned_in_fractional_window (void)
         /* Destination pixel u covers source [wx + u / scale, wx + (u + 1)
          * / scale): its centre, in source pixel indices (centre of pixel x
          * is x), is wx + (u + 0.5) / scale - 0.5. */
-        gdouble there_x = wx + (line_centroid (mid, dw) + 0.5) / scale - 0.5;
-        gdouble back_x = line_centroid (out, w);
+        /* Over what lies inside the window: outside it the inverse is
+         * transparent (colour 0), which is not the line. */
+        gdouble there_x = wx + (line_centroid (mid, 0, dw) + 0.5) / scale - 0.5;
+        gdouble back_x = line_centroid (out, 13, 13 + 150);
 
         g_test_message ("%s window x %.2f width %.0f -> %d: line at %.4f, back at %.4f "
                         "(want %d)", picture_filters[f].name, wx, ww, dw, there_x,
@@ -567,7 +570,8 @@ test_rows_from_bands_match_whole (void)
               pixel_resampler_rows (r, src, 0, dh, whole);
               for (gint y = 0; y < dh;)
                 {
-                  gint rows = MIN (dh - y, g_rand_int_range (rand, 1, 40));
+                  gint want = g_rand_int_range (rand, 1, 40);
+                  gint rows = MIN (dh - y, want);
                   gint first = -1, last = -1, pad = 3;
                   guint8 *band;
 
@@ -737,6 +741,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_set_nonfatal_assertions (); //TMP
 
   g_test_add_func ("/pixel-scale/solid-rgba-stays-exactly-solid", test_solid_rgba_stays_solid);
   g_test_add_func ("/pixel-scale/solid-gray-stays-exactly-solid", test_solid_gray_stays_solid);
