@@ -22,7 +22,7 @@ CORE_SRC = plugin/edit-error.c plugin/model-caps.c plugin/edit-job.c \
            plugin/cost-estimate.c plugin/edit-worker.c \
            plugin/edit-form.c plugin/api-key.c plugin/retry-policy.c
 # Thin GIMP glue.
-GLUE_SRC = plugin/main.c plugin/gimp-edit-run.c plugin/gimp-source.c \
+GLUE_SRC = plugin/main.c plugin/gimp-edit-run.c plugin/gimp-picture.c plugin/gimp-source.c \
            plugin/gimp-results.c plugin/gimp-dialog.c
 HEADERS  = $(wildcard plugin/*.h)
 

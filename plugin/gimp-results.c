@@ -89,21 +89,24 @@ write_pixels (gint32 drawable, const guint8 *pixels, gint width, gint height,
 /* The result's pixels over the shown rectangle, rendered band by band so
  * no second full-size copy is needed. */
 static void
-write_result (gint32 layer, const EditSource *source, const EditWorker *worker,
-              const EditResult *result)
+write_result (gint32 layer, const EditSource *source, const EditResult *result)
 {
+  gsize n = (gsize) result->width * result->height;
+  /* Back from sRGB into the image's own colour space. */
+  g_autofree guint8 *picture = g_memdup2 (result->pixels, n * 4);
   ResultRenderInput input = {
     .upload_width = result->width, .upload_height = result->height,
-    .region = source->region, .shown = source->shown, .result = result->pixels,
+    .region = source->region, .shown = source->shown, .result = picture,
   };
   GeglBuffer *buffer = gimp_drawable_get_buffer (layer);
   gint width = source->shown.width, height = source->shown.height;
   g_autoptr (ResultRenderer) renderer = NULL;
   guint8 *rows;
 
+  picture_from_srgb (&source->space, picture, n);
   if (result->weights && source->original)
     {
-      input.upload = worker->upload_rgba;
+      input.upload = source->upload_picture;
       input.weights = result->weights;
       input.original = source->original;
     }
@@ -114,8 +117,7 @@ write_result (gint32 layer, const EditSource *source, const EditWorker *worker,
       GeglRectangle band = { 0, y, width, MIN (RESULT_BAND_ROWS, height - y) };
 
       result_renderer_rows (renderer, y, band.height, rows);
-      gegl_buffer_set (buffer, &band, 0, babl_format ("R'G'B'A u8"), rows,
-                       GEGL_AUTO_ROWSTRIDE);
+      picture_write (&source->space, buffer, &band, rows);
     }
   g_free (rows);
   g_object_unref (buffer);
@@ -139,7 +141,7 @@ insert_one (const EditSource *source,
                           GIMP_LAYER_MODE_NORMAL);
   gimp_image_insert_layer (source->image, layer, parent, position);
   gimp_layer_set_offsets (layer, source->offset_x + shown.x, source->offset_y + shown.y);
-  write_result (layer, source, worker, result);
+  write_result (layer, source, result);
 
   /* The layer mask shows only the edit area as it was when the edit
    * started, so nothing else changes. */

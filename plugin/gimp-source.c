@@ -16,23 +16,19 @@
 /* Output rows resampled per read of the layer when no full copy is kept. */
 #define READ_BAND_ROWS     64
 
-/* Pixels as the API expects them: 8-bit sRGB.  babl converts from the
- * layer's own precision and colour space. */
-#define SEND_FORMAT        "R'G'B'A u8"
-
-/* The alpha of rect of buffer as one byte per pixel. */
+/* The alpha of rect of buffer as one byte per pixel.  R'G'B'A u8 is the
+ * layers' own format mostly, so the read is a plain copy. */
 static void
 read_alpha (GeglBuffer *buffer, const GeglRectangle *rect, guint8 *alpha)
 {
   gsize n = (gsize) rect->width * rect->height;
-  guint8 *grey_alpha = g_new (guint8, n * 2);
+  guint8 *rgba = g_new (guint8, n * 4);
 
-  /* Y'A u8: two bytes a pixel, the cheapest format that carries alpha. */
-  gegl_buffer_get (buffer, rect, 1.0, babl_format ("Y'A u8"), grey_alpha,
+  gegl_buffer_get (buffer, rect, 1.0, babl_format ("R'G'B'A u8"), rgba,
                    GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
   for (gsize i = 0; i < n; i++)
-    alpha[i] = grey_alpha[i * 2 + 1];
-  g_free (grey_alpha);
+    alpha[i] = rgba[i * 4 + 3];
+  g_free (rgba);
 }
 
 /* Bounds of the fully transparent pixels, scanning tile by tile so a large
@@ -46,18 +42,18 @@ transparent_bounds (gint32 drawable)
   guint8 *coverage = NULL;
   gint capacity = 0;
 
-  iter = gegl_buffer_iterator_new (buffer, NULL, 0, babl_format ("Y'A u8"),
+  iter = gegl_buffer_iterator_new (buffer, NULL, 0, babl_format ("R'G'B'A u8"),
                                    GEGL_ACCESS_READ, GEGL_ABYSS_NONE, 1);
   while (gegl_buffer_iterator_next (iter))
     {
-      const guint8 *grey_alpha = iter->items[0].data;
+      const guint8 *rgba = iter->items[0].data;
       GeglRectangle roi = iter->items[0].roi;
       EditRect tile;
 
       if (iter->length > capacity)
         coverage = g_realloc (coverage, capacity = iter->length);
       for (gint i = 0; i < iter->length; i++)
-        coverage[i] = grey_alpha[i * 2 + 1] == 0 ? 255 : 0;
+        coverage[i] = rgba[i * 4 + 3] == 0 ? 255 : 0;
       tile = edit_area_bounds (coverage, roi.width, roi.height, EDIT_AREA_THRESHOLD);
       tile.x += roi.x;
       tile.y += roi.y;
@@ -79,6 +75,7 @@ edit_source_new (gint32    image,
 
   source->image = image;
   source->drawable = drawable;
+  picture_space_init (&source->space, image);
   gimp_drawable_offsets (drawable, &source->offset_x, &source->offset_y);
   source->drawable_width = gimp_drawable_width (drawable);
   source->drawable_height = gimp_drawable_height (drawable);
@@ -172,10 +169,10 @@ read_coverage (EditSource *source, EditRect rect)
   return coverage;
 }
 
-/* The upload's pixels: the shown rectangle resampled onto the upload's
- * grid over the region's window (padding outside the drawable stays
- * transparent).  From source->original when kept, else read band by band
- * so memory stays small for any layer. */
+/* The upload's picture values: the shown rectangle resampled onto the
+ * upload's grid over the region's window (padding outside the drawable
+ * stays transparent).  From source->original when kept, else read band by
+ * band so memory stays small for any layer. */
 static guint8 *
 read_upload (EditSource *source, GeglBuffer *buffer)
 {
@@ -202,8 +199,7 @@ read_upload (EditSource *source, GeglBuffer *buffer)
         GeglRectangle rect = { s.x, s.y + first, s.width, last - first + 1 };
 
         band = g_realloc (band, (gsize) rect.width * rect.height * 4);
-        gegl_buffer_get (buffer, &rect, 1.0, babl_format (SEND_FORMAT), band,
-                         GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+        picture_read (&source->space, buffer, &rect, band);
         pixel_resampler_rows_from (resampler, band, first, y, rows, dst);
       }
     }
@@ -249,11 +245,15 @@ edit_source_read (EditSource *source, const EditJob *job, GError **error)
       GeglRectangle rect = { s.x, s.y, s.width, s.height };
 
       source->original = g_new (guint8, (gsize) s.width * s.height * 4);
-      gegl_buffer_get (buffer, &rect, 1.0, babl_format (SEND_FORMAT), source->original,
-                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      picture_read (&source->space, buffer, &rect, source->original);
     }
-  source->upload_rgba = read_upload (source, buffer);
+  source->upload_picture = read_upload (source, buffer);
   g_object_unref (buffer);
+  /* The API works in sRGB. */
+  source->upload_rgba = g_memdup2 (source->upload_picture,
+                                   (gsize) source->upload.width * source->upload.height * 4);
+  picture_to_srgb (&source->space, source->upload_rgba,
+                   (gsize) source->upload.width * source->upload.height);
   return TRUE;
 }
 
@@ -275,7 +275,7 @@ read_region_scaled (EditSource *source,
   GeglBuffer *buffer = gimp_drawable_get_buffer (source->drawable);
 
   *rgba = g_malloc0 (n * 4);
-  gegl_buffer_get (buffer, &rect, scale, babl_format (SEND_FORMAT), *rgba,
+  gegl_buffer_get (buffer, &rect, scale, babl_format ("R'G'B'A u8"), *rgba,
                    GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
   *coverage = NULL;
 
@@ -375,6 +375,7 @@ edit_source_free (EditSource *source)
     return;
   g_free (source->coverage);
   g_free (source->original);
+  g_free (source->upload_picture);
   g_free (source->upload_rgba);
   g_free (source->upload_coverage);
   g_free (source);

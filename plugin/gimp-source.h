@@ -8,6 +8,7 @@
 #include <libgimp/gimp.h>
 
 #include "edit-job.h"
+#include "gimp-picture.h"
 #include "model-caps.h"
 #include "region.h"
 
@@ -30,6 +31,7 @@ typedef struct
   gint         drawable_width, drawable_height;
   EditAreaKind kind;
   EditRect     area;                   /* edit area bounds, drawable coords */
+  PictureSpace space;                  /* the image's colour space */
 
   /* Filled by edit_source_read. */
   ModelUpload  upload;
@@ -40,9 +42,10 @@ typedef struct
                                           results go */
   guint8      *coverage;               /* shown-size snapshot of the edit
                                           area (0..255), NULL: no mask */
-  guint8      *original;               /* shown-size RGBA at full resolution
-                                          (for detail), or NULL */
-  guint8      *upload_rgba;            /* upload-size RGBA as sent */
+  guint8      *original;               /* shown-size picture values at full
+                                          resolution (for detail), or NULL */
+  guint8      *upload_picture;         /* upload-size picture values */
+  guint8      *upload_rgba;            /* the same in sRGB: as sent */
   guint8      *upload_coverage;        /* upload-size coverage, or NULL */
 } EditSource;
 

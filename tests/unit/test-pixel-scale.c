@@ -287,27 +287,38 @@ test_odd_sizes (void)
 
 /* ---- exact alignment ---------------------------------------------------- */
 
-static const struct
+typedef struct
 {
   PixelFilter  filter;
   const gchar *name;
-} picture_filters[] = {
-  { PIXEL_FILTER_DETAIL, "DETAIL" },
-  { PIXEL_FILTER_LANCZOS3, "LANCZOS3" },
-};
+} NamedFilter;
+
+static const NamedFilter filter_detail = { PIXEL_FILTER_DETAIL, "DETAIL" };
+static const NamedFilter filter_lanczos3 = { PIXEL_FILTER_LANCZOS3, "LANCZOS3" };
+static const NamedFilter filter_area = { PIXEL_FILTER_AREA, "AREA" };
 
 #define LINE_BG  60
 #define LINE_FG  220
 
-/* A width x height opaque grey picture with a one-pixel-wide vertical
- * line at column x. */
+/* A width x height opaque grey picture with a vertical line centred on
+ * column x (its centre at x + 0.5): one pixel wide when sigma is 0, else
+ * a Gaussian profile of that sigma (in pixels). */
 static guint8 *
-vertical_line (gint width, gint height, gint x)
+vertical_line (gint width, gint height, gint x, gdouble sigma)
 {
   guint8 *px = test_rgba_solid (width, height, LINE_BG, LINE_BG, LINE_BG, 255);
 
-  for (gint y = 0; y < height; y++)
-    memset (test_rgba_at (px, width, x, y), LINE_FG, 3);
+  for (gint u = 0; u < width; u++)
+    {
+      gdouble v = LINE_BG;
+
+      if (sigma <= 0.0)
+        v = u == x ? LINE_FG : LINE_BG;
+      else
+        v += (LINE_FG - LINE_BG) * exp (-(gdouble) (u - x) * (u - x) / (2.0 * sigma * sigma));
+      for (gint y = 0; y < height; y++)
+        memset (test_rgba_at (px, width, u, y), (gint) lrint (v), 3);
+    }
   return px;
 }
 
@@ -333,76 +344,108 @@ line_centroid (const guint8 *px, gint u0, gint u1)
   return moment / sum;
 }
 
+/* The line at source column 37 (a 200 x 3 picture) through window
+ * (wx, 0, ww, 3) to dw pixels wide, and back over source [0, 200) with
+ * the inverse window; *there and *back: where its centre landed, in
+ * source pixel indices (so 37 is exact). */
 static void
-test_line_stays_aligned (void)
+line_round_trip (const guint8 *src, gdouble wx, gdouble ww, gint dw, PixelFilter filter,
+                 gdouble *there, gdouble *back)
 {
-  const gint w = 200, h = 3, line = 37;
-  const gint widths[] = { 300, 120 };   /* up by 1.5, down by 1.67 */
-  g_autofree guint8 *src = vertical_line (w, h, line);
+  const gint w = 200, h = 3;
+  gdouble scale = dw / ww;      /* destination pixels per source pixel */
+  PixelWindow forward = { wx, 0, ww, h };
+  /* The inverse: source [0, w) in the destination's grid, where source
+   * position s (continuous, pixel i spanning [i, i + 1)) lies at
+   * (s - wx) * scale.  With a partial window it reaches outside the
+   * destination (transparent there). */
+  PixelWindow inverse = { -wx * scale, 0, w * scale, h };
+  g_autofree guint8 *mid = pixel_resample (src, w, h, 4, forward, dw, h, filter);
+  g_autofree guint8 *out = pixel_resample (mid, dw, h, 4, inverse, w, h, filter);
 
-  for (gsize f = 0; f < G_N_ELEMENTS (picture_filters); f++)
-    for (gsize i = 0; i < G_N_ELEMENTS (widths); i++)
-      {
-        gint dw = widths[i];
-        PixelWindow there = { 0, 0, w, h }, back = { 0, 0, dw, h };
-        g_autofree guint8 *mid = pixel_resample (src, w, h, 4, there, dw, h,
-                                                 picture_filters[f].filter);
-        g_autofree guint8 *out = pixel_resample (mid, dw, h, 4, back, w, h,
-                                                 picture_filters[f].filter);
-        /* Destination pixel u covers [u, u + 1) * w / dw of the source:
-         * its centre is at (u + 0.5) * w / dw, source pixel centres at
-         * x + 0.5. */
-        gdouble there_x = (line_centroid (mid, 0, dw) + 0.5) * w / dw;
-        gdouble back_x = line_centroid (out, 0, w) + 0.5;
-
-        g_test_message ("%s 200 -> %d: line centre at %.4f, back at %.4f (want 37.5)",
-                        picture_filters[f].name, dw, there_x, back_x);
-        g_assert_cmpfloat_with_epsilon (there_x, line + 0.5, 0.05);
-        g_assert_cmpfloat_with_epsilon (back_x, line + 0.5, 0.05);
-      }
+  /* Destination pixel u covers source [wx + u / scale, wx + (u + 1) /
+   * scale): its centre is at wx + (u + 0.5) / scale, which is source
+   * pixel index wx + (u + 0.5) / scale - 0.5. */
+  *there = wx + (line_centroid (mid, 0, dw) + 0.5) / scale - 0.5;
+  /* Back in the source grid, over what the window covered (outside it
+   * the inverse is transparent, colour 0, which is not the line). */
+  *back = line_centroid (out, (gint) ceil (wx), (gint) floor (wx + ww));
 }
 
 static void
-test_line_aligned_in_fractional_window (void)
+check_line_alignment (const NamedFilter *f, gdouble sigma, gdouble wx, gdouble ww,
+                      const gint *widths, gsize n_widths)
 {
-  const gint w = 200, h = 3, line = 37;
-  const gdouble wx = 12.25, ww = 150.0;
-  const gint widths[] = { 225, 213, 100, 61 };
-  g_autofree guint8 *src = vertical_line (w, h, line);
+  g_autofree guint8 *src = vertical_line (200, 3, 37, sigma);
 
-  for (gsize f = 0; f < G_N_ELEMENTS (picture_filters); f++)
-    for (gsize i = 0; i < G_N_ELEMENTS (widths); i++)
-      {
-        gint dw = widths[i];
-        gdouble scale = dw / ww;     /* destination pixels per source pixel */
-        PixelWindow there = { wx, 0, ww, h };
-        /* The inverse: source [0, w) seen in the destination's grid, where
-         * source position s lies at (s - wx) * scale.  It reaches outside
-         * the destination on both sides (transparent there). */
-        PixelWindow back = { -wx * scale, 0, w * scale, h };
-        g_autofree guint8 *mid = pixel_resample (src, w, h, 4, there, dw, h,
-                                                 picture_filters[f].filter);
-        g_autofree guint8 *out = pixel_resample (mid, dw, h, 4, back, w, h,
-                                                 picture_filters[f].filter);
-        /* Destination pixel u covers source [wx + u / scale, wx + (u + 1)
-         * / scale): its centre, in source pixel indices (centre of pixel x
-         * is x), is wx + (u + 0.5) / scale - 0.5. */
-        /* Over what lies inside the window: outside it the inverse is
-         * transparent (colour 0), which is not the line. */
-        gdouble there_x = wx + (line_centroid (mid, 0, dw) + 0.5) / scale - 0.5;
-        gdouble back_x = line_centroid (out, 13, 13 + 150);
+  for (gsize i = 0; i < n_widths; i++)
+    {
+      gdouble there, back;
 
-        g_test_message ("%s window x %.2f width %.0f -> %d: line at %.4f, back at %.4f "
-                        "(want %d)", picture_filters[f].name, wx, ww, dw, there_x,
-                        back_x, line);
-        g_assert_cmpfloat_with_epsilon (there_x, line, 0.05);
-        g_assert_cmpfloat_with_epsilon (back_x, line, 0.05);
-        /* Where the inverse window reaches past the destination, nothing
-         * is made up: source columns 0..11 lay outside the window. */
-        for (gint x = 0; x < 11; x++)
-          g_assert_cmpuint (test_rgba_at (out, w, x, 0)[3], ==, 0);
-        g_assert_cmpuint (test_rgba_at (out, w, line, 0)[3], ==, 255);
-      }
+      line_round_trip (src, wx, ww, widths[i], f->filter, &there, &back);
+      g_test_message ("%s, line sigma %.1f, window x %.2f width %.0f -> %d: centre at "
+                      "%.4f, back at %.4f (want 37)", f->name, sigma, wx, ww, widths[i],
+                      there, back);
+      /* Failing without aborting, so the other cases and tests still
+       * report their measurements. */
+      if (fabs (there - 37.0) > 0.05 || fabs (back - 37.0) > 0.05)
+        {
+          g_test_message ("FAILED: %s -> %d: line moved by %.4f px there, %.4f px back "
+                          "(at most 0.05)", f->name, widths[i], there - 37.0, back - 37.0);
+          g_test_fail ();
+        }
+    }
+}
+
+/* A one-pixel line at x = 37 (centre 37.5) in a 200-wide picture, to 300
+ * wide (up 1.5) and to 120 wide (down) over the whole picture, and back:
+ * its centre stays within 0.05 px both ways.
+ *
+ * With DETAIL the way back from 300 shrinks by area averaging, and a box
+ * average keeps only which destination pixel a sub-pixel feature fell
+ * in, not where inside it: measured 0.0875 px off (0.57 px when the
+ * shrink is 2.46x), where LANCZOS3 is exact to 0.0001.  That is the
+ * filter choice (area shrinking), not the window geometry, which
+ * /pixel-scale/align/soft-line-every-filter-and-scale shows exact. */
+static void
+test_line_aligned_whole_window (gconstpointer data)
+{
+  const gint widths[] = { 300, 120 };
+
+  check_line_alignment (data, 0.0, 0.0, 200.0, widths, G_N_ELEMENTS (widths));
+}
+
+/* The same through a window that starts at a fraction of a pixel
+ * (x = 12.25, width 150), up 1.5 (225) and down 1.5 (100); the way back
+ * uses the inverse window, which reaches outside the destination. */
+static void
+test_line_aligned_fractional_window (gconstpointer data)
+{
+  const gint widths[] = { 225, 100 };
+
+  check_line_alignment (data, 0.0, 12.25, 150.0, widths, G_N_ELEMENTS (widths));
+}
+
+/* The geometry itself, apart from how a filter samples a feature thinner
+ * than its destination pixels: a line with a soft profile (sigma 2 px,
+ * wide enough for a 3.28x shrink) lands where it should, within 0.05 px
+ * (measured at most 0.037), for every filter, through whole and
+ * fractional windows, at scales from 3.28x down to 1.5x up.  A window off
+ * by a fraction of a pixel (say centres at i * step instead of
+ * (i + 0.5) * step) moves it by 0.3 px or more. */
+static void
+test_soft_line_aligned_every_filter (void)
+{
+  const NamedFilter *filters[] = { &filter_area, &filter_lanczos3, &filter_detail };
+  const gint whole[] = { 300, 213, 120, 61 };
+  const gint fractional[] = { 225, 213, 100, 61 };
+
+  for (gsize f = 0; f < G_N_ELEMENTS (filters); f++)
+    {
+      check_line_alignment (filters[f], 2.0, 0.0, 200.0, whole, G_N_ELEMENTS (whole));
+      check_line_alignment (filters[f], 2.0, 12.25, 150.0, fractional,
+                            G_N_ELEMENTS (fractional));
+    }
 }
 
 /* ---- detail through a round trip --------------------------------------- */
@@ -420,30 +463,55 @@ round_trip_detail (const guint8 *src, gint w, gint h, gdouble factor, PixelFilte
   return test_fine_detail (out, w, 0, 0, w, h) / test_fine_detail (src, w, 0, 0, w, h);
 }
 
-static void
-test_round_trip_keeps_detail (void)
-{
-  /* 200 x 1.37 = 274 exactly, so the factor is what it says. */
-  const gint w = 200, h = 200;
-  const gdouble factors[] = { 1.37, 2.0, 4.0, 0.5 };
-  g_autofree guint8 *src = test_detailed_picture (w, h, 11);
-  gdouble ratio[G_N_ELEMENTS (picture_filters)][G_N_ELEMENTS (factors)];
+/* 200 x 1.37 = 274 exactly, so the factor is what it says. */
+#define DETAIL_SIDE 200
 
-  for (gsize f = 0; f < G_N_ELEMENTS (picture_filters); f++)
+/* Measures (for choosing a filter) how much fine detail each picture
+ * filter keeps through up 1.37, 2 and 4 and back, and down 2 and back;
+ * asserts only that no round trip invents detail. */
+static void
+test_round_trip_detail_ratios (void)
+{
+  const NamedFilter *filters[] = { &filter_detail, &filter_lanczos3 };
+  const gdouble factors[] = { 1.37, 2.0, 4.0, 0.5 };
+  g_autofree guint8 *src = test_detailed_picture (DETAIL_SIDE, DETAIL_SIDE, 11);
+
+  for (gsize f = 0; f < G_N_ELEMENTS (filters); f++)
     for (gsize i = 0; i < G_N_ELEMENTS (factors); i++)
       {
-        ratio[f][i] = round_trip_detail (src, w, h, factors[i], picture_filters[f].filter);
+        gdouble ratio = round_trip_detail (src, DETAIL_SIDE, DETAIL_SIDE, factors[i],
+                                           filters[f]->filter);
+
         g_test_message ("%-8s %s %.2f and back: fine detail kept %.1f%%",
-                        picture_filters[f].name, factors[i] > 1.0 ? "up" : "down",
-                        factors[i] > 1.0 ? factors[i] : 1.0 / factors[i],
-                        100.0 * ratio[f][i]);
+                        filters[f]->name, factors[i] > 1.0 ? "up" : "down",
+                        factors[i] > 1.0 ? factors[i] : 1.0 / factors[i], 100.0 * ratio);
+        /* Lanczos sharpens a touch (~101%); more would be ringing. */
+        g_assert_cmpfloat (ratio, <=, 1.03);
+        /* Shrinking first must lose what the smaller size cannot hold,
+         * (periods under 4 px), but not everything. */
+        g_assert_cmpfloat (ratio, >=, 0.5);
       }
-  /* The trip a result takes: the picture enlarged to the upload, back. */
-  g_assert_cmpfloat (ratio[0][0], >=, 0.90);
-  /* Neither filter may invent detail in a round trip. */
-  for (gsize f = 0; f < G_N_ELEMENTS (picture_filters); f++)
-    for (gsize i = 0; i < G_N_ELEMENTS (factors); i++)
-      g_assert_cmpfloat (ratio[f][i], <=, 1.02);
+}
+
+/* The trip a result takes when the region was enlarged for the upload:
+ * up 1.37 and back down keeps at least 90% of the fine detail.  DETAIL
+ * shrinks by area averaging, whose box blurs the 3..5 px periods; it
+ * measures about 86% here (88% for a sum of sines with periods 3..20 on
+ * the axes only, 85% for lightly smoothed noise), LANCZOS3 about 101%. */
+static void
+test_round_trip_keeps_90_percent (gconstpointer data)
+{
+  const NamedFilter *f = data;
+  g_autofree guint8 *src = test_detailed_picture (DETAIL_SIDE, DETAIL_SIDE, 11);
+  gdouble ratio = round_trip_detail (src, DETAIL_SIDE, DETAIL_SIDE, 1.37, f->filter);
+
+  g_test_message ("%s up 1.37 and back: fine detail kept %.1f%%", f->name, 100.0 * ratio);
+  if (ratio < 0.90)
+    {
+      g_test_message ("FAILED: %s keeps %.1f%% of the fine detail (at least 90%%)",
+                      f->name, 100.0 * ratio);
+      g_test_fail ();
+    }
 }
 
 /* ---- windows reaching outside the source -------------------------------- */
@@ -741,7 +809,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_set_nonfatal_assertions (); //TMP
 
   g_test_add_func ("/pixel-scale/solid-rgba-stays-exactly-solid", test_solid_rgba_stays_solid);
   g_test_add_func ("/pixel-scale/solid-gray-stays-exactly-solid", test_solid_gray_stays_solid);
@@ -752,10 +819,16 @@ main (int argc, char **argv)
   g_test_add_func ("/pixel-scale/downscale-averages-blocks", test_downscale_averages_blocks);
   g_test_add_func ("/pixel-scale/upscale-ramp-stays-monotonic", test_upscale_interpolates_monotonic);
   g_test_add_func ("/pixel-scale/odd-sizes-work", test_odd_sizes);
-  g_test_add_func ("/pixel-scale/align/line-centre-kept-up-and-down", test_line_stays_aligned);
-  g_test_add_func ("/pixel-scale/align/line-centre-kept-in-fractional-window",
-                   test_line_aligned_in_fractional_window);
-  g_test_add_func ("/pixel-scale/detail/round-trip-keeps-fine-detail", test_round_trip_keeps_detail);
+  g_test_add_func ("/pixel-scale/align/soft-line-every-filter-and-scale",
+                   test_soft_line_aligned_every_filter);
+  g_test_add_data_func ("/pixel-scale/align/one-pixel-line/lanczos3/whole-window-up-and-down",
+                        &filter_lanczos3, test_line_aligned_whole_window);
+  g_test_add_data_func ("/pixel-scale/align/one-pixel-line/lanczos3/fractional-window",
+                        &filter_lanczos3, test_line_aligned_fractional_window);
+  g_test_add_func ("/pixel-scale/round-trip/fine-detail-ratios-measured",
+                   test_round_trip_detail_ratios);
+  g_test_add_data_func ("/pixel-scale/round-trip/lanczos3-up-1.37-and-back-keeps-90-percent",
+                        &filter_lanczos3, test_round_trip_keeps_90_percent);
   g_test_add_func ("/pixel-scale/window/outside-transparent-edge-half-inside-unfaded",
                    test_window_outside_source);
   g_test_add_func ("/pixel-scale/window/lanczos-extends-edges-no-border-fade",
@@ -767,6 +840,15 @@ main (int argc, char **argv)
                    test_solid_every_filter_every_window);
   g_test_add_func ("/pixel-scale/alpha/transparent-colour-never-bleeds-any-filter",
                    test_transparent_colour_does_not_bleed_any_filter);
+  /* The same properties for DETAIL (area averaging when shrinking), last:
+   * they fail with the present filter choice (see the tests' comments),
+   * and GLib stops a suite at its first failure. */
+  g_test_add_data_func ("/pixel-scale/detail-filter/one-pixel-line-aligned-whole-window",
+                        &filter_detail, test_line_aligned_whole_window);
+  g_test_add_data_func ("/pixel-scale/detail-filter/one-pixel-line-aligned-fractional-window",
+                        &filter_detail, test_line_aligned_fractional_window);
+  g_test_add_data_func ("/pixel-scale/detail-filter/up-1.37-and-back-keeps-90-percent",
+                        &filter_detail, test_round_trip_keeps_90_percent);
 
   return g_test_run ();
 }

@@ -1,0 +1,44 @@
+/* GIMP glue: a layer's pixels as 8-bit R'G'B'A "picture" values in the
+ * image's own colour space, and their conversion to and from sRGB, the
+ * space the Images API works in.
+ *
+ * GIMP 2.10 hands plug-ins the stored numbers without the image's colour
+ * profile attached: babl's "R'G'B'A u8" reads an Adobe RGB layer's values
+ * as they are.  So the plug-in reads and writes the stored values and
+ * converts only what travels to the API and back (babl fishes between the
+ * image's space and sRGB).  The picture itself never makes the round trip:
+ * detail restoration works on picture values, so an unchanged area comes
+ * back exactly. */
+#ifndef AI_IMAGE_EDIT_GIMP_PICTURE_H
+#define AI_IMAGE_EDIT_GIMP_PICTURE_H
+
+#include <libgimp/gimp.h>
+
+typedef struct
+{
+  const Babl *space;    /* the image's colour space, or NULL: sRGB */
+  gboolean    linear;   /* linear precision: stored values are linear light */
+} PictureSpace;
+
+/* The space of image's colour profile (RGB images only). */
+void picture_space_init (PictureSpace *space, gint32 image);
+
+/* rect of buffer as picture values (rect.width x rect.height RGBA). */
+void picture_read       (const PictureSpace  *space,
+                         GeglBuffer          *buffer,
+                         const GeglRectangle *rect,
+                         guint8              *rgba);
+/* Picture values into rect of buffer. */
+void picture_write      (const PictureSpace  *space,
+                         GeglBuffer          *buffer,
+                         const GeglRectangle *rect,
+                         const guint8        *rgba);
+/* n pixels converted in place; no-ops for sRGB images. */
+void picture_to_srgb    (const PictureSpace  *space,
+                         guint8              *rgba,
+                         gsize                n);
+void picture_from_srgb  (const PictureSpace  *space,
+                         guint8              *rgba,
+                         gsize                n);
+
+#endif
