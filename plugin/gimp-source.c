@@ -180,7 +180,7 @@ read_upload (EditSource *source, GeglBuffer *buffer)
   gint uw = source->upload.width, uh = source->upload.height;
   PixelWindow window = { r.x - s.x, r.y - s.y, r.width, r.height };
   g_autoptr (PixelResampler) resampler =
-    pixel_resampler_new (s.width, s.height, 4, window, uw, uh, PIXEL_FILTER_DETAIL);
+    pixel_resampler_new (s.width, s.height, 4, window, uw, uh, PIXEL_FILTER_LANCZOS3);
   guint8 *upload = g_new (guint8, (gsize) uw * uh * 4);
   guint8 *band = NULL;
 

@@ -42,7 +42,7 @@ axis_taps_init (AxisTaps *axis, gint src_len, gdouble start, gdouble span, gint 
                 PixelFilter filter)
 {
   gdouble step = span / dst_len;
-  gboolean area = filter == PIXEL_FILTER_AREA || (filter == PIXEL_FILTER_DETAIL && step > 1.0);
+  gboolean area = filter == PIXEL_FILTER_AREA;
   gdouble stretch = MAX (1.0, step);
   gint capacity = 0, used = 0;
   gdouble *scratch = NULL;
@@ -291,5 +291,5 @@ pixel_scale (const guint8 *src,
   PixelWindow whole = { 0, 0, src_width, src_height };
 
   return pixel_resample (src, src_width, src_height, channels, whole, dst_width, dst_height,
-                         channels == 4 ? PIXEL_FILTER_DETAIL : PIXEL_FILTER_AREA);
+                         channels == 4 ? PIXEL_FILTER_LANCZOS3 : PIXEL_FILTER_AREA);
 }

@@ -44,12 +44,12 @@ result_renderer_new (const ResultRenderInput *input)
                         &window.height);
   r->result = pixel_resampler_new (input->upload_width, input->upload_height, 4, window,
                                    input->shown.width, input->shown.height,
-                                   PIXEL_FILTER_DETAIL);
+                                   PIXEL_FILTER_LANCZOS3);
   if (input->upload && input->weights && input->original)
     {
       r->upload = pixel_resampler_new (input->upload_width, input->upload_height, 4, window,
                                        input->shown.width, input->shown.height,
-                                       PIXEL_FILTER_DETAIL);
+                                       PIXEL_FILTER_LANCZOS3);
       /* Weights are a smooth field; the filter's overshoot is clamped. */
       r->weights = pixel_resampler_new (input->upload_width, input->upload_height, 1, window,
                                         input->shown.width, input->shown.height,
