@@ -99,7 +99,12 @@ pot:
 unit: $(UNIT_BINS)
 	@AI_IMAGE_EDIT_ONLY=unit tests/run-all.sh $(UNIT_BINS)
 
-integration: all
+# The integration tests' own GIMP extension (never installed for people).
+$(BUILD)/tests/meddle: tests/integration/meddle.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -o $@ $< $(GIMP_LIBS)
+
+integration: all $(BUILD)/tests/meddle
 	@AI_IMAGE_EDIT_ONLY=integration tests/run-all.sh
 
 # Everything: unit tests (plain, sanitizers, valgrind), fuzz seeds,
@@ -110,7 +115,7 @@ check:
 	@./install.sh --deps-only --test-deps
 	@$(MAKE) --no-print-directory check-installed
 
-check-installed: all $(UNIT_BINS) $(SAN_BINS) $(FUZZ_BINS)
+check-installed: all $(UNIT_BINS) $(SAN_BINS) $(FUZZ_BINS) $(BUILD)/tests/meddle
 	@tests/run-all.sh $(UNIT_BINS)
 
 sanitize: $(SAN_BINS)

@@ -61,6 +61,7 @@ test_deps_present() {
     command -v "$tool" >/dev/null 2>&1 || return 1
   done
   /usr/bin/python3 -c 'import numpy, PIL' >/dev/null 2>&1 || return 1
+  [ -f /usr/share/color/icc/compatibleWithAdobeRGB1998.icc ] || return 1
   ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1
 }
 
@@ -69,11 +70,12 @@ install_test_deps() {
   echo "install.sh: installing test dependencies"
   if command -v apt-get >/dev/null 2>&1; then
     apt_install python3 python3-numpy python3-pil openssl xvfb xauth xdotool imagemagick \
-      clang libclang-rt-14-dev valgrind dbus gnome-keyring libsecret-tools gimp
+      clang libclang-rt-14-dev valgrind dbus gnome-keyring libsecret-tools gimp \
+      icc-profiles-free
   else
     echo "install.sh: install Xvfb, xdotool, ImageMagick, clang with its fuzzer" \
-         "runtime, valgrind, dbus, gnome-keyring, secret-tool, and numpy and PIL" \
-         "for /usr/bin/python3 to run the tests" >&2
+         "runtime, valgrind, dbus, gnome-keyring, secret-tool, numpy and PIL" \
+         "for /usr/bin/python3, and an Adobe RGB ICC profile to run the tests" >&2
     exit 1
   fi
 }

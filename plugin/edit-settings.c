@@ -80,8 +80,12 @@ edit_settings_compose_options (const EditSettings *settings)
       { MODEL_OPTION_INPUT_FIDELITY, settings->input_fidelity },
     };
   const ModelCaps *caps = model_caps_lookup (settings->model);
-  GString *options = g_string_new (NULL);
+  GString *options;
   gchar band[16];
+
+  if (settings->composed)
+    return g_strdup (settings->options);
+  options = g_string_new (NULL);
 
   /* The dialog's choices the model takes (a choice made for another
    * model stays behind); a compatible server's model gets none of them
@@ -112,6 +116,7 @@ edit_settings_as_call (const EditSettings *settings, EditSettings *call)
 
   *call = *settings;
   edit_settings_copy_text (call->options, sizeof call->options, options);
+  call->composed = TRUE;
   call->quality[0] = call->background[0] = call->output_format[0] = '\0';
   call->output_compression[0] = call->input_fidelity[0] = '\0';
 }

@@ -33,6 +33,10 @@ typedef struct
   gchar  output_compression[8];
   gchar  input_fidelity[16];
 
+  /* TRUE when options already hold everything to send (a call as run):
+   * composing adds nothing. */
+  gint32 composed;
+
   /* The plug-in's own fitting options (see edit-job.h), always composed
    * into the options so the dialog runs what it shows. */
   gint32 color_match;          /* 0 or 1 */

@@ -94,6 +94,8 @@ settings_from_params (EditSettings *settings, gint nparams, const GimpParam *par
                      param[5].data.d_int32, param[6].data.d_string,
                      param[7].data.d_string, param[8].data.d_string,
                      param[9].data.d_string);
+  /* Repeat runs the options exactly as the script gave them. */
+  settings->composed = TRUE;
   return TRUE;
 }
 
@@ -135,6 +137,7 @@ run (const gchar      *name G_GNUC_UNUSED,
 {
   static GimpParam values[3];
   static gint32 *layers = NULL;
+  static gchar *error_text = NULL;   /* must outlive run () */
   g_autofree gchar *locale = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree gchar *warnings = NULL;
@@ -213,10 +216,24 @@ run (const gchar      *name G_GNUC_UNUSED,
 
   if (error)
     {
-      /* Report the reason with gimp_message and keep the declared return
-       * types: an error string in place of the INT32 crashes GIMP 2.10. */
+      /* Script-fu sees the reason ("Procedure execution of … failed: <the
+       * reason>") when a STRING follows the status, as GIMP's own plug-ins
+       * return it; the third value must then not be the INT32ARRAY, whose
+       * length GIMP 2.10 would read from the string and crash on.  The
+       * message also goes to the error console. */
       gimp_message (error->message);
+      g_free (error_text);
+      error_text = g_strdup (error->message);
+      values[0].type = GIMP_PDB_STATUS;
       values[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
+      values[1].type = GIMP_PDB_STRING;
+      values[1].data.d_string = error_text;
+      values[2].type = GIMP_PDB_INT32;
+      values[2].data.d_int32 = 0;
+      *nreturn_vals = 3;
+      *return_vals = values;
+      log_peak_memory ();
+      return;
     }
   else if (cancelled)
     values[0].data.d_status = GIMP_PDB_CANCEL;

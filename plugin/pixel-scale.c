@@ -96,8 +96,14 @@ axis_taps_init (AxisTaps *axis, gint src_len, gdouble start, gdouble span, gint 
       for (gint k = 0; k < n; k++)
         axis->weights[used + k] = (gfloat) (sum != 0.0 ? scratch[k] / sum : (k == 0));
       used += n;
-      axis->inside[i] = (gfloat) CLAMP ((MIN (b, (gdouble) src_len) - MAX (a, 0.0)) / step,
-                                        0.0, 1.0);
+      /* Coverage keeps the exact share inside; a picture is inside or
+       * not by its centre, so its edge stays a clean edge (no half
+       * transparent line where the picture meets padding). */
+      if (area)
+        axis->inside[i] = (gfloat) CLAMP ((MIN (b, (gdouble) src_len) - MAX (a, 0.0)) / step,
+                                          0.0, 1.0);
+      else
+        axis->inside[i] = centre >= 0.0 && centre < src_len ? 1.0f : 0.0f;
     }
   g_free (scratch);
 }

@@ -21,9 +21,11 @@ typedef enum
 
 /* The part of the source (in source pixels; pixel i spans [i, i+1)) that
  * the whole destination covers.  It may reach outside the source: there
- * the destination is transparent (or 0 for one channel), and a pixel
- * straddling the edge keeps the colour of the inside, with alpha (or its
- * one value) scaled by the part of it that lies inside. */
+ * the destination is transparent (or 0 for one channel).  A destination
+ * pixel straddling the edge keeps the colour of the inside; with
+ * PIXEL_FILTER_AREA its alpha (or its one value) is scaled by the part of
+ * it that lies inside, with PIXEL_FILTER_LANCZOS3 it is inside when its
+ * centre is.  Taps beyond the edge repeat the edge pixel. */
 typedef struct
 {
   gdouble x, y, width, height;

@@ -7,11 +7,33 @@
 
 struct _ResultRenderer
 {
-  ResultRenderInput input;
+  ResultRenderInput input;      /* its buffers cropped to the shown part */
+  guint8           *crops[3];   /* owned crops of result, upload, weights */
   PixelResampler   *result, *upload, *weights;
   guint8           *upload_rows, *weight_rows;   /* scratch per call */
   gint              scratch_rows;
 };
+
+/* The x0, y0, w, h part of a width-wide buffer of channels bytes. */
+static guint8 *
+crop (const guint8 *src, gint width, gint channels, gint x0, gint y0, gint w, gint h)
+{
+  guint8 *out = g_new (guint8, (gsize) w * h * channels);
+
+  for (gint y = 0; y < h; y++)
+    memcpy (out + (gsize) y * w * channels,
+            src + ((gsize) (y0 + y) * width + x0) * channels, (gsize) w * channels);
+  return out;
+}
+
+/* The upload pixels [*first, *last) whose centres lie in [start, end):
+ * those that show the layer, not the padding around it. */
+static void
+shown_span (gdouble start, gdouble end, gint len, gint *first, gint *last)
+{
+  *first = CLAMP ((gint) ceil (start - 0.5 - 1e-9), 0, len - 1);
+  *last = CLAMP ((gint) floor (end - 0.5 - 1e-9) + 1, *first + 1, len);
+}
 
 void
 result_render_window (EditRect  region,
@@ -36,24 +58,44 @@ ResultRenderer *
 result_renderer_new (const ResultRenderInput *input)
 {
   ResultRenderer *r = g_new0 (ResultRenderer, 1);
+  gboolean detail = input->upload && input->weights && input->original;
   PixelWindow window;
+  gint x0, x1, y0, y1, w, h;
 
   r->input = *input;
   result_render_window (input->region, input->shown, input->upload_width,
                         input->upload_height, &window.x, &window.y, &window.width,
                         &window.height);
-  r->result = pixel_resampler_new (input->upload_width, input->upload_height, 4, window,
-                                   input->shown.width, input->shown.height,
-                                   PIXEL_FILTER_LANCZOS3);
-  if (input->upload && input->weights && input->original)
+  /* Where the region reached outside the layer the upload was padding:
+   * resample only from the part that shows the layer, so no filter tap
+   * reaches into the padding at the layer's edge. */
+  shown_span (window.x, window.x + window.width, input->upload_width, &x0, &x1);
+  shown_span (window.y, window.y + window.height, input->upload_height, &y0, &y1);
+  w = x1 - x0;
+  h = y1 - y0;
+  if (w != input->upload_width || h != input->upload_height)
     {
-      r->upload = pixel_resampler_new (input->upload_width, input->upload_height, 4, window,
-                                       input->shown.width, input->shown.height,
-                                       PIXEL_FILTER_LANCZOS3);
+      r->input.result = r->crops[0] = crop (input->result, input->upload_width, 4,
+                                            x0, y0, w, h);
+      if (detail)
+        {
+          r->input.upload = r->crops[1] = crop (input->upload, input->upload_width, 4,
+                                                x0, y0, w, h);
+          r->input.weights = r->crops[2] = crop (input->weights, input->upload_width, 1,
+                                                 x0, y0, w, h);
+        }
+      window.x -= x0;
+      window.y -= y0;
+    }
+  r->result = pixel_resampler_new (w, h, 4, window, input->shown.width, input->shown.height,
+                                   PIXEL_FILTER_LANCZOS3);
+  if (detail)
+    {
+      r->upload = pixel_resampler_new (w, h, 4, window, input->shown.width,
+                                       input->shown.height, PIXEL_FILTER_LANCZOS3);
       /* Weights are a smooth field; the filter's overshoot is clamped. */
-      r->weights = pixel_resampler_new (input->upload_width, input->upload_height, 1, window,
-                                        input->shown.width, input->shown.height,
-                                        PIXEL_FILTER_LANCZOS3);
+      r->weights = pixel_resampler_new (w, h, 1, window, input->shown.width,
+                                        input->shown.height, PIXEL_FILTER_LANCZOS3);
     }
   return r;
 }
@@ -66,6 +108,8 @@ result_renderer_free (ResultRenderer *r)
   pixel_resampler_free (r->result);
   pixel_resampler_free (r->upload);
   pixel_resampler_free (r->weights);
+  for (gsize i = 0; i < G_N_ELEMENTS (r->crops); i++)
+    g_free (r->crops[i]);
   g_free (r->upload_rows);
   g_free (r->weight_rows);
   g_free (r);

@@ -962,7 +962,7 @@ class _Handler(BaseHTTPRequestHandler):
             parts, parse_error = [], str(e)
         else:
             parse_error = None
-        images, mask = [], None
+        images, mask, kept = [], None, []
         for p in parts:
             if p["filename"] is None:
                 _add(rec["fields"], p["name"],
@@ -970,11 +970,15 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 info, rgba = _describe(p)
                 _add(rec["files"], p["name"], info)
+                if self.fake.keep_pixels and rgba is not None:
+                    kept.append((p["name"], rgba))
                 if p["name"] in ("image", "image[]"):
                     images.append((p["data"], info, rgba))
                 elif p["name"] == "mask" and mask is None:
                     mask = (p["data"], info, rgba)
         fields = rec["fields"]
+        for name, rgba in kept:
+            self.fake.pixels.append((_first(fields.get("prompt")), name, rgba))
         user = _first(fields.get("user")) or ""
         scenario = user[len("scenario:"):] if user.startswith("scenario:") \
             else self.fake.default_scenario
@@ -1273,6 +1277,10 @@ class FakeApi:
         # Model names that answer 404 model_not_found (e.g. {"dall-e-2"}
         # once that model is retired).
         self.retired_models = set()
+        # With keep_pixels, every uploaded picture's decoded RGBA array, as
+        # (prompt, part name, array) in arrival order.
+        self.keep_pixels = False
+        self.pixels = []
 
     # -- lifecycle --
     def start(self):

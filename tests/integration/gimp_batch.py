@@ -48,6 +48,13 @@ class GimpProfile:
         env = dict(os.environ, GIMP2_DIRECTORY=self.gimpdir, HOME=self.home)
         subprocess.run([os.path.join(ROOT, "install.sh"), "--no-deps"], env=env,
                        check=True, stdout=subprocess.DEVNULL)
+        # The tests' own extension (meddle.c), built by make; idle unless a
+        # test names a command file in AI_IMAGE_EDIT_MEDDLE.
+        meddle = os.path.join(ROOT, "build", "tests", "meddle")
+        if os.path.exists(meddle):
+            folder = os.path.join(self.gimpdir, "plug-ins", "ai-image-edit-test-meddle")
+            os.makedirs(folder)
+            shutil.copy(meddle, os.path.join(folder, "ai-image-edit-test-meddle"))
 
     def env(self, **extra):
         env = dict(os.environ, GIMP2_DIRECTORY=self.gimpdir, HOME=self.home,
@@ -55,7 +62,8 @@ class GimpProfile:
         # No keyring unless a test starts one (DBUS_SESSION_BUS_ADDRESS).
         env["DBUS_SESSION_BUS_ADDRESS"] = "disabled:"
         for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID",
-                    "OPENAI_PROJECT_ID", "AI_IMAGE_EDIT_TIMEOUT", "LANGUAGE"):
+                    "OPENAI_PROJECT_ID", "AI_IMAGE_EDIT_TIMEOUT", "LANGUAGE",
+                    "AI_IMAGE_EDIT_MEDDLE"):
             env.pop(key, None)
         for key, value in extra.items():
             if value is not None:

@@ -22,18 +22,37 @@
 
 (define (file-in-out name) (string-append out-dir "/" name))
 
+; When set to (x y w h), composites are saved cropped to that rectangle
+; and drawables are not saved (for large images).
+(define crop-rect #f)
+
 ; Saves the visible composite of img (a merged duplicate) as PNG.
 (define (save-composite img name)
-  (let* ((dup (car (gimp-image-duplicate img)))
-         (merged (car (gimp-image-merge-visible-layers dup CLIP-TO-IMAGE))))
-    (file-png-save2 RUN-NONINTERACTIVE dup merged (file-in-out name) name 0 9 0 0 0 0 0 0 0)
+  (let* ((dup (car (gimp-image-duplicate img))))
+    (if crop-rect
+        (gimp-image-crop dup (caddr crop-rect) (cadddr crop-rect)
+                         (car crop-rect) (cadr crop-rect)))
+    (let ((merged (car (gimp-image-merge-visible-layers dup CLIP-TO-IMAGE))))
+      (file-png-save2 RUN-NONINTERACTIVE dup merged (file-in-out name) name 0 1 0 0 0 0 0 0 0))
     (gimp-image-delete dup)))
 
+; A case on a large image, saving only the crop around the edit.
+(define (run-case-crop case img drawable crop prompt model n size fmt user options)
+  (set! crop-rect crop)
+  (run-case case img drawable prompt model n size fmt user options)
+  (set! crop-rect #f))
+
+; A PNG from the tests' out folder, and its layer.
+(define (load-picture name)
+  (car (file-png-load RUN-NONINTERACTIVE (file-in-out name) name)))
+
 (define (save-drawable img drawable name)
-  (file-png-save2 RUN-NONINTERACTIVE img drawable (file-in-out name) name 0 9 0 0 0 0 0 0 0))
+  (if (not crop-rect)
+      (file-png-save2 RUN-NONINTERACTIVE img drawable (file-in-out name) name 0 1 0 0 0 0 0 0 0)))
 
 (define (plain-layer? item)
-  (and (= (car (gimp-item-is-layer item)) 1) (= (car (gimp-item-is-group item)) 0)))
+  (and (= (car (gimp-item-is-valid item)) 1)
+       (= (car (gimp-item-is-layer item)) 1) (= (car (gimp-item-is-group item)) 0)))
 
 (define (bool x) (if (or (eq? x #f) (= x 0)) 0 1))
 
@@ -80,6 +99,33 @@
           (close-output-port port)
           (out case "parasite" layer (string-length (caddr (car p))))))))
 
+; Calls thunk; returns (ok result) or (error "message") with the text
+; script-fu reports when a procedure fails (*error-hook* sees it).
+(define (call-capturing-error thunk)
+  (call/cc
+    (lambda (k)
+      (let ((old-hook *error-hook*))
+        (set! *error-hook*
+              (lambda (msg . rest)
+                (set! *error-hook* old-hook)
+                (k (list 'error msg))))
+        (let ((r (thunk)))
+          (set! *error-hook* old-hook)
+          (list 'ok r))))))
+
+; The plug-in's result, or #f on failure with the error text written to
+; CASE-error.txt (what a script sees).
+(define (call-plug-in case mode img drawable prompt model n size fmt user options)
+  (let ((r (call-capturing-error
+            (lambda () (plug-in-ai-image-edit mode img drawable
+                                              prompt model n size fmt user options)))))
+    (if (eq? (car r) 'ok)
+        (cadr r)
+        (let ((port (open-output-file (file-in-out (string-append case "-error.txt")))))
+          (display (cadr r) port)
+          (close-output-port port)
+          #f))))
+
 (define (run-case case img drawable prompt model n size fmt user options)
   (run-case-with RUN-NONINTERACTIVE case img drawable prompt model n size fmt user options))
 
@@ -89,8 +135,8 @@
 
 ; For huge images: no composites saved, only the call and the layers.
 (define (run-case-light case img drawable prompt model n size fmt user options)
-  (let ((result (catch #f (plug-in-ai-image-edit RUN-NONINTERACTIVE img drawable
-                                                 prompt model n size fmt user options))))
+  (let ((result (call-plug-in case RUN-NONINTERACTIVE img drawable
+                              prompt model n size fmt user options)))
     (out case "status" (if result "ok" "error"))
     (report-layers case img)
     (out case "done" 1)))
@@ -105,11 +151,10 @@
                   (file-in-out (string-append case "-selection.png"))
                   "selection.png" 0 9 0 0 0 0 0 0 0)
   (let* ((sel-before (gimp-selection-bounds img))
-         (result (catch #f (plug-in-ai-image-edit mode img drawable
-                                                 prompt model n size fmt user options))))
+         (result (call-plug-in case mode img drawable prompt model n size fmt user options)))
     ; A cancelled dialog returns GIMP_PDB_CANCEL, which script-fu hands
     ; back without values.
-    (if (and result (not (number? (car result))))
+    (if (and result (or (not (pair? result)) (not (number? (car result)))))
         (set! result #f))
     (if result
         (begin

@@ -79,14 +79,23 @@ def dialog_cases(tap, x, api, profile):
         os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
         shot = os.path.join(profile.out, "dialog.png")
         tap.check(x.screenshot(shot, wid), "a screenshot of the dialog is taken")
-        # Choose a GPT image model: the options follow it.
+        # A fresh profile starts on the API's default model, with what the
+        # edit would cost shown before anything is sent.
+        log = profile.log("ui.txt")
+        tap.check("dialog model gpt-image-1.5: response format hidden, GPT options shown, "
+                  "input fidelity shown" in log,
+                  "ui_edit: the dialog starts on gpt-image-1.5 with its options", log[-1500:])
+        tap.check("cost: About $0.034 for 1 image ($0.009 to $0.133 by quality" in log,
+                  "ui_edit: the dialog shows the cost estimate for the default", log[-1500:])
+        # Another GPT model: the options follow the capability table.
         x.key(wid, "alt+m")
         x.key(wid, "ctrl+a")
-        x.type(wid, "gpt-image-1.5")
+        x.type(wid, "gpt-image-2")
         time.sleep(0.5)
         log = profile.log("ui.txt")
-        tap.check("dialog model gpt-image-1.5: response format hidden, GPT options shown" in log,
-                  "ui_edit: a GPT model hides the response format and shows the GPT options",
+        tap.check("dialog model gpt-image-2: response format hidden, GPT options shown, "
+                  "input fidelity hidden" in log,
+                  "ui_edit: gpt-image-2 hides input fidelity, which it does not take",
                   log[-1500:])
         x.screenshot(os.path.join(profile.out, "dialog-gpt.png"), wid)
         x.key(wid, "alt+w")          # back to the prompt
@@ -94,12 +103,18 @@ def dialog_cases(tap, x, api, profile):
         posts = wait_requests(api, 1)
         tap.equal(len(posts), 1, "ui_edit: Ctrl+Return sends the request")
         if posts:
+            size = posts[0]["fields"].get("size", "")
+            w, _, h = size.partition("x")
             tap.equal(posts[0]["fields"].get("prompt"), "a hot air balloon, seen from below",
                       "ui_edit: the typed prompt is sent")
-            tap.equal(posts[0]["fields"].get("model"), "gpt-image-1.5",
+            tap.equal(posts[0]["fields"].get("model"), "gpt-image-2",
                       "ui_edit: the chosen model is sent")
+            tap.check(w.isdigit() and h.isdigit() and int(w) % 16 == 0 and int(h) % 16 == 0,
+                      "ui_edit: a free size fitted to the region is asked for", size)
             tap.check("response_format" not in posts[0]["fields"],
                       "ui_edit: no response format for a GPT model")
+            tap.check("input_fidelity" not in posts[0]["fields"],
+                      "ui_edit: no input fidelity for gpt-image-2")
             tap.check("mask" in posts[0]["files"], "ui_edit: the selection is sent as a mask")
         tap.check(x.wait_gone(wid, 20) is not None, "ui_edit: the dialog closes after success")
 

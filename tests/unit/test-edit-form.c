@@ -199,6 +199,11 @@ test_settings_as_call_for_repeat (void)
   g_assert_cmpstr (call->base_url, ==, "http://127.0.0.1:9/v1");
   g_assert_true (edit_settings_valid (call, sizeof *call));
   /* Composing again adds nothing twice. */
+  g_assert_true (call->composed);
+  {
+    g_autofree gchar *again = edit_settings_compose_options (call);
+    g_assert_cmpstr (again, ==, call->options);
+  }
   job = edit_form_job (call, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (edit_options_get (job->options, "quality"), ==, "high");

@@ -62,12 +62,41 @@ static void
 test_result_only_is_resample (void)
 {
   g_autofree guint8 *result = test_detailed_picture (400, 200, 1);
-  ResultRenderInput input = { 400, 200, { -10, -20, 200, 100 }, { 0, 0, 190, 80 },
+  ResultRenderInput input = { 400, 200, { 0, 0, 200, 100 }, { 0, 0, 200, 100 },
                               result, NULL, NULL, NULL };
   g_autofree guint8 *out = render_all (&input);
   g_autofree guint8 *want = plain_resample (&input);
 
+  g_assert_cmpmem (out, 200 * 100 * 4, want, 200 * 100 * 4);
+}
+
+/* A region reaching outside the layer: the upload's padding (here
+ * transparent, as the stand-in echoes it) is left out, so the layer's
+ * edge stays opaque; inside, the same as resampling the shown part. */
+static void
+test_padding_left_out (void)
+{
+  g_autofree guint8 *result = test_detailed_picture (400, 200, 1);
+  /* Region (-10, -20, 200, 100) at scale 2: the shown (0, 0, 190, 80) is
+   * upload [20, 400) x [40, 200); the rest is padding. */
+  ResultRenderInput input = { 400, 200, { -10, -20, 200, 100 }, { 0, 0, 190, 80 },
+                              result, NULL, NULL, NULL };
+  g_autofree guint8 *shown = g_new (guint8, 380 * 160 * 4);
+  g_autofree guint8 *out = NULL;
+  g_autofree guint8 *want = NULL;
+  PixelWindow whole = { 0, 0, 380, 160 };
+
+  for (gint y = 0; y < 200; y++)
+    for (gint x = 0; x < 400; x++)
+      if (x < 20 || y < 40)
+        test_rgba_at (result, 400, x, y)[3] = 0;
+  for (gint y = 0; y < 160; y++)
+    memcpy (shown + (gsize) y * 380 * 4, test_rgba_at (result, 400, 20, y + 40), 380 * 4);
+  out = render_all (&input);
+  want = pixel_resample (shown, 380, 160, 4, whole, 190, 80, PIXEL_FILTER_LANCZOS3);
   g_assert_cmpmem (out, 190 * 80 * 4, want, 190 * 80 * 4);
+  for (gsize i = 0; i < 190 * 80; i++)
+    g_assert_cmpuint (out[i * 4 + 3], ==, 255);
 }
 
 /* A detailed picture of the shown size, the upload made from it by
@@ -335,6 +364,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/result-render/padding-left-out-edge-stays-opaque", test_padding_left_out);
   g_test_add_func ("/result-render/window-math", test_window_math);
   g_test_add_func ("/result-render/result-only-equals-resample", test_result_only_is_resample);
   g_test_add_func ("/result-render/detail/echo-restores-original", test_echo_restores_detail);

@@ -1,0 +1,154 @@
+"""GIMP stays editable while a request runs: the person changes the
+selection or deletes the layer while the server is still working.  The
+test extension (meddle.c) does that through the PDB the moment the
+stand-in API has received the request, which it holds back for a few
+seconds.  And a very wide layer edited whole, for peak memory."""
+
+import os
+import re
+import threading
+import time
+
+import numpy as np
+
+from common import SEL, Case, check_pixels, error_text, fact, facts_for, layer_rows, load, rect
+
+DELAYED_ECHO = "scenario:echo:delay=3;pattern=1"
+
+
+def meddle_case(name, command, layer_copy=False):
+    """A 400x300 picture whose edited layer is named after the case; the
+    command (with LAYER for that name) runs while the server waits."""
+    setup = ("(let* ((img (make-image 400 300 RGB)) (bg (top-layer img))"
+             " (d (if %s (car (gimp-layer-copy bg TRUE)) bg)))"
+             " (if %s (gimp-image-insert-layer img d 0 0))"
+             " (gimp-item-set-name d CASE) "
+             % ("#t" if layer_copy else "#f", "#t" if layer_copy else "#f")
+             + SEL % (120, 90, 100, 80) +
+             " (run-case CASE img d PROMPT \"\" 1 \"\" \"\" \"%s\" \"\"))" % DELAYED_ECHO)
+    case = Case(name, setup, inside=rect(120, 90, 100, 80))
+    case.command = command.replace("LAYER", name)
+    return case
+
+
+MEDDLE_CASES = [
+    # Live selection grown to the whole picture: outside the original
+    # area must stay untouched.
+    meddle_case("selection_grown_while_waiting", "select-rect LAYER 0 0 400 300"),
+    # Cleared: the result still shows through the snapshot, not an
+    # all-black mask.
+    meddle_case("selection_cleared_while_waiting", "select-none LAYER"),
+    # The layer being edited deleted: a clean error, nothing inserted.
+    meddle_case("layer_deleted_while_waiting", "remove-layer LAYER", layer_copy=True),
+]
+
+WIDE_CASE = Case(
+    "wide_16000x1000",
+    "(let* ((img (car (gimp-image-new 16000 1000 RGB)))"
+    "       (d (car (gimp-layer-new img 16000 1000 RGB-IMAGE \"wide\" 100 LAYER-MODE-NORMAL))))"
+    " (gimp-image-insert-layer img d 0 0) (gimp-drawable-fill d FILL-WHITE)"
+    " (run-case-light CASE img d PROMPT \"\" 1 \"\" \"\" \"scenario:b64\" \"\")"
+    " (gimp-image-delete img))")
+
+# Bounds on peak memory for the 16000x1000 whole-layer edit, which used to
+# build a 16000x16000 layer inside GIMP (1.5 GB).  The layer itself is 64 MB.
+WIDE_PLUG_IN_PEAK_MB = 400
+WIDE_GIMP_PEAK_MB = 900
+
+
+class Meddler(threading.Thread):
+    """Writes each case's command for the extension once the stand-in has
+    its request, then waits for the extension to carry it out."""
+
+    def __init__(self, api, command_file, cases):
+        super().__init__(daemon=True)
+        self.api, self.file, self.cases = api, command_file, cases
+        self.results = {}
+        self.stop = threading.Event()
+
+    def run(self):
+        pending = list(self.cases)
+        while pending and not self.stop.is_set():
+            prompts = {r.get("fields", {}).get("prompt") for r in self.api.requests
+                       if r.get("method") == "POST"}
+            case = pending[0]
+            if case.prompt in prompts:
+                with open(self.file + ".tmp", "w") as f:
+                    f.write(case.command)
+                os.replace(self.file + ".tmp", self.file)
+                done = self.file + ".done"
+                deadline = time.time() + 10
+                while not os.path.exists(done) and time.time() < deadline:
+                    time.sleep(0.02)
+                self.results[case.name] = open(done).read() if os.path.exists(done) else None
+                if os.path.exists(done):
+                    os.unlink(done)
+                pending.pop(0)
+            time.sleep(0.02)
+
+
+class PeakMemory(threading.Thread):
+    """Largest resident size of a process and its children (kB), sampled."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.stop = pid, 0, threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                with open("/proc/%d/status" % self.pid) as f:
+                    m = re.search(r"VmHWM:\s+(\d+)", f.read())
+                if m:
+                    self.peak_kb = max(self.peak_kb, int(m.group(1)))
+            except OSError:
+                pass
+            time.sleep(0.1)
+
+
+def check_meddle_cases(tap, profile, lines, meddler):
+    by_name = {c.name: c for c in MEDDLE_CASES}
+    for case in MEDDLE_CASES:
+        tap.check(fact(facts_for(lines, case.name), "done") is not None,
+                  "%s: the case ran to the end" % case.name)
+        tap.equal(meddler.results.get(case.name), "done",
+                  "%s: the image was changed while the server worked" % case.name)
+
+    for name in ("selection_grown_while_waiting", "selection_cleared_while_waiting"):
+        c = by_name[name]
+        f = facts_for(lines, name)
+        tap.equal(fact(f, "status"), ["ok"], "%s: the edit completes" % name)
+        tap.equal(fact(f, "selection-unchanged"), ["0"],
+                  "%s: the selection really was changed meanwhile" % name)
+        # Outside the original selection: bit-identical; inside it: the result.
+        check_pixels(tap, profile, c, c.inside, margin=9)
+
+    c = by_name["layer_deleted_while_waiting"]
+    f = facts_for(lines, c.name)
+    text = error_text(profile, c.name)
+    tap.equal(fact(f, "status"), ["error"], "layer_deleted_while_waiting: the call fails")
+    tap.check("deleted" in text and "nothing was changed" in text,
+              "layer_deleted_while_waiting: the script's error says why", text)
+    layers = layer_rows(f)
+    tap.check(len(layers) == 1 and layers[0]["name"] == "background",
+              "layer_deleted_while_waiting: no result layer was inserted", layers)
+    tap.equal(fact(f, "count-after"), [str(int(fact(f, "count-before")[0]) - 1)],
+              "layer_deleted_while_waiting: only the person's deletion changed the layers")
+
+
+def check_wide_case(tap, lines, log, gimp_peak_kb):
+    f = facts_for(lines, WIDE_CASE.name)
+    tap.equal(fact(f, "status"), ["ok"], "wide_16000x1000: succeeds")
+    layers = layer_rows(f)
+    tap.check(layers and (layers[0]["w"], layers[0]["h"]) == (16000, 1000),
+              "wide_16000x1000: the result covers the layer, no more", layers)
+    peaks = [int(m) for m in re.findall(r"peak memory (\d+) kB", log)]
+    plug_in = peaks[-1] // 1024 if peaks else None
+    print("# wide_16000x1000: plug-in peak %s MB, GIMP peak %d MB"
+          % (plug_in, gimp_peak_kb // 1024))
+    tap.check(plug_in is not None and plug_in <= WIDE_PLUG_IN_PEAK_MB,
+              "wide_16000x1000: the plug-in process peaks under %d MB" % WIDE_PLUG_IN_PEAK_MB,
+              "%s MB" % plug_in)
+    tap.check(0 < gimp_peak_kb // 1024 <= WIDE_GIMP_PEAK_MB,
+              "wide_16000x1000: GIMP itself peaks under %d MB" % WIDE_GIMP_PEAK_MB,
+              "%d MB" % (gimp_peak_kb // 1024))
