@@ -48,3 +48,37 @@ edit_area_mask_rgba (const guint8 *coverage, gint width, gint height)
     rgba[i * 4 + 3] = coverage[i] >= EDIT_AREA_THRESHOLD ? 0 : 255;
   return rgba;
 }
+
+/* One line of the edit area grown by radius: output p is in it when any
+ * input in [p - radius, p + radius] is. */
+static void
+dilate_line (const guint8 *in, guint8 *out, gint len, gsize stride, gint radius)
+{
+  gint last = -radius - 1;   /* the last edit-area sample seen */
+
+  for (gint i = 0; i < len + radius; i++)
+    {
+      if (i < len && in[i * stride] >= EDIT_AREA_THRESHOLD)
+        last = i;
+      /* Output p = i - radius: the latest edit-area input up to i. */
+      if (i - radius >= 0)
+        out[(i - radius) * stride] = last >= i - 2 * radius ? 255 : 0;
+    }
+}
+
+void
+edit_area_dilate (guint8 *coverage, gint width, gint height, gint radius)
+{
+  gsize n = (gsize) width * height;
+  guint8 *copy;
+
+  if (radius <= 0)
+    return;
+  copy = g_memdup2 (coverage, n);
+  for (gint y = 0; y < height; y++)
+    dilate_line (copy + (gsize) y * width, coverage + (gsize) y * width, width, 1, radius);
+  memcpy (copy, coverage, n);
+  for (gint x = 0; x < width; x++)
+    dilate_line (copy + x, coverage + x, height, width, radius);
+  g_free (copy);
+}

@@ -21,6 +21,13 @@ EditRect edit_area_bounds      (const guint8 *coverage,
 gsize    edit_area_count       (const guint8 *coverage,
                                 gsize         n_pixels);
 
+/* Grows the edit area (values >= EDIT_AREA_THRESHOLD, set to 255) by
+ * radius pixels in every direction (a square), in place. */
+void     edit_area_dilate      (guint8       *coverage,
+                                gint          width,
+                                gint          height,
+                                gint          radius);
+
 /* RGBA mask pixels for the API: alpha 0 exactly where coverage >=
  * EDIT_AREA_THRESHOLD, 255 elsewhere; colour black. */
 guint8  *edit_area_mask_rgba   (const guint8 *coverage,

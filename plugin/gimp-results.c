@@ -88,8 +88,12 @@ write_pixels (gint32 drawable, const guint8 *pixels, gint width, gint height,
 
 /* The result's pixels over the shown rectangle, rendered band by band so
  * no second full-size copy is needed. */
+/* trip: the upload as it comes back if the model changes nothing (sRGB
+ * and back: colours outside sRGB come back clipped), the reference for
+ * which detail the trip lost. */
 static void
-write_result (gint32 layer, const EditSource *source, const EditResult *result)
+write_result (gint32 layer, const EditSource *source, const EditResult *result,
+              const guint8 *trip)
 {
   gsize n = (gsize) result->width * result->height;
   /* Back from sRGB into the image's own colour space. */
@@ -106,7 +110,7 @@ write_result (gint32 layer, const EditSource *source, const EditResult *result)
   picture_from_srgb (&source->space, picture, n);
   if (result->weights && source->original)
     {
-      input.upload = source->upload_picture;
+      input.upload = trip;
       input.weights = result->weights;
       input.original = source->original;
     }
@@ -128,6 +132,7 @@ static gint32
 insert_one (const EditSource *source,
             const EditWorker *worker,
             const EditResult *result,
+            const guint8     *trip,
             const guint8     *mask_pixels,
             const gchar      *name,
             gint32            parent,
@@ -141,7 +146,7 @@ insert_one (const EditSource *source,
                           GIMP_LAYER_MODE_NORMAL);
   gimp_image_insert_layer (source->image, layer, parent, position);
   gimp_layer_set_offsets (layer, source->offset_x + shown.x, source->offset_y + shown.y);
-  write_result (layer, source, result);
+  write_result (layer, source, result, trip);
 
   /* The layer mask shows only the edit area as it was when the edit
    * started, so nothing else changes. */
@@ -167,8 +172,11 @@ gimp_results_insert (const EditSource *source,
   gint32 parent = gimp_item_get_parent (source->drawable);
   gint position = gimp_image_get_item_position (source->image, source->drawable);
   gint32 *layers = g_new0 (gint32, MAX (1, results->len));
+  gsize n = (gsize) worker->upload_width * worker->upload_height;
+  g_autofree guint8 *trip = g_memdup2 (worker->upload_rgba, n * 4);
   g_autofree guint8 *mask = NULL;
 
+  picture_from_srgb (&source->space, trip, n);
   /* A fade-in band only inside a selection: inside a transparent hole it
    * would show what lies under the layer. */
   if (source->coverage)
@@ -192,8 +200,8 @@ gimp_results_insert (const EditSource *source,
       g_autofree gchar *name = g_strdup_printf (_("%s #%u"), label, i + 1);
 
       /* Position i within the group keeps the first result on top. */
-      layers[i] = insert_one (source, worker, g_ptr_array_index (results, i), mask, name,
-                              parent, position + (gint) i);
+      layers[i] = insert_one (source, worker, g_ptr_array_index (results, i), trip, mask,
+                              name, parent, position + (gint) i);
     }
 
   gimp_image_undo_group_end (source->image);

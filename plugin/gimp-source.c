@@ -226,6 +226,20 @@ edit_source_read (EditSource *source, const EditJob *job, GError **error)
       source->upload_coverage = pixel_resample (source->coverage, s.width, s.height, 1, window,
                                                 source->upload.width, source->upload.height,
                                                 PIXEL_FILTER_AREA);
+      /* A hole is filled whole: every upload pixel whose value the hole
+       * touches (the resampling filter reaches 3 source pixels) is edited
+       * too; the layer mask keeps the picture's part of them. */
+      if (source->kind == EDIT_AREA_TRANSPARENT)
+        {
+          gdouble per_source = MAX ((gdouble) source->upload.width / source->region.width,
+                                    (gdouble) source->upload.height / source->region.height);
+
+          for (gsize i = 0; i < (gsize) source->upload.width * source->upload.height; i++)
+            if (source->upload_coverage[i])
+              source->upload_coverage[i] = 255;
+          edit_area_dilate (source->upload_coverage, source->upload.width,
+                            source->upload.height, (gint) ceil (3 * MAX (1.0, per_source)));
+        }
       /* Nothing would be sent to edit (and yet it would be billed). */
       if (edit_area_count (source->upload_coverage,
                            (gsize) source->upload.width * source->upload.height) == 0)
@@ -247,11 +261,9 @@ edit_source_read (EditSource *source, const EditJob *job, GError **error)
       source->original = g_new (guint8, (gsize) s.width * s.height * 4);
       picture_read (&source->space, buffer, &rect, source->original);
     }
-  source->upload_picture = read_upload (source, buffer);
+  source->upload_rgba = read_upload (source, buffer);
   g_object_unref (buffer);
   /* The API works in sRGB. */
-  source->upload_rgba = g_memdup2 (source->upload_picture,
-                                   (gsize) source->upload.width * source->upload.height * 4);
   picture_to_srgb (&source->space, source->upload_rgba,
                    (gsize) source->upload.width * source->upload.height);
   return TRUE;
@@ -375,7 +387,6 @@ edit_source_free (EditSource *source)
     return;
   g_free (source->coverage);
   g_free (source->original);
-  g_free (source->upload_picture);
   g_free (source->upload_rgba);
   g_free (source->upload_coverage);
   g_free (source);

@@ -44,8 +44,7 @@ typedef struct
                                           area (0..255), NULL: no mask */
   guint8      *original;               /* shown-size picture values at full
                                           resolution (for detail), or NULL */
-  guint8      *upload_picture;         /* upload-size picture values */
-  guint8      *upload_rgba;            /* the same in sRGB: as sent */
+  guint8      *upload_rgba;            /* upload-size sRGB RGBA, as sent */
   guint8      *upload_coverage;        /* upload-size coverage, or NULL */
 } EditSource;
 

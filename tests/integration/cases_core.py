@@ -4,6 +4,7 @@ success.  Most use dall-e-2 explicitly (a compatible server's model since
 OpenAI retired it), whose results are inserted exactly (no colour
 matching, no fade-in band), so pixels can be checked for the result colour."""
 
+import math
 import os
 
 import numpy as np
@@ -167,7 +168,10 @@ def check_cases(tap, profile, lines, log, api_requests):
     req = request_for(api_requests, c)
     check_request(tap, req, c,
                   {"prompt": c.prompt, "model": "dall-e-2", "n": "1"},
-                  (1024, 1024), mask_pixels=70 * 50 * (1024 / side) ** 2)
+                  # The hole, grown by as far as it reaches into the
+                  # resampled upload (3 source pixels): it is filled whole.
+                  (1024, 1024), mask_pixels=(70 * 1024 / side + 2 * math.ceil(3 * 1024 / side)) *
+                  (50 * 1024 / side + 2 * math.ceil(3 * 1024 / side)))
     tap.equal(fact(f, "status"), ["ok"], "hole_no_selection: succeeds")
     check_pixels(tap, profile, c, c.inside, MAGENTA)
 

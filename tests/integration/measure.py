@@ -41,7 +41,7 @@ def lines_picture(width, height):
     return img
 
 
-def photo_picture(width, height, seed=5, saturation=1.0):
+def photo_picture(width, height, seed=5, saturation=1.0, base=(120, 110, 95)):
     """Photo-like: noise at many scales (the finest a pixel), soft shading
     and a few hard-edged shapes, in correlated colour."""
     rng = np.random.default_rng(seed)
@@ -52,7 +52,7 @@ def photo_picture(width, height, seed=5, saturation=1.0):
         img = Image.fromarray(((field + 4) * 32).clip(0, 255).astype(np.uint8))
         up = np.asarray(img.resize((w * scale, h * scale), Image.BICUBIC), float)
         acc += (up[:height, :width] / 32 - 4) * amp
-    base = np.array([120, 110, 95], float)
+    base = np.array(base, float)
     yy, xx = np.mgrid[0:height, 0:width]
     shade = 25 * np.sin(xx / width * 3.1) * np.cos(yy / height * 2.3)
     out = base + acc + shade[..., None]

@@ -169,6 +169,30 @@ test_mask_every_value (void)
     }
 }
 
+static void
+test_dilate_grows_by_radius (void)
+{
+  const gint w = 30, h = 20;
+  g_autofree guint8 *cov = test_coverage (w, h, 0);
+
+  cov[10 * w + 12] = 255;       /* one pixel */
+  cov[3 * w + 28] = 200;        /* near the right edge */
+  cov[15 * w + 5] = 127;        /* under the threshold: not the area */
+  edit_area_dilate (cov, w, h, 2);
+  for (gint y = 0; y < h; y++)
+    for (gint x = 0; x < w; x++)
+      {
+        gboolean want = (ABS (x - 12) <= 2 && ABS (y - 10) <= 2) ||
+                        (ABS (x - 28) <= 2 && ABS (y - 3) <= 2);
+
+        g_assert_cmpuint (cov[y * w + x], ==, want ? 255 : 0);
+      }
+  /* Radius 0 changes nothing. */
+  cov[0] = 7;
+  edit_area_dilate (cov, w, h, 0);
+  g_assert_cmpuint (cov[0], ==, 7);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -185,5 +209,6 @@ main (int argc, char **argv)
   g_test_add_func ("/edit-area/mask/alpha-0-where-edited-else-255", test_mask_alpha);
   g_test_add_func ("/edit-area/mask/every-coverage-value", test_mask_every_value);
 
+  g_test_add_func ("/edit-area/dilate-grows-by-radius", test_dilate_grows_by_radius);
   return g_test_run ();
 }
