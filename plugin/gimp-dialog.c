@@ -255,6 +255,17 @@ dialog_update_preview (EditDialog *d)
   g_debug ("dialog preview: %s; cost: %s", label, cost ? cost : "unknown");
 }
 
+/* Compression applies to JPEG and WebP results only. */
+static void
+dialog_output_format_changed (EditDialog *d)
+{
+  gchar format[16];
+
+  choice_get (d->output_format, format, sizeof format);
+  gtk_widget_set_sensitive (d->output_compression,
+                            strcmp (format, "jpeg") == 0 || strcmp (format, "webp") == 0);
+}
+
 /* The other controls follow the model. */
 static void
 dialog_model_changed (EditDialog *d)
@@ -579,7 +590,7 @@ build_options (EditDialog *d)
   d->output_compression = choice_new (edit_form_output_compressions, s->output_compression);
   gtk_widget_set_tooltip_text (d->output_compression,
                                _("Compression level for JPEG and WebP results (0-100)"));
-  table_row (gpt_table, 3, _("Co_mpression:"), d->output_compression,
+  table_row (gpt_table, 3, _("_JPEG/WebP compression:"), d->output_compression,
              &d->output_compression_label);
   d->input_fidelity = choice_new (edit_form_input_fidelities, s->input_fidelity);
   table_row (gpt_table, 4, _("Input _fidelity:"), d->input_fidelity, &d->input_fidelity_label);
@@ -587,7 +598,7 @@ build_options (EditDialog *d)
   gtk_box_pack_start (GTK_BOX (vbox), d->gpt_frame, FALSE, FALSE, 0);
 
   fit_frame = gimp_frame_new (_("Fitting the result into the picture"));
-  d->color_match = gtk_check_button_new_with_mnemonic (_("Match _colours to the picture"));
+  d->color_match = gtk_check_button_new_with_mnemonic (_("Match colours to the p_icture"));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->color_match), s->color_match);
   gtk_widget_set_tooltip_text (d->color_match,
                                _("Correct the slight colour shift of the whole result, "
@@ -600,8 +611,9 @@ build_options (EditDialog *d)
   gtk_widget_set_tooltip_text (d->blend_band,
                                _("Width of the band inside the selection's edge over "
                                  "which the result fades in; 0 for a hard edge"));
-  table_row (fit_table, 1, _("Blend _band (px):"), d->blend_band, NULL);
-  d->keep_detail = gtk_check_button_new_with_mnemonic (_("_Keep the picture's detail"));
+  table_row (fit_table, 1, _("Fa_de-in band (px):"), d->blend_band, NULL);
+  /* No mnemonic left that is not taken in this dialog. */
+  d->keep_detail = gtk_check_button_new_with_label (_("Keep the picture's detail"));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->keep_detail), s->keep_detail);
   gtk_widget_set_tooltip_text (d->keep_detail,
                                _("Where the result keeps the picture, restore the fine "
@@ -638,6 +650,9 @@ build_options (EditDialog *d)
   g_signal_connect_swapped (d->n, "value-changed", G_CALLBACK (dialog_update_preview), d);
   g_signal_connect_swapped (d->quality, "changed", G_CALLBACK (dialog_update_preview), d);
   g_signal_connect_swapped (d->background, "changed", G_CALLBACK (dialog_update_preview), d);
+  g_signal_connect_swapped (d->output_format, "changed",
+                            G_CALLBACK (dialog_output_format_changed), d);
+  dialog_output_format_changed (d);
   return vbox;
 }
 

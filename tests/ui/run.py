@@ -248,7 +248,7 @@ def keyring_cases(tap, x, api, profile):
         api.clear()
         script = ("(let* ((img (make-image 200 200 RGB)) (d (top-layer img)))"
                   " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 20 20 40 40)"
-                  " (run-case \"kr_next\" img d \"a kite\" \"\" 1 \"256x256\" \"\" \"\" \"\"))")
+                  " (run-case \"kr_next\" img d \"a kite\" \"dall-e-2\" 1 \"256x256\" \"\" \"\" \"\"))")
         lines, log = profile.run(script, facts_name="kr-next.txt", **env)
         posts = [r for r in api.requests if r.get("method") == "POST"]
         tap.check(posts and posts[0]["headers"].get("authorization") == "Bearer " + key,
@@ -279,6 +279,8 @@ def main():
         print("# screenshots in %s" % profile.out)
         if os.environ.get("AI_IMAGE_EDIT_UPDATE_SCREENSHOT"):
             shutil.copy(os.path.join(profile.out, "dialog.png"), SCREENSHOT)
+            shutil.copy(os.path.join(profile.out, "dialog-gpt.png"),
+                        os.path.join(os.path.dirname(SCREENSHOT), "dialog-gpt.png"))
     finally:
         api.stop()
         x.stop()
