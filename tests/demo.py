@@ -30,10 +30,12 @@ def main():
         print("demo: using the real Images API%s" % (" at " + base if base else ""))
     else:
         api = FakeApi()
+        api.default_scenario = "echo"
         api.start()
         key, base = "sk-demo-stand-in", api.base_url
         print("demo: OPENAI_API_KEY is not set, so the stand-in server from tests/ "
-              "answers (a flat colour, not a real edit)")
+              "answers (the picture sent back with a chequered pattern in the "
+              "selection, not a real edit)")
     profile = GimpProfile()
     try:
         script = """
@@ -42,7 +44,7 @@ def main():
   (gimp-image-select-ellipse img CHANNEL-OP-REPLACE 180 60 140 160)
   (save-composite img "before.png")
   (let ((r (catch #f (plug-in-ai-image-edit RUN-NONINTERACTIVE img layer %(prompt)s
-                                            "dall-e-2" 1 "512x512" "b64_json" "" ""))))
+                                            "" 1 "" "" "" ""))))
     (out "result" (if r "ok" "error")))
   (save-composite img "after.png"))""" % {"sample": scheme_string(SAMPLE),
                                          "prompt": scheme_string(PROMPT)}
