@@ -79,6 +79,32 @@ GPT_CASES = [
     Case("gpt2_input_fidelity_refused",
          PLASMA % (300, 200) + SEL % (40, 40, 60, 60) +
          " (run-case CASE img d PROMPT \"gpt-image-2\" 1 \"\" \"\" \"\" \"input_fidelity=high\"))"),
+    # A server without the model (dall-e-2 on OpenAI's API since 2026-05-12).
+    Case("retired_dalle2",
+         PLASMA % (300, 200) + SEL % (40, 40, 60, 60) +
+         " (run-case CASE img d PROMPT \"dall-e-2\" 1 \"\" \"\" \"scenario:notfound\" \"\"))"),
+    # From script-fu, gpt-image-2's auto and an explicit free size.
+    Case("gpt2_size_auto",
+         PLASMA % (400, 300) + SEL % (100, 80, 160, 90) +
+         " (run-case CASE img d PROMPT \"gpt-image-2\" 1 \"auto\" \"\" \"scenario:echo\" \"\"))",
+         inside=rect(100, 80, 160, 90)),
+    Case("gpt2_size_explicit",
+         PLASMA % (400, 300) + SEL % (100, 80, 160, 90) +
+         " (run-case CASE img d PROMPT \"gpt-image-2\" 1 \"1536x864\" \"\" \"scenario:echo\" \"\"))",
+         inside=rect(100, 80, 160, 90)),
+    # A selection nowhere half selected: nothing to edit, nothing billed.
+    Case("faint_selection_refused",
+         PLASMA % (300, 200) + SEL % (40, 40, 120, 100) +
+         " (gimp-drawable-levels (car (gimp-image-get-selection img)) HISTOGRAM-VALUE"
+         "  0 1 TRUE 1 0 0.4 TRUE)"
+         " (run-case CASE img d PROMPT \"\" 1 \"\" \"\" \"scenario:echo\" \"\"))"),
+    # A script's call leaves what the dialog remembers as it was.
+    Case("script_keeps_dialog_settings",
+         PLASMA % (300, 200) + SEL % (40, 40, 60, 60) +
+         " (gimp-procedural-db-set-data \"plug-in-ai-image-edit\" 5 #(1 2 3 4 5))"
+         " (run-case CASE img d PROMPT \"\" 1 \"\" \"\" \"scenario:b64\" \"\")"
+         " (out CASE \"dialog-data\" (cadr (gimp-procedural-db-get-data"
+         "  \"plug-in-ai-image-edit\"))))"),
     # Outpainting the GIMP way: Canvas Size, then Layer to Image Size; the
     # new transparent border is the edit area, the picture its context.
     Case("outpaint_canvas",
@@ -212,6 +238,49 @@ def check_gpt_cases(tap, profile, lines, log, api_requests, api_pixels):
     tap.check(request_for(api_requests, c) is None,
               "gpt2_input_fidelity_refused: nothing was sent")
     check_unchanged(tap, profile, c)
+
+    # --- a model the server does not offer
+    c = by_name["retired_dalle2"]
+    text = error_text(profile, c.name)
+    tap.equal(fact(facts_for(lines, c.name), "status"), ["error"], "retired_dalle2: the call fails")
+    tap.check("does not exist" in text and "retired dall-e-2" in text and "2026-05-12" in text
+              and "gpt-image-1.5" in text,
+              "retired_dalle2: the message says so, when, and what to choose", text)
+    check_unchanged(tap, profile, c)
+
+    # --- gpt-image-2 sizes from script-fu
+    for name, size in (("gpt2_size_auto", "auto"), ("gpt2_size_explicit", "1536x864")):
+        c = by_name[name]
+        f = facts_for(lines, name)
+        req = request_for(api_requests, c)
+        tap.equal(fact(f, "status"), ["ok"], "%s: succeeds" % name)
+        tap.check(req is not None and req["fields"].get("size") == size,
+                  "%s: size %s is sent" % (name, size), req and req["fields"])
+        if req:
+            png = req["files"]["image"]["png"]
+            w, h = png["width"], png["height"]
+            tap.check(w % 16 == 0 and h % 16 == 0 and 655360 <= w * h <= 8294400 and
+                      (size == "auto" or (w, h) == (1536, 864)),
+                      "%s: the upload is a size gpt-image-2 takes" % name, (w, h))
+        check_pixels(tap, profile, c, c.inside, margin=9)
+
+    # --- nothing half selected: refused before sending
+    c = by_name["faint_selection_refused"]
+    text = error_text(profile, c.name)
+    tap.equal(fact(facts_for(lines, c.name), "status"), ["error"],
+              "faint_selection_refused: the call fails")
+    tap.check("too thin or too faint" in text, "faint_selection_refused: the message says why",
+              text)
+    tap.check(request_for(api_requests, c) is None,
+              "faint_selection_refused: nothing was sent (or billed)")
+    check_unchanged(tap, profile, c)
+
+    # --- the dialog's remembered settings survive a script's call
+    c = by_name["script_keeps_dialog_settings"]
+    f = facts_for(lines, c.name)
+    tap.equal(fact(f, "status"), ["ok"], "script_keeps_dialog_settings: succeeds")
+    tap.equal(fact(f, "dialog-data"), ["#(1 2 3 4 5)"],
+              "script_keeps_dialog_settings: the dialog's stored settings are untouched")
 
     # --- outpainting after Canvas Size
     c = by_name["outpaint_canvas"]

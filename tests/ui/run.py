@@ -166,6 +166,9 @@ def dialog_cases(tap, x, api, profile):
     lines = profile.facts("ui.txt")
     f = facts_for(lines, "ui_edit")
     tap.equal(f.get("status"), ["ok"], "ui_edit: the plug-in returns success")
+    # What a person is told after the edit: the tokens the API reported.
+    tap.check("The edit used 100 tokens (input 60: 10 text, 50 image; output 40)"
+              in profile.log("ui.txt"), "ui_edit: the tokens used are shown after the edit")
     tap.equal(layer_count(lines, "ui_edit"), 2, "ui_edit: a result layer was inserted")
     f = facts_for(lines, "ui_cancel")
     tap.equal(f.get("status"), ["error"], "ui_cancel: the plug-in returns without success")

@@ -1424,6 +1424,40 @@ test_echo_colour_shift_matched (Fake *fake, gconstpointer data)
   g_assert_cmpint (result->weights[512 * 1024 + 512], ==, 0);
 }
 
+/* GPT models get lossless uploads up to their 50 MB; the 4 MB cap and
+ * posterizing are dall-e-2's alone.  Noise does not compress: 1280x1280
+ * of it is over 4 MB as PNG. */
+static void
+test_gpt_upload_lossless_over_4mb (Fake *fake, gconstpointer data)
+{
+  const gchar *models[] = { "gpt-image-1.5", "dall-e-2" };
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  for (gsize m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      g_autoptr (EditWorker) worker = make_worker_with (models[m], 1, "1024x1024", "", "b64",
+                                                        "", 1280, 1280, TRUE);
+      json_object *requests, *req;
+      gint64 bytes;
+
+      g_free (worker->upload_rgba);
+      worker->upload_rgba = test_noise (1280, 1280, 4, 9);
+      for (gsize i = 0; i < 1280 * 1280; i++)
+        worker->upload_rgba[i * 4 + 3] = 255;
+      edit_worker_run (worker);
+      g_assert_no_error (worker->error);
+      requests = fake_requests (fake);
+      req = json_object_array_get_idx (requests, json_object_array_length (requests) - 1);
+      bytes = json_path_int (req, "files", "image", "bytes");
+      if (m == 0)
+        g_assert_cmpint (bytes, >, 4000000);
+      else
+        g_assert_cmpint (bytes, <, 4000000);
+      json_object_put (requests);
+    }
+}
+
 /* JPEG and WebP answers (output_format) decode like PNG ones. */
 static void
 test_jpeg_and_webp_results (Fake *fake, gconstpointer data)
@@ -1603,6 +1637,7 @@ main (int argc, char **argv)
   ADD ("fit/other-shape-refused-not-stretched", test_other_shape_refused);
   ADD ("fit/echo-colour-shift-matched-around-the-edit-area", test_echo_colour_shift_matched);
   ADD ("decode/jpeg-and-webp-results", test_jpeg_and_webp_results);
+  ADD ("encode/gpt-upload-lossless-over-4-mb-dall-e-2-under", test_gpt_upload_lossless_over_4mb);
   ADD ("retry/progress-says-retrying-attempt", test_retry_progress_says_attempt);
   ADD ("limits/huge-200-body-stops-at-256-mib", test_huge_200_body_limited);
   ADD ("network/stalled-transfer-ends", test_stalled_transfer_ends);
