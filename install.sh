@@ -56,7 +56,7 @@ install_deps() {
 }
 
 test_deps_present() {
-  for tool in python3 openssl Xvfb xauth xdotool import clang valgrind dbus-daemon \
+  for tool in python3 openssl Xvfb xauth xdotool import tesseract clang valgrind dbus-daemon \
               gnome-keyring-daemon secret-tool gimp-2.10; do
     command -v "$tool" >/dev/null 2>&1 || return 1
   done
@@ -71,9 +71,9 @@ install_test_deps() {
   if command -v apt-get >/dev/null 2>&1; then
     apt_install python3 python3-numpy python3-pil openssl xvfb xauth xdotool imagemagick \
       clang libclang-rt-14-dev valgrind dbus gnome-keyring libsecret-tools gimp \
-      icc-profiles-free
+      icc-profiles-free tesseract-ocr tesseract-ocr-eng
   else
-    echo "install.sh: install Xvfb, xdotool, ImageMagick, clang with its fuzzer" \
+    echo "install.sh: install Xvfb, xdotool, ImageMagick, tesseract, clang with its fuzzer" \
          "runtime, valgrind, dbus, gnome-keyring, secret-tool, numpy and PIL" \
          "for /usr/bin/python3, and an Adobe RGB ICC profile to run the tests" >&2
     exit 1

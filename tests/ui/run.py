@@ -36,6 +36,18 @@ SETUP = ("(let* ((img (make-image 400 300 RGB)) (d (top-layer img)))"
          " (run-case-interactive %s img d))")
 
 
+def screen_text(path):
+    """What a person reads in a screenshot: OCR with tesseract, the picture
+    enlarged twice for the small dialog font; spaces normalised."""
+    from PIL import Image
+    big = path + ".x2.png"
+    with Image.open(path) as img:
+        img.resize((img.width * 2, img.height * 2), Image.LANCZOS).save(big)
+    out = subprocess.run(["tesseract", big, "-"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, timeout=60).stdout.decode("utf-8", "replace")
+    return " ".join(out.split())
+
+
 def facts_for(lines, case):
     return {l[1]: l[2:] for l in lines if l and l[0] == case}
 
@@ -80,13 +92,18 @@ def dialog_cases(tap, x, api, profile):
         shot = os.path.join(profile.out, "dialog.png")
         tap.check(x.screenshot(shot, wid), "a screenshot of the dialog is taken")
         # A fresh profile starts on the API's default model, with what the
-        # edit would cost shown before anything is sent.
+        # edit would cost shown before anything is sent: read off the screen.
+        text = screen_text(shot)
+        # (The model's own entry, with its cursor, reads poorly; its size,
+        # options and prices say which model it is.)
+        tap.check("scaled to 1024 x 1024" in text and "Input fidelity" in text,
+                  "ui_edit: the dialog shows gpt-image-1.5's size and options (on screen)", text)
+        tap.check("About $0.034 for 1 image" in text and "$0.009 to $0.133" in text,
+                  "ui_edit: the dialog shows the cost estimate for the default (on screen)", text)
         log = profile.log("ui.txt")
         tap.check("dialog model gpt-image-1.5: response format hidden, GPT options shown, "
                   "input fidelity shown" in log,
-                  "ui_edit: the dialog starts on gpt-image-1.5 with its options", log[-1500:])
-        tap.check("cost: About $0.034 for 1 image ($0.009 to $0.133 by quality" in log,
-                  "ui_edit: the dialog shows the cost estimate for the default", log[-1500:])
+                  "ui_edit: the dialog starts on gpt-image-1.5 (its log agrees)", log[-1500:])
         # Another GPT model: the options follow the capability table.
         x.key(wid, "alt+m")
         x.key(wid, "ctrl+a")
@@ -98,6 +115,11 @@ def dialog_cases(tap, x, api, profile):
                   "ui_edit: gpt-image-2 hides input fidelity, which it does not take",
                   log[-1500:])
         x.screenshot(os.path.join(profile.out, "dialog-gpt.png"), wid)
+        text = screen_text(os.path.join(profile.out, "dialog-gpt.png"))
+        tap.check("scaled to 880 x 752" in text and "Input fidelity" not in text and
+                  "About $0.021 for 1 image" in text,
+                  "ui_edit: on screen, gpt-image-2 at its free size, without input fidelity, "
+                  "with its cost", text)
         x.key(wid, "alt+w")          # back to the prompt
         x.key(wid, "ctrl+Return")
         posts = wait_requests(api, 1)
@@ -270,7 +292,7 @@ def keyring_cases(tap, x, api, profile):
 def main():
     tap = Tap("ui")
     if not tools_present():
-        tap.check(False, "Xvfb, xdotool, ImageMagick and gimp-2.10 are installed")
+        tap.check(False, "Xvfb, xdotool, ImageMagick, tesseract and gimp-2.10 are installed")
         return tap.finish()
     x = XServer()
     api = FakeApi()

@@ -84,4 +84,4 @@ class XServer:
 
 
 def tools_present():
-    return all(shutil.which(t) for t in ("Xvfb", "xdotool", "import", "gimp-2.10"))
+    return all(shutil.which(t) for t in ("Xvfb", "xdotool", "import", "tesseract", "gimp-2.10"))
