@@ -173,7 +173,7 @@ model_option_check (const gchar *model,
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                    _("The model %s does not take the option \"%s\"; remove it "
-                     "or choose another model."), caps->name ? caps->name : model, key);
+                     "or choose another model."), model_resolve (model), key);
       return FALSE;
     }
 
@@ -189,13 +189,13 @@ model_option_check (const gchar *model,
       g_autofree gchar *valid = g_strjoinv (", ", (gchar **) values);
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                    _("The option %s=%s is not valid for the model %s. Use one of: %s."),
-                   key, value, caps->name, valid);
+                   key, value, model_resolve (model), valid);
     }
   else
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                  _("The option %s=%s is not valid for the model %s: use a whole "
                    "number from %d to %d."),
-                 key, value, caps->name, option_specs[option].min, option_specs[option].max);
+                 key, value, model_resolve (model), option_specs[option].min, option_specs[option].max);
   return FALSE;
 }
 

@@ -62,6 +62,9 @@ test_dalle2_row (void)
   g_assert_false (caps->free_sizes);
 }
 
+static void check_option (const gchar *model, const gchar *key, const gchar *value,
+                          gboolean ok);
+
 static void
 test_unknown_gpt_name_gets_newest_rules (void)
 {
@@ -71,6 +74,8 @@ test_unknown_gpt_name_gets_newest_rules (void)
   g_assert_true (caps == model_caps_lookup ("gpt-image-2"));
   g_assert_false (caps->permissive);
   g_assert_true (model_caps_lookup ("chatgpt-image-next")->free_sizes);
+  /* Messages name the model asked for, not the row it borrows. */
+  check_option ("gpt-image-3-preview", "input_fidelity", "high", FALSE);
 }
 
 static void
