@@ -3,7 +3,7 @@
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration \
+CFLAGS  += -std=gnu11 -ftree-vectorize -Wall -Wextra -Werror=implicit-function-declaration \
            -DG_LOG_DOMAIN=\"ai-image-edit\"
 PKG_CORE = glib-2.0 gio-2.0 libcurl json-c libpng libjpeg libwebp libsecret-1
 PKG_GIMP = gimp-2.0 gimpui-2.0 gegl-0.4 $(PKG_CORE)
@@ -147,8 +147,10 @@ $(BUILD)/bench/%: tests/bench/%.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -Iplugin -o $@ $< $(CORE_OBJ) $(GIMP_LIBS) $(CORE_LIBS)
 
-bench: $(BUILD)/bench/bench-region-read
+bench: all $(BUILD)/bench/bench-region-read
 	@$(BUILD)/bench/bench-region-read
+	@[ -d tests/bench/sdk/node_modules ] || npm ci --prefix tests/bench/sdk --no-audit --no-fund
+	@/usr/bin/python3 tests/bench/bench_edits.py
 
 clean:
 	rm -rf $(BUILD) $(PLUGIN)

@@ -92,16 +92,6 @@ encode_uploads (EditWorker *worker, GBytes **image_png, GBytes **mask_png, GErro
   return TRUE;
 }
 
-/* PNG bytes of one returned image: decoded base64 or a download. */
-static GBytes *
-fetch_image_bytes (EditWorker *worker, const ApiImage *image, GError **error)
-{
-  if (image->b64_json)
-    return api_image_decode_b64 (image->b64_json, error);
-  return http_download (image->url, worker->config->timeout_seconds,
-                        &worker->progress, error);
-}
-
 /* A result far larger than asked for is refused from its header, before
  * any pixel memory is allocated; one of another shape too, since putting
  * it in place would stretch it. */
@@ -129,6 +119,15 @@ result_size_acceptable (EditWorker *worker, const guint8 *data, gsize len, GErro
                    w, h, uw, uh);
       return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+all_zero (const guint8 *values, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (values[i])
+      return FALSE;
   return TRUE;
 }
 
@@ -163,51 +162,120 @@ result_fit (EditWorker *worker, EditResult *result, guint8 *pixels, gint w, gint
                t.offset[0], t.offset[1], t.offset[2]);
     }
   if (worker->job->keep_detail)
-    result->weights = result_detail_weights (result->pixels, worker->upload_rgba, uw, uh);
+    {
+      result->weights = result_detail_weights (result->pixels, worker->upload_rgba, uw, uh);
+      /* Nothing of the picture kept anywhere: no detail to put back. */
+      if (all_zero (result->weights, n))
+        g_clear_pointer (&result->weights, g_free);
+    }
+}
+
+/* The results being collected: a slot per image wanted, filled as each
+ * one arrives (downloads finish in any order). */
+typedef struct
+{
+  EditWorker        *worker;
+  const ApiResponse *response;
+  EditResult       **results;
+  GError           **errors;
+} Collection;
+
+/* One image's bytes (or why there are none) into its slot: decoded,
+ * checked and fitted at once, so at most one image's bytes are held. */
+static void
+collect_one (guint i, GBytes *bytes, GError *error, gpointer data)
+{
+  Collection *c = data;
+  const ApiImage *image = g_ptr_array_index (c->response->images, i);
+  guint8 *pixels = NULL;
+  gint w = 0, h = 0;
+
+  if (bytes)
+    {
+      gsize len;
+      const guint8 *png = g_bytes_get_data (bytes, &len);
+
+      if (result_size_acceptable (c->worker, png, len, &error))
+        pixels = image_decode_rgba (png, len, PNG_DECODE_SIDE_MAX, &w, &h, &error);
+      g_bytes_unref (bytes);
+    }
+  if (pixels == NULL)
+    {
+      c->errors[i] = error;
+      return;
+    }
+  c->results[i] = g_new0 (EditResult, 1);
+  result_fit (c->worker, c->results[i], pixels, w, h);
+  c->results[i]->revised_prompt = g_strdup (image->revised_prompt);
+}
+
+/* The downloads of a collection: download k fills slot index[k]. */
+typedef struct
+{
+  Collection *collection;
+  GArray     *index;   /* guint */
+} UrlCollection;
+
+static void
+collect_url (guint k, GBytes *bytes, GError *error, gpointer data)
+{
+  UrlCollection *urls = data;
+
+  collect_one (g_array_index (urls->index, guint, k), bytes, error, urls->collection);
 }
 
 static void
 collect_results (EditWorker *worker, ApiResponse *response)
 {
   guint wanted = MIN (response->images->len, (guint) worker->job->n);
+  Collection c = { worker, response, g_new0 (EditResult *, MAX (1, wanted)),
+                   g_new0 (GError *, MAX (1, wanted)) };
+  g_autoptr (GPtrArray) urls = g_ptr_array_new ();
+  g_autoptr (GArray) url_index = g_array_new (FALSE, FALSE, sizeof (guint));
   GError *first_error = NULL;
 
   for (guint i = 0; i < wanted; i++)
     {
-      const ApiImage *image = g_ptr_array_index (response->images, i);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (GBytes) png = fetch_image_bytes (worker, image, &error);
-      EditResult *result;
-      gsize len;
-      const guint8 *data;
-      guint8 *pixels = NULL;
-      gint w = 0, h = 0;
+      ApiImage *image = g_ptr_array_index (response->images, i);
 
-      if (png)
+      if (image->b64_json)
         {
-          data = g_bytes_get_data (png, &len);
-          if (result_size_acceptable (worker, data, len, &error))
-            pixels = image_decode_rgba (data, len, PNG_DECODE_SIDE_MAX, &w, &h, &error);
+          GError *error = NULL;
+          GBytes *bytes = api_image_decode_b64 (image->b64_json, &error);
+
+          /* The text is not needed once decoded. */
+          g_clear_pointer (&image->b64_json, g_free);
+          collect_one (i, bytes, error, &c);
         }
-      if (pixels == NULL)
+      else
         {
-          if (error && error->code == EDIT_ERROR_CANCELLED)
-            {
-              g_propagate_error (&worker->error, g_steal_pointer (&error));
-              return;
-            }
-          g_string_append_printf (worker->warnings, _("Image %u: %s\n"),
-                                  i + 1, error ? error->message : "?");
-          if (first_error == NULL)
-            first_error = g_steal_pointer (&error);
-          continue;
+          g_ptr_array_add (urls, image->url);
+          g_array_append_val (url_index, i);
         }
-      result = g_new0 (EditResult, 1);
-      result_fit (worker, result, pixels, w, h);
-      result->revised_prompt = g_strdup (image->revised_prompt);
-      g_ptr_array_add (worker->results, result);
+    }
+  if (urls->len > 0)
+    {
+      /* Downloads run in parallel; their slots are the url images'. */
+      UrlCollection by_url = { &c, url_index };
+
+      if (! http_download_many ((const gchar * const *) urls->pdata, urls->len,
+                                worker->config->timeout_seconds, &worker->progress,
+                                collect_url, &by_url, &worker->error))
+        goto out;
     }
 
+  for (guint i = 0; i < wanted; i++)
+    {
+      if (c.results[i])
+        g_ptr_array_add (worker->results, g_steal_pointer (&c.results[i]));
+      else if (c.errors[i])
+        {
+          g_string_append_printf (worker->warnings, _("Image %u: %s\n"), i + 1,
+                                  c.errors[i]->message);
+          if (first_error == NULL)
+            first_error = g_steal_pointer (&c.errors[i]);
+        }
+    }
   if (worker->results->len == 0 && first_error)
     {
       g_propagate_error (&worker->error, first_error);
@@ -215,6 +283,16 @@ collect_results (EditWorker *worker, ApiResponse *response)
     }
   else
     g_clear_error (&first_error);
+
+out:
+  for (guint i = 0; i < wanted; i++)
+    {
+      if (c.results[i])
+        edit_result_free (c.results[i]);
+      g_clear_error (&c.errors[i]);
+    }
+  g_free (c.results);
+  g_free (c.errors);
 }
 
 /* Sends the form, retrying dropped connections and 429/5xx answers with
@@ -279,12 +357,20 @@ edit_worker_run (EditWorker *worker)
   g_autoptr (ApiResponse) response = NULL;
   glong status = 0;
 
+  g_autoptr (GTimer) timer = g_timer_new ();
+
   if (! encode_uploads (worker, &image_png, &mask_png, &worker->error))
     goto done;
+  /* G_MESSAGES_DEBUG=ai-image-edit: where the time goes. */
+  g_debug ("encoded the upload (%lu bytes) in %.1f ms", (gulong) g_bytes_get_size (image_png),
+           g_timer_elapsed (timer, NULL) * 1000.0);
+  g_timer_start (timer);
 
   parts = api_form_build (worker->job, worker->size_field, image_png, mask_png);
   if (! post_with_retries (worker, parts, &status, &body, &request_id, &worker->error))
     goto done;
+  g_debug ("the server answered in %.1f ms", g_timer_elapsed (timer, NULL) * 1000.0);
+  g_timer_start (timer);
 
   if (status < 200 || status > 299)
     {
@@ -296,11 +382,15 @@ edit_worker_run (EditWorker *worker)
     }
 
   response = api_response_parse ((const gchar *) body->data, body->len, &worker->error);
+  /* The answer's text is parsed: let it go before the images are decoded. */
+  g_clear_pointer (&body, g_byte_array_unref);
   if (response == NULL)
     goto done;
   worker->created = response->created;
   worker->usage = response->usage;
   collect_results (worker, response);
+  g_debug ("decoded and fitted %u results in %.1f ms", worker->results->len,
+           g_timer_elapsed (timer, NULL) * 1000.0);
 
 done:
   g_atomic_int_set (&worker->done, 1);

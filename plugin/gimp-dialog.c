@@ -14,7 +14,7 @@
 
 #define HELP_ID            "plug-in-ai-image-edit"
 #define PREVIEW_SIDE       192
-#define POLL_INTERVAL_MS   100
+#define POLL_INTERVAL_MS   20    /* the result goes in without waiting */
 #define PROMPT_HEIGHT      110
 #define CONTENT_WIDTH      560
 

@@ -13,6 +13,9 @@
 #define HTTP_API_BODY_MAX          ((gsize) 256 * 1024 * 1024)
 #define HTTP_IMAGE_DOWNLOAD_MAX    ((gsize) 64 * 1024 * 1024)
 #define HTTP_MAX_REDIRECTS         5
+/* Result downloads in flight at once: all of an answer's (the API makes
+ * at most 10 images per request), so ten take as long as one. */
+#define HTTP_PARALLEL_DOWNLOADS    10
 /* No byte moving for this long while sending or receiving ends the
  * transfer (waiting for the server to answer is governed by the total
  * timeout only: image models may think for minutes). */
@@ -111,6 +114,24 @@ GBytes    *http_download   (const gchar      *url,
                             gint              timeout_seconds,
                             TransferProgress *progress,
                             GError          **error);
+
+/* Called once per URL as its download ends: the bytes, or why not (both
+ * owned by the callee). */
+typedef void (*HttpDownloaded) (guint    index,
+                                GBytes  *bytes,
+                                GError  *error,
+                                gpointer data);
+
+/* Downloads n URLs at once, at most HTTP_PARALLEL_DOWNLOADS connections at
+ * a time, calling done for each as it arrives (in the order they finish).
+ * FALSE only when cancelled (error set); a URL that fails goes to done. */
+gboolean   http_download_many (const gchar * const *urls,
+                               guint                n,
+                               gint                 timeout_seconds,
+                               TransferProgress    *progress,
+                               HttpDownloaded       done,
+                               gpointer             data,
+                               GError             **error);
 
 /* Call once on the main thread before starting any transfer. */
 void       http_global_init (void);

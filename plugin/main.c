@@ -151,6 +151,7 @@ run (const gchar      *name G_GNUC_UNUSED,
    * calls change only the latter. */
   g_autofree EditSettings *dialog = g_new (EditSettings, 1);
   g_autofree EditSettings *call = g_new (EditSettings, 1);
+  g_autoptr (GTimer) timer = NULL;
   EditJob *job;
   gboolean cancelled = FALSE;
   gint n_layers = 0;
@@ -159,7 +160,24 @@ run (const gchar      *name G_GNUC_UNUSED,
   bindtextdomain (GETTEXT_PACKAGE, locale);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* babl's shared conversion cache (~/.cache/babl/babl-fishes, written by
+   * GIMP) makes each plug-in process allocate and clear about 350 MB at
+   * start-up, for conversions this plug-in mostly does not use: 1.1 s and
+   * most of its peak memory.  Without it the few conversions needed are
+   * built on demand.  This process only; GIMP's own cache stays as it is,
+   * and a person's own setting wins. */
+  g_setenv ("BABL_INHIBIT_CACHE", "1", FALSE);
+  /* The plug-in uses GEGL's buffers, none of its operations: loading the
+   * hundred operation modules would cost another 110 ms each run.  Point
+   * GEGL at the plug-in's own folder, which holds none. */
+  {
+    g_autofree gchar *own = g_path_get_dirname (gimp_get_progname ());
+
+    g_setenv ("GEGL_PATH", own, FALSE);
+  }
+  timer = g_timer_new ();
   gegl_init (NULL, NULL);
+  g_debug ("GEGL started in %.1f ms", g_timer_elapsed (timer, NULL) * 1000.0);
   http_global_init ();
 
   g_clear_pointer (&layers, g_free);

@@ -192,7 +192,7 @@ pixel_resampler_rows_from (PixelResampler *r,
   gint ch = r->channels, dw = r->dst_width;
   gboolean alpha = ch == 4;
   gint smin, smax;
-  gfloat *row_in, *mid;
+  gfloat *row_in, *mid, *acc;
 
   g_return_if_fail (y0 >= 0 && rows > 0 && y0 + rows <= r->dst_height);
 
@@ -208,57 +208,88 @@ pixel_resampler_rows_from (PixelResampler *r,
       const guint8 *s = src + (gsize) (sy - src_y0) * r->src_width * ch;
       gfloat *m = mid + (gsize) (sy - smin) * dw * ch;
 
-      for (gint x = 0; x < r->src_width; x++)
-        {
-          gfloat a = alpha ? s[x * 4 + 3] / 255.0f : 1.0f;
+      if (alpha)
+        for (gint x = 0; x < r->src_width; x++)
+          {
+            gfloat a = s[x * 4 + 3] * (1.0f / 255.0f);
 
-          for (gint c = 0; c < ch; c++)
-            row_in[x * ch + c] = (alpha && c < 3) ? s[x * ch + c] * a : s[x * ch + c];
-        }
+            row_in[x * 4 + 0] = s[x * 4 + 0] * a;
+            row_in[x * 4 + 1] = s[x * 4 + 1] * a;
+            row_in[x * 4 + 2] = s[x * 4 + 2] * a;
+            row_in[x * 4 + 3] = s[x * 4 + 3];
+          }
+      else
+        for (gint x = 0; x < r->src_width; x++)
+          row_in[x] = s[x];
       for (gint x = 0; x < dw; x++)
         {
           const gfloat *w = r->x.weights + r->x.offset[x];
           const gfloat *in = row_in + (gsize) r->x.first[x] * ch;
-          gfloat acc[4] = { 0, 0, 0, 0 };
+          gint count = r->x.count[x];
 
-          for (gint k = 0; k < r->x.count[x]; k++)
-            for (gint c = 0; c < ch; c++)
-              acc[c] += w[k] * in[k * ch + c];
-          for (gint c = 0; c < ch; c++)
-            m[x * ch + c] = acc[c] * r->x.inside[x];
+          if (alpha)
+            {
+              gfloat a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+
+              for (gint k = 0; k < count; k++)
+                {
+                  a0 += w[k] * in[k * 4 + 0];
+                  a1 += w[k] * in[k * 4 + 1];
+                  a2 += w[k] * in[k * 4 + 2];
+                  a3 += w[k] * in[k * 4 + 3];
+                }
+              m[x * 4 + 0] = a0 * r->x.inside[x];
+              m[x * 4 + 1] = a1 * r->x.inside[x];
+              m[x * 4 + 2] = a2 * r->x.inside[x];
+              m[x * 4 + 3] = a3 * r->x.inside[x];
+            }
+          else
+            {
+              gfloat a0 = 0;
+
+              for (gint k = 0; k < count; k++)
+                a0 += w[k] * in[k];
+              m[x] = a0 * r->x.inside[x];
+            }
         }
     }
 
-  /* Vertical pass, un-premultiplying and rounding. */
+  /* Vertical pass: whole rows at a time (tap by tap, so the inner loop
+   * runs along memory), then un-premultiplying and rounding. */
+  acc = g_new (gfloat, (gsize) dw * ch);
   for (gint y = y0; y < y0 + rows; y++)
     {
       const gfloat *w = r->y.weights + r->y.offset[y];
       guint8 *d = dst + (gsize) (y - y0) * dw * ch;
+      gsize row_len = (gsize) dw * ch;
 
+      memset (acc, 0, row_len * sizeof *acc);
+      for (gint k = 0; k < r->y.count[y]; k++)
+        {
+          const gfloat *m = mid + (gsize) (r->y.first[y] + k - smin) * row_len;
+          gfloat wk = w[k] * r->y.inside[y];
+
+          for (gsize i = 0; i < row_len; i++)
+            acc[i] += wk * m[i];
+        }
       for (gint x = 0; x < dw; x++)
         {
-          gfloat acc[4] = { 0, 0, 0, 0 };
+          gfloat *p = acc + (gsize) x * ch;
 
-          for (gint k = 0; k < r->y.count[y]; k++)
-            {
-              const gfloat *m = mid + ((gsize) (r->y.first[y] + k - smin) * dw + x) * ch;
-
-              for (gint c = 0; c < ch; c++)
-                acc[c] += w[k] * m[c];
-            }
-          for (gint c = 0; c < ch; c++)
-            acc[c] *= r->y.inside[y];
           if (alpha)
             {
-              gfloat a = acc[3] / 255.0f;
+              gfloat a = p[3] * (1.0f / 255.0f);
+              gfloat inv = a > 1e-4f ? 1.0f / a : 0.0f;
 
-              for (gint c = 0; c < 3; c++)
-                acc[c] = a > 1e-4f ? acc[c] / a : 0.0f;
+              p[0] *= inv;
+              p[1] *= inv;
+              p[2] *= inv;
             }
           for (gint c = 0; c < ch; c++)
-            d[x * ch + c] = (guint8) CLAMP (lrintf (acc[c]), 0, 255);
+            d[x * ch + c] = (guint8) (CLAMP (p[c], 0.0f, 255.0f) + 0.5f);
         }
     }
+  g_free (acc);
   g_free (row_in);
   g_free (mid);
 }

@@ -810,6 +810,9 @@ def _check_rules(fields, images, mask, retired):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Clients download several results at once; the default backlog of 5
+    # makes the sixth connection wait a second for a SYN retry.
+    request_queue_size = 64
     block_on_close = False      # never wait for "hang" handlers on close
     fake = None                 # the owning FakeApi
 
@@ -931,7 +934,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _get(self):
         path = self.path.split("?", 1)[0]
         self.fake._record({"method": self.command, "path": self.path,
-                           "headers": self._headers_dict(), "scenario": None})
+                           "headers": self._headers_dict(), "scenario": None,
+                           "t": time.monotonic()})
+        if self.fake.download_delay:
+            time.sleep(self.fake.download_delay)
         m = re.fullmatch(r"/files/([A-Za-z0-9_]+)\.(png|jpg|jpeg|webp)", path)
         entry = self.fake._files.get(m.group(1)) if m else None
         if entry is None:
@@ -942,17 +948,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.send_header("x-request-id", self.fake._next_request_id())
             self.end_headers()
-        elif isinstance(entry, tuple):          # (content type, bytes)
+        elif isinstance(entry, tuple):          # (content type, bytes[, delay])
+            if len(entry) > 2 and entry[2]:
+                time.sleep(entry[2])
             self._send(200, entry[1], entry[0])
         else:
             self._send(200, entry, "image/png")
 
     def _post(self):
+        arrived = time.monotonic()
         body = self._read_body()
         path = self.path.split("?", 1)[0]
         rec = {"method": "POST", "path": self.path,
                "headers": self._headers_dict(), "fields": {}, "files": {},
-               "scenario": None}
+               "scenario": None, "t": arrived}
         if path != EDITS_PATH:
             self.fake._record(rec)
             return self._send(404, _err("Unknown path: %s" % path))
@@ -979,6 +988,11 @@ class _Handler(BaseHTTPRequestHandler):
         fields = rec["fields"]
         for name, rgba in kept:
             self.fake.pixels.append((_first(fields.get("prompt")), name, rgba))
+        if self.fake.keep_raw:
+            for p in parts:
+                if p["filename"] is not None:
+                    self.fake.raw.append((_first(fields.get("prompt")), p["name"],
+                                          p["filename"], p["content_type"], p["data"]))
         user = _first(fields.get("user")) or ""
         scenario = user[len("scenario:"):] if user.startswith("scenario:") \
             else self.fake.default_scenario
@@ -1088,7 +1102,9 @@ class _Handler(BaseHTTPRequestHandler):
             for i in range(n):
                 token = secrets.token_hex(8)
                 if name == "url":
-                    self.fake._files[token] = ("image/png", solid_png(w, h, i))
+                    # url:SECONDS: each download waits that long first.
+                    delay = float(arg) if arg else 0.0
+                    self.fake._files[token] = ("image/png", solid_png(w, h, i), delay)
                 elif name == "redirectloop":
                     self.fake._files[token] = "loop"
                 data.append({"url": "%s/files/%s.png"
@@ -1281,6 +1297,13 @@ class FakeApi:
         # (prompt, part name, array) in arrival order.
         self.keep_pixels = False
         self.pixels = []
+        # With keep_raw, every uploaded file as (prompt, part name, filename,
+        # content type, bytes): a benchmark sends the same files again.
+        self.keep_raw = False
+        self.raw = []
+        # Seconds every download (GET of a url result) waits before it is
+        # served, like a CDN far away.
+        self.download_delay = 0.0
 
     # -- lifecycle --
     def start(self):

@@ -32,7 +32,9 @@
 
 /* The fake server's palette (tests/fake_api.py PALETTE). */
 static const guint8 palette[][3] = { { 255, 0, 255 }, { 0, 255, 255 }, { 255, 255, 0 },
-                                     { 255, 128, 0 } };
+                                     { 255, 128, 0 }, { 0, 128, 255 }, { 128, 0, 255 },
+                                     { 0, 255, 128 }, { 255, 0, 128 }, { 128, 255, 0 },
+                                     { 0, 0, 0 } };
 
 /* ----------------------------------------------------- fake server -- */
 
@@ -1458,6 +1460,42 @@ test_gpt_upload_lossless_over_4mb (Fake *fake, gconstpointer data)
     }
 }
 
+/* url results download in parallel: ten that each take 300 ms arrive in
+ * well under the 3 s one after another would take, every one of them. */
+static void
+test_url_downloads_in_parallel (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  gint64 start;
+  gdouble seconds;
+  json_object *requests;
+  guint gets = 0;
+  (void) data;
+
+  SKIP_UNLESS_READY (fake);
+  worker = make_worker_with ("dall-e-2", 10, "256x256", "url", "url:0.3",
+                             "color_match=off keep_detail=off", 256, 256, TRUE);
+  start = g_get_monotonic_time ();
+  edit_worker_run (worker);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_assert_no_error (worker->error);
+  g_assert_cmpuint (worker->results->len, ==, 10);
+  /* In the API's order, whatever order they arrived in. */
+  for (guint i = 0; i < 10; i++)
+    assert_result_colour (worker, i, palette[i], 256, 256);
+  requests = fake_requests (fake);
+  for (gsize i = 0; i < json_object_array_length (requests); i++)
+    gets += g_strcmp0 (json_path_string (json_object_array_get_idx (requests, i), "method",
+                                         NULL), "GET") == 0;
+  json_object_put (requests);
+  g_assert_cmpuint (gets, ==, 10);
+  g_test_message ("ten 300 ms downloads took %.2f s", seconds);
+  /* All at once: about 0.3 s, with room for a busy machine; one after
+   * another it is over 3 s. */
+  if (! g_getenv ("AI_IMAGE_EDIT_UNDER_VALGRIND"))
+    g_assert_cmpfloat (seconds, <, 1.5);
+}
+
 /* JPEG and WebP answers (output_format) decode like PNG ones. */
 static void
 test_jpeg_and_webp_results (Fake *fake, gconstpointer data)
@@ -1637,6 +1675,7 @@ main (int argc, char **argv)
   ADD ("fit/other-shape-refused-not-stretched", test_other_shape_refused);
   ADD ("fit/echo-colour-shift-matched-around-the-edit-area", test_echo_colour_shift_matched);
   ADD ("decode/jpeg-and-webp-results", test_jpeg_and_webp_results);
+  ADD ("url/downloads-in-parallel-results-in-order", test_url_downloads_in_parallel);
   ADD ("encode/gpt-upload-lossless-over-4-mb-dall-e-2-under", test_gpt_upload_lossless_over_4mb);
   ADD ("retry/progress-says-retrying-attempt", test_retry_progress_says_attempt);
   ADD ("limits/huge-200-body-stops-at-256-mib", test_huge_200_body_limited);
