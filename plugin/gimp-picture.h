@@ -23,6 +23,14 @@ typedef struct
 /* The space of image's colour profile (RGB images only). */
 void picture_space_init (PictureSpace *space, gint32 image);
 
+/* gegl_buffer_get of rect a band of rows at a time: one call for a whole
+ * large rectangle makes babl convert it through a temporary several
+ * times its size (a 16000x1000 layer peaked at 380 MB). */
+void picture_buffer_get (GeglBuffer          *buffer,
+                         const GeglRectangle *rect,
+                         const Babl          *format,
+                         gpointer             pixels);
+
 /* rect of buffer as picture values (rect.width x rect.height RGBA). */
 void picture_read       (const PictureSpace  *space,
                          GeglBuffer          *buffer,

@@ -24,8 +24,7 @@ read_alpha (GeglBuffer *buffer, const GeglRectangle *rect, guint8 *alpha)
   gsize n = (gsize) rect->width * rect->height;
   guint8 *rgba = g_new (guint8, n * 4);
 
-  gegl_buffer_get (buffer, rect, 1.0, babl_format ("R'G'B'A u8"), rgba,
-                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  picture_buffer_get (buffer, rect, babl_format ("R'G'B'A u8"), rgba);
   for (gsize i = 0; i < n; i++)
     alpha[i] = rgba[i * 4 + 3];
   g_free (rgba);
@@ -152,8 +151,7 @@ read_coverage (EditSource *source, EditRect rect)
       GeglRectangle srect = { rect.x + source->offset_x, rect.y + source->offset_y,
                               rect.width, rect.height };
 
-      gegl_buffer_get (selection, &srect, 1.0, babl_format ("Y u8"), coverage,
-                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      picture_buffer_get (selection, &srect, babl_format ("Y u8"), coverage);
       g_object_unref (selection);
     }
   else

@@ -17,6 +17,7 @@
 #define PLUG_IN_PROC   "plug-in-ai-image-edit"
 #define PLUG_IN_BINARY "ai-image-edit"
 #define N_ARGS         10
+#define PLUG_IN_TILE_CACHE_BYTES (64 * 1024 * 1024)
 
 static void query (void);
 static void run   (const gchar      *name,
@@ -177,6 +178,9 @@ run (const gchar      *name G_GNUC_UNUSED,
   }
   timer = g_timer_new ();
   gegl_init (NULL, NULL);
+  /* Tiles read from and written to GIMP pass through GEGL's cache, which
+   * would otherwise keep a large layer's worth of them in this process. */
+  g_object_set (gegl_config (), "tile-cache-size", (guint64) PLUG_IN_TILE_CACHE_BYTES, NULL);
   g_debug ("GEGL started in %.1f ms", g_timer_elapsed (timer, NULL) * 1000.0);
   http_global_init ();
 

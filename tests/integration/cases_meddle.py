@@ -52,8 +52,8 @@ WIDE_CASE = Case(
 
 # Bounds on peak memory for the 16000x1000 whole-layer edit, which used to
 # build a 16000x16000 layer inside GIMP (1.5 GB).  The layer itself is 64 MB.
-WIDE_PLUG_IN_PEAK_MB = 400
-WIDE_GIMP_PEAK_MB = 900
+WIDE_PLUG_IN_PEAK_MB = 260
+WIDE_GIMP_PEAK_MB = 600
 
 
 class Meddler(threading.Thread):
