@@ -163,7 +163,7 @@ insert_one (const EditSource *source,
 
 gint32 *
 gimp_results_insert (const EditSource *source,
-                     const EditWorker *worker,
+                     EditWorker       *worker,
                      gint             *n_layers)
 {
   const EditJob *job = worker->job;
@@ -200,8 +200,13 @@ gimp_results_insert (const EditSource *source,
       g_autofree gchar *name = g_strdup_printf (_("%s #%u"), label, i + 1);
 
       /* Position i within the group keeps the first result on top. */
-      layers[i] = insert_one (source, worker, g_ptr_array_index (results, i), trip, mask,
-                              name, parent, position + (gint) i);
+      EditResult *result = g_ptr_array_index (results, i);
+
+      layers[i] = insert_one (source, worker, result, trip, mask, name, parent,
+                              position + (gint) i);
+      /* The layer holds the pixels now. */
+      g_clear_pointer (&result->pixels, g_free);
+      g_clear_pointer (&result->weights, g_free);
     }
 
   gimp_image_undo_group_end (source->image);

@@ -14,10 +14,11 @@
 /* Inserts the finished worker's results, each a layer over the source's
  * shown rectangle with a mask built from the edit area's snapshot, and
  * returns the new layers' IDs in the API's order (g_free them); *n_layers
- * receives their number.  The caller has checked the source is still
- * valid, so nothing here can fail half-way. */
+ * receives their number; each result's pixels are freed once its layer
+ * holds them.  The caller has checked the source is still valid, so
+ * nothing here can fail half-way. */
 gint32 *gimp_results_insert (const EditSource *source,
-                             const EditWorker *worker,
+                             EditWorker       *worker,
                              gint             *n_layers);
 
 /* "the prompt's first 40 characters" on one line (for names). */
