@@ -1,5 +1,6 @@
-# ai-image-edit: GIMP 2.10 plug-in.  `make` builds plugin/ai-image-edit,
-# `make check` runs every test, `make install` copies into the GIMP profile.
+# ai-image-edit.  `make` builds the GIMP-free core as a static library
+# and the GIMP 2.10 plug-in on it (build/gimp2/ai-image-edit); `make check`
+# runs every test; `make install` copies into the GIMP profile.
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -7,32 +8,29 @@ CFLAGS  += -std=gnu11 -ftree-vectorize -Wall -Wextra -Werror=implicit-function-d
            -DG_LOG_DOMAIN=\"ai-image-edit\"
 PKG_CORE = glib-2.0 gio-2.0 libcurl json-c libpng libjpeg libwebp libsecret-1
 PKG_GIMP = gimp-2.0 gimpui-2.0 gegl-0.4 $(PKG_CORE)
-CORE_CFLAGS := $(shell pkg-config --cflags $(PKG_CORE))
+CORE_CFLAGS := $(shell pkg-config --cflags $(PKG_CORE)) -Iplugin/core
 CORE_LIBS   := $(shell pkg-config --libs $(PKG_CORE)) -lm
 # GTK 2's headers use GLib API that GLib now marks deprecated.
-GIMP_CFLAGS := $(shell pkg-config --cflags $(PKG_GIMP)) -DGLIB_DISABLE_DEPRECATION_WARNINGS
+GIMP_CFLAGS := $(shell pkg-config --cflags $(PKG_GIMP)) -DGLIB_DISABLE_DEPRECATION_WARNINGS \
+               -Iplugin/core -Iplugin/gimp2
 GIMP_LIBS   := $(shell pkg-config --libs $(PKG_GIMP)) -lm
 
-# GIMP-free core: unit-tested and fuzzed without GIMP.
-CORE_SRC = plugin/edit-error.c plugin/model-caps.c plugin/edit-job.c \
-           plugin/edit-settings.c plugin/region.c plugin/edit-area.c \
-           plugin/pixel-scale.c plugin/png-codec.c plugin/image-decode.c \
-           plugin/api-request.c plugin/api-response.c plugin/http-transfer.c \
-           plugin/color-match.c plugin/edge-blend.c plugin/result-render.c \
-           plugin/cost-estimate.c plugin/edit-worker.c \
-           plugin/edit-form.c plugin/api-key.c plugin/retry-policy.c
-# Thin GIMP glue.
-GLUE_SRC = plugin/main.c plugin/gimp-edit-run.c plugin/gimp-picture.c plugin/gimp-source.c \
-           plugin/gimp-results.c plugin/gimp-dialog.c
-HEADERS  = $(wildcard plugin/*.h)
+# plugin/core: the GIMP-free pipeline, unit-tested and fuzzed without GIMP,
+# one static library for the tests and the glue.
+CORE_SRC = $(wildcard plugin/core/*.c)
+CORE_HDR = $(wildcard plugin/core/*.h)
+# plugin/gimp2: the thin glue for libgimp 2.10.
+GLUE2_SRC = $(wildcard plugin/gimp2/*.c)
+GLUE2_HDR = $(wildcard plugin/gimp2/*.h)
 
-BUILD    = build
-CORE_OBJ = $(CORE_SRC:plugin/%.c=$(BUILD)/core/%.o)
-GLUE_OBJ = $(GLUE_SRC:plugin/%.c=$(BUILD)/glue/%.o)
-PLUGIN   = plugin/ai-image-edit
+BUILD     = build
+CORE_OBJ  = $(CORE_SRC:plugin/core/%.c=$(BUILD)/core/%.o)
+CORE_LIB  = $(BUILD)/core/libai-image-edit-core.a
+GLUE2_OBJ = $(GLUE2_SRC:plugin/gimp2/%.c=$(BUILD)/gimp2/%.o)
+PLUGIN    = $(BUILD)/gimp2/ai-image-edit
 
 UNIT_TESTS = test-model-caps test-edit-job test-region test-edit-area \
-             test-pixel-scale test-png-codec test-api-request test-api-response \
+             test-pixel-scale test-pixel-png test-api-request test-api-response \
              test-edit-settings test-edit-worker test-edit-form test-retry-policy \
              test-image-decode test-color-match test-edge-blend test-result-render \
              test-cost-estimate
@@ -41,13 +39,16 @@ UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 # The same core and unit tests under AddressSanitizer + UBSan.
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
             -fno-omit-frame-pointer -O1 -g
-SAN_CORE_OBJ = $(CORE_SRC:plugin/%.c=$(BUILD)/asan/core/%.o)
+SAN_CORE_OBJ = $(CORE_SRC:plugin/core/%.c=$(BUILD)/asan/core/%.o)
+SAN_CORE_LIB = $(BUILD)/asan/core/libai-image-edit-core.a
 SAN_BINS     = $(UNIT_TESTS:%=$(BUILD)/asan/tests/%)
 
 # libFuzzer targets (clang) for the code that reads network data.
 FUZZ_TARGETS = fuzz-api-response fuzz-base64-png fuzz-png-decode fuzz-url fuzz-image-decode
 FUZZ_BINS    = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 FUZZ_FLAGS   = -fsanitize=fuzzer,address,undefined -g -O1
+FUZZ_CORE_OBJ = $(CORE_SRC:plugin/core/%.c=$(BUILD)/fuzz/core/%.o)
+FUZZ_CORE_LIB = $(BUILD)/fuzz/core/libai-image-edit-core.a
 FUZZ_SECONDS ?= 60
 
 PO_FILES = $(wildcard po/*.po)
@@ -59,33 +60,49 @@ MO_FILES = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo)
 
 all: $(PLUGIN) $(MO_FILES)
 
-$(BUILD)/core/%.o: plugin/%.c $(HEADERS)
+$(BUILD)/core/%.o: plugin/core/%.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CORE_CFLAGS) -c $< -o $@
 
-$(BUILD)/glue/%.o: plugin/%.c $(HEADERS)
+$(CORE_LIB): $(CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/gimp2/%.o: plugin/gimp2/%.c $(CORE_HDR) $(GLUE2_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -c $< -o $@
 
-$(PLUGIN): $(CORE_OBJ) $(GLUE_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(GIMP_LIBS)
+$(PLUGIN): $(GLUE2_OBJ) $(CORE_LIB)
+	$(CC) $(CFLAGS) -o $@ $(GLUE2_OBJ) $(CORE_LIB) $(GIMP_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ) tests/unit/test-util.h
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_LIB) tests/unit/test-util.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CORE_CFLAGS) -Iplugin -o $@ $< $(CORE_OBJ) $(CORE_LIBS)
+	$(CC) $(CFLAGS) $(CORE_CFLAGS) -o $@ $< $(CORE_LIB) $(CORE_LIBS)
 
-$(BUILD)/asan/core/%.o: plugin/%.c $(HEADERS)
+$(BUILD)/asan/core/%.o: plugin/core/%.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) $(CORE_CFLAGS) -c $< -o $@
 
-$(BUILD)/asan/tests/%: tests/unit/%.c $(SAN_CORE_OBJ) tests/unit/test-util.h
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(CORE_CFLAGS) -Iplugin -o $@ $< $(SAN_CORE_OBJ) $(CORE_LIBS)
+$(SAN_CORE_LIB): $(SAN_CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(HEADERS)
+$(BUILD)/asan/tests/%: tests/unit/%.c $(SAN_CORE_LIB) tests/unit/test-util.h
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) -DG_LOG_DOMAIN=\"ai-image-edit\" $(CORE_CFLAGS) -Iplugin -o $@ $< \
-	  $(CORE_SRC) $(CORE_LIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(CORE_CFLAGS) -o $@ $< $(SAN_CORE_LIB) $(CORE_LIBS)
+
+$(BUILD)/fuzz/core/%.o: plugin/core/%.c $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -DG_LOG_DOMAIN=\"ai-image-edit\" $(CORE_CFLAGS) -c $< -o $@
+
+$(FUZZ_CORE_LIB): $(FUZZ_CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE_LIB)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -DG_LOG_DOMAIN=\"ai-image-edit\" $(CORE_CFLAGS) -o $@ $< \
+	  $(FUZZ_CORE_LIB) $(CORE_LIBS)
 
 $(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo: po/%.po
 	@mkdir -p $(dir $@)
@@ -94,7 +111,7 @@ $(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo: po/%.po
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/ai-image-edit.pot \
 	  --package-name=ai-image-edit --add-comments=TRANSLATORS: \
-	  $(CORE_SRC) $(GLUE_SRC) $(HEADERS)
+	  $(CORE_SRC) $(GLUE2_SRC) $(CORE_HDR) $(GLUE2_HDR)
 
 unit: $(UNIT_BINS)
 	@AI_IMAGE_EDIT_ONLY=unit tests/run-all.sh $(UNIT_BINS)
@@ -143,9 +160,9 @@ demo: all
 	@/usr/bin/python3 tests/demo.py
 
 # Side-by-side benchmarks with medians and ratios (not part of check).
-$(BUILD)/bench/%: tests/bench/%.c $(CORE_OBJ)
+$(BUILD)/bench/%: tests/bench/%.c $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -Iplugin -o $@ $< $(CORE_OBJ) $(GIMP_LIBS) $(CORE_LIBS)
+	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -o $@ $< $(CORE_LIB) $(GIMP_LIBS) $(CORE_LIBS)
 
 bench: all $(BUILD)/bench/bench-region-read
 	@$(BUILD)/bench/bench-region-read
@@ -153,4 +170,4 @@ bench: all $(BUILD)/bench/bench-region-read
 	@/usr/bin/python3 tests/bench/bench_edits.py
 
 clean:
-	rm -rf $(BUILD) $(PLUGIN)
+	rm -rf $(BUILD)

@@ -89,7 +89,7 @@ make -s all
 profile="${GIMP2_DIRECTORY:-$HOME/.config/GIMP/2.10}"
 dest="$profile/plug-ins/ai-image-edit"
 mkdir -p "$dest"
-install -m 755 plugin/ai-image-edit "$dest/ai-image-edit"
+install -m 755 build/gimp2/ai-image-edit "$dest/ai-image-edit"
 if [ -d build/locale ]; then
   mkdir -p "$dest/locale"
   cp -R build/locale/. "$dest/locale/"

@@ -9,7 +9,7 @@
 
 #include "edit-error.h"
 #include "image-decode.h"
-#include "png-codec.h"
+#include "pixel-png.h"
 
 /* Small enough that a refused header would otherwise have allocated. */
 #define TEST_SIDE_MAX 4096
@@ -352,7 +352,7 @@ static void
 test_sniff_each_format (void)
 {
   g_autofree guint8 *rgba = test_rgba_solid (8, 8, 10, 20, 30, 255);
-  g_autoptr (GBytes) png = png_encode_rgba (rgba, 8, 8, PNG_UPLOAD_LIMIT_BYTES, NULL, NULL);
+  g_autoptr (GBytes) png = pixel_png_encode_rgba (rgba, 8, 8, PIXEL_PNG_UPLOAD_LIMIT_BYTES, NULL, NULL);
   g_autoptr (GBytes) jpeg = jpeg_rgb (8, 8);
   g_autoptr (GBytes) lossy = webp_lossy (rgba, 8, 8);
   g_autoptr (GBytes) lossless = webp_lossless (rgba, 8, 8);
@@ -413,7 +413,7 @@ static void
 test_read_size_each_format (void)
 {
   g_autofree guint8 *rgba = test_noise (300, 17, 4, 9);
-  g_autoptr (GBytes) png = png_encode_rgba (rgba, 300, 17, PNG_UPLOAD_LIMIT_BYTES, NULL, NULL);
+  g_autoptr (GBytes) png = pixel_png_encode_rgba (rgba, 300, 17, PIXEL_PNG_UPLOAD_LIMIT_BYTES, NULL, NULL);
   g_autoptr (GBytes) jpeg = jpeg_rgb (300, 17);
   g_autoptr (GBytes) lossy = webp_lossy (rgba, 300, 17);
   g_autoptr (GBytes) lossless = webp_lossless (rgba, 300, 17);
@@ -662,7 +662,7 @@ test_jpeg_huge_header_refused (void)
   /* The header is well-formed: its size can be read. */
   read_size_ok (huge, 60000, 60000);
   /* 14 GB of pixels would have been "not enough memory" instead. */
-  message = decode_bytes_fails (huge, PNG_DECODE_SIDE_MAX);
+  message = decode_bytes_fails (huge, PIXEL_PNG_DECODE_SIDE_MAX);
   test_assert_contains (message, "60000 x 60000");
   wide_message = decode_bytes_fails (wide, TEST_SIDE_MAX);
   test_assert_contains (wide_message, "4097 x 1");
@@ -692,7 +692,7 @@ test_webp_huge_header_refused (void)
 static void
 test_jpeg_working_memory_bounded (void)
 {
-  /* A progressive 16000 x 16000 header (allowed by PNG_DECODE_SIDE_MAX)
+  /* A progressive 16000 x 16000 header (allowed by PIXEL_PNG_DECODE_SIDE_MAX)
    * would make libjpeg buffer about 770 MB of coefficients: refused as
    * lack of memory, before any pixels are allocated. */
   g_autofree guint8 *rgb = gradient (16, 16, 3);
@@ -701,7 +701,7 @@ test_jpeg_working_memory_bounded (void)
   g_autofree gchar *message = NULL;
 
   read_size_ok (huge, 16000, 16000);
-  message = decode_bytes_fails (huge, PNG_DECODE_SIDE_MAX);
+  message = decode_bytes_fails (huge, PIXEL_PNG_DECODE_SIDE_MAX);
   test_assert_contains (message, "memory");
 }
 
@@ -709,7 +709,7 @@ static void
 test_max_side_respected (void)
 {
   g_autofree guint8 *rgba = test_rgba_solid (64, 32, 5, 6, 7, 255);
-  g_autoptr (GBytes) png = png_encode_rgba (rgba, 64, 32, PNG_UPLOAD_LIMIT_BYTES, NULL, NULL);
+  g_autoptr (GBytes) png = pixel_png_encode_rgba (rgba, 64, 32, PIXEL_PNG_UPLOAD_LIMIT_BYTES, NULL, NULL);
   g_autoptr (GBytes) jpeg = jpeg_rgb (64, 32);
   g_autoptr (GBytes) lossy = webp_lossy (rgba, 64, 32);
   g_autoptr (GBytes) lossless = webp_lossless (rgba, 64, 32);
@@ -917,11 +917,11 @@ test_jpeg_damaged_data_never_crashes (void)
 }
 
 static void
-test_png_goes_through_png_codec (void)
+test_png_goes_through_pixel_png (void)
 {
   const gint w = 37, h = 23;
   g_autofree guint8 *rgba = test_noise (w, h, 4, 99);
-  g_autoptr (GBytes) png = png_encode_rgba (rgba, w, h, PNG_UPLOAD_LIMIT_BYTES, NULL, NULL);
+  g_autoptr (GBytes) png = pixel_png_encode_rgba (rgba, w, h, PIXEL_PNG_UPLOAD_LIMIT_BYTES, NULL, NULL);
   gint dw, dh;
   g_autofree guint8 *px = NULL;
   guint8 junk[64];
@@ -934,7 +934,7 @@ test_png_goes_through_png_codec (void)
   g_assert_cmpint (dh, ==, h);
   g_assert_cmpmem (px, (gsize) w * h * 4, rgba, (gsize) w * h * 4);
 
-  /* png-codec's own errors come through. */
+  /* pixel-png's own errors come through. */
   memcpy (junk, "\x89PNG\r\n\x1a\n", 8);
   memset (junk + 8, 0xAB, sizeof junk - 8);
   message = decode_fails (junk, sizeof junk, TEST_SIDE_MAX);
@@ -981,7 +981,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image-decode/jpeg-too-many-scans-refused", test_jpeg_too_many_scans_refused);
   g_test_add_func ("/image-decode/jpeg-random-after-soi-rejected", test_jpeg_random_after_soi);
   g_test_add_func ("/image-decode/jpeg-damaged-data-never-crashes", test_jpeg_damaged_data_never_crashes);
-  g_test_add_func ("/image-decode/png-goes-through-png-codec", test_png_goes_through_png_codec);
+  g_test_add_func ("/image-decode/png-goes-through-pixel-png", test_png_goes_through_pixel_png);
   g_test_add_func ("/image-decode/error-is-optional", test_error_is_optional);
 
   return g_test_run ();

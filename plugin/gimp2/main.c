@@ -1,5 +1,5 @@
 /* ai-image-edit: registration and run-mode dispatch.  The work happens in
- * gimp-edit-run.c (glue) and the GIMP-free modules it calls. */
+ * edit-run.c (glue) and the GIMP-free core (plugin/core) it calls. */
 #include <libgimp/gimp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +9,8 @@
 #include "edit-form.h"
 #include "edit-settings.h"
 #include "api-key.h"
-#include "gimp-dialog.h"
-#include "gimp-edit-run.h"
+#include "edit-dialog.h"
+#include "edit-run.h"
 #include "http-transfer.h"
 #include "plugin-intl.h"
 
@@ -230,7 +230,7 @@ run (const gchar      *name G_GNUC_UNUSED,
           api_key_free (key);
         }
       if (config)
-        layers = gimp_edit_run (image, drawable, job, config, &n_layers, &warnings,
+        layers = edit_run_sync (image, drawable, job, config, &n_layers, &warnings,
                                 run_mode == GIMP_RUN_NONINTERACTIVE ? NULL : &usage, &error);
       else
         edit_job_free (job);

@@ -9,8 +9,8 @@
  * image's space and sRGB).  The picture itself never makes the round trip:
  * detail restoration works on picture values, so an unchanged area comes
  * back exactly. */
-#ifndef AI_IMAGE_EDIT_GIMP_PICTURE_H
-#define AI_IMAGE_EDIT_GIMP_PICTURE_H
+#ifndef AI_IMAGE_EDIT_PICTURE_SPACE_H
+#define AI_IMAGE_EDIT_PICTURE_SPACE_H
 
 #include <libgimp/gimp.h>
 

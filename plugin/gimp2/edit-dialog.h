@@ -1,8 +1,8 @@
 /* The interactive dialog (libgimpui, GTK 2): prompt, model and options,
  * a preview of the region that will be sent, the API key, progress and
  * cancel.  It runs the edit itself and stays open on errors. */
-#ifndef AI_IMAGE_EDIT_GIMP_DIALOG_H
-#define AI_IMAGE_EDIT_GIMP_DIALOG_H
+#ifndef AI_IMAGE_EDIT_EDIT_DIALOG_H
+#define AI_IMAGE_EDIT_EDIT_DIALOG_H
 
 #include <libgimp/gimp.h>
 

@@ -11,7 +11,7 @@
 
 #include "edit-error.h"
 #include "plugin-intl.h"
-#include "png-codec.h"
+#include "pixel-png.h"
 
 /* libjpeg's own working memory: progressive files keep every coefficient
  * (about 2 bytes per sample) until the last scan.  The RGBA pixels are
@@ -69,7 +69,7 @@ image_set_unknown_error (GError **error)
                _("The returned image is not a PNG, JPEG or WebP file."));
 }
 
-/* The same wording as png-codec, so there is one translation. */
+/* The same wording as pixel-png, so there is one translation. */
 static gboolean
 image_check_side (guint width, guint height, gint max_side, GError **error)
 {
@@ -462,7 +462,7 @@ image_read_size (const guint8 *data,
   switch (image_sniff_format (data, length))
     {
     case IMAGE_FORMAT_PNG:
-      return png_read_size (data, length, width, height, error);
+      return pixel_png_read_size (data, length, width, height, error);
     case IMAGE_FORMAT_JPEG:
       return image_jpeg_read (data, length, 0, width, height, NULL, error);
     case IMAGE_FORMAT_WEBP:
@@ -491,7 +491,7 @@ image_decode_rgba (const guint8 *data,
   switch (image_sniff_format (data, length))
     {
     case IMAGE_FORMAT_PNG:
-      return png_decode_rgba (data, length, max_side, width, height, error);
+      return pixel_png_decode_rgba (data, length, max_side, width, height, error);
     case IMAGE_FORMAT_JPEG:
       if (! image_jpeg_read (data, length, max_side, width, height, &pixels, error))
         return NULL;

@@ -1,10 +1,10 @@
-/* png-codec: RGBA <-> PNG, the upload size limit, hostile input. */
+/* pixel-png: RGBA <-> PNG, the upload size limit, hostile input. */
 #include "test-util.h"
 
 #include <png.h>
 
 #include "edit-error.h"
-#include "png-codec.h"
+#include "pixel-png.h"
 
 /* ------------------------------------------------------------ helpers -- */
 
@@ -43,7 +43,7 @@ encode_ok (const guint8 *pixels, gint w, gint h)
 {
   g_autoptr (GError) error = NULL;
   gint bits = -1;
-  GBytes *png = png_encode_rgba (pixels, w, h, PNG_UPLOAD_LIMIT_BYTES, &bits, &error);
+  GBytes *png = pixel_png_encode_rgba (pixels, w, h, PIXEL_PNG_UPLOAD_LIMIT_BYTES, &bits, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (png);
@@ -109,7 +109,7 @@ decode_ok (GBytes *png, gint *w, gint *h)
   g_autoptr (GError) error = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (png, &len);
-  guint8 *px = png_decode_rgba (data, len, PNG_DECODE_SIDE_MAX, w, h, &error);
+  guint8 *px = pixel_png_decode_rgba (data, len, PIXEL_PNG_DECODE_SIDE_MAX, w, h, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (px);
@@ -121,7 +121,7 @@ decode_fails (const guint8 *data, gsize len, gint max_side)
 {
   g_autoptr (GError) error = NULL;
   gint w = -7, h = -7;
-  guint8 *px = png_decode_rgba (data, len, max_side, &w, &h, &error);
+  guint8 *px = pixel_png_decode_rgba (data, len, max_side, &w, &h, &error);
 
   g_assert_null (px);
   g_assert_error (error, EDIT_ERROR, EDIT_ERROR_DECODE);
@@ -179,7 +179,7 @@ test_read_size (void)
   const guint8 *data = g_bytes_get_data (png, &len);
   gint w = 0, h = 0;
 
-  g_assert_true (png_read_size (data, len, &w, &h, &error));
+  g_assert_true (pixel_png_read_size (data, len, &w, &h, &error));
   g_assert_no_error (error);
   g_assert_cmpint (w, ==, 300);
   g_assert_cmpint (h, ==, 17);
@@ -192,7 +192,7 @@ test_read_size_rejects_non_png (void)
   g_autoptr (GError) error = NULL;
   gint w, h;
 
-  g_assert_false (png_read_size ((const guint8 *) text, strlen (text), &w, &h, &error));
+  g_assert_false (pixel_png_read_size ((const guint8 *) text, strlen (text), &w, &h, &error));
   g_assert_error (error, EDIT_ERROR, EDIT_ERROR_DECODE);
 }
 
@@ -203,14 +203,14 @@ test_noise_fits_upload_limit (void)
   g_autofree guint8 *px = test_noise (w, h, 4, 1234);
   g_autoptr (GError) error = NULL;
   gint bits = -1, dw, dh;
-  g_autoptr (GBytes) png = png_encode_rgba (px, w, h, PNG_UPLOAD_LIMIT_BYTES, &bits,
+  g_autoptr (GBytes) png = pixel_png_encode_rgba (px, w, h, PIXEL_PNG_UPLOAD_LIMIT_BYTES, &bits,
                                             &error);
   g_autofree guint8 *back = NULL;
   gint step;
 
   g_assert_no_error (error);
   g_assert_nonnull (png);
-  g_assert_cmpuint (g_bytes_get_size (png), <, PNG_UPLOAD_LIMIT_BYTES);
+  g_assert_cmpuint (g_bytes_get_size (png), <, PIXEL_PNG_UPLOAD_LIMIT_BYTES);
   g_assert_cmpint (bits, <, 8);
   g_assert_cmpint (bits, >=, 1);
 
@@ -246,7 +246,7 @@ test_encode_impossible_limit (void)
 {
   g_autofree guint8 *px = test_noise (64, 64, 4, 5);
   g_autoptr (GError) error = NULL;
-  GBytes *png = png_encode_rgba (px, 64, 64, 100, NULL, &error);
+  GBytes *png = pixel_png_encode_rgba (px, 64, 64, 100, NULL, &error);
 
   g_assert_null (png);
   g_assert_error (error, EDIT_ERROR, EDIT_ERROR_ENCODE);
@@ -256,7 +256,7 @@ static void
 test_encode_bits_out_optional (void)
 {
   g_autofree guint8 *px = test_rgba_solid (8, 8, 1, 2, 3, 4);
-  g_autoptr (GBytes) png = png_encode_rgba (px, 8, 8, PNG_UPLOAD_LIMIT_BYTES, NULL, NULL);
+  g_autoptr (GBytes) png = pixel_png_encode_rgba (px, 8, 8, PIXEL_PNG_UPLOAD_LIMIT_BYTES, NULL, NULL);
 
   g_assert_nonnull (png);
 }
@@ -268,7 +268,7 @@ test_non_png_rejected (void)
                            "\x89PNG\r\n\x1a\x0a" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
-    decode_fails ((const guint8 *) texts[i], strlen (texts[i]), PNG_DECODE_SIDE_MAX);
+    decode_fails ((const guint8 *) texts[i], strlen (texts[i]), PIXEL_PNG_DECODE_SIDE_MAX);
 
   /* Signature only, then garbage. */
   {
@@ -276,7 +276,7 @@ test_non_png_rejected (void)
 
     memcpy (junk, "\x89PNG\r\n\x1a\n", 8);
     memset (junk + 8, 0xAB, sizeof junk - 8);
-    decode_fails (junk, sizeof junk, PNG_DECODE_SIDE_MAX);
+    decode_fails (junk, sizeof junk, PIXEL_PNG_DECODE_SIDE_MAX);
   }
 }
 
@@ -296,7 +296,7 @@ test_truncated_png_rejected (void)
        * tools such as valgrind or ASan. */
       g_autofree guint8 *copy = g_memdup2 (data, MAX (cuts[i], 1));
 
-      decode_fails (copy, cuts[i], PNG_DECODE_SIDE_MAX);
+      decode_fails (copy, cuts[i], PIXEL_PNG_DECODE_SIDE_MAX);
     }
 }
 
@@ -312,7 +312,7 @@ test_corrupt_crc_rejected (void)
   /* The last byte of the last IDAT's data (before its CRC and IEND). */
   g_assert_cmpmem (copy + len - 8, 4, "IEND", 4);
   copy[len - 12 - 4 - 1] ^= 0xFF;
-  decode_fails (copy, len, PNG_DECODE_SIDE_MAX);
+  decode_fails (copy, len, PIXEL_PNG_DECODE_SIDE_MAX);
 }
 
 static void
@@ -328,13 +328,13 @@ test_huge_ihdr_rejected (void)
   guint8 *decoded;
 
   /* The header is well-formed: its size can be read. */
-  g_assert_true (png_read_size (data, len, &w, &h, &error));
+  g_assert_true (pixel_png_read_size (data, len, &w, &h, &error));
   g_assert_no_error (error);
   g_assert_cmpint (w, ==, 100000);
   g_assert_cmpint (h, ==, 100000);
 
   /* Decoding refuses it before allocating 40 GB. */
-  decoded = png_decode_rgba (data, len, 16384, &w, &h, &error);
+  decoded = pixel_png_decode_rgba (data, len, 16384, &w, &h, &error);
   g_assert_null (decoded);
   g_assert_error (error, EDIT_ERROR, EDIT_ERROR_DECODE);
   test_assert_contains (error->message, "100000");
@@ -351,19 +351,19 @@ test_max_side_respected (void)
   gsize len;
   const guint8 *data = g_bytes_get_data (png, &len);
   gint w, h;
-  g_autofree guint8 *ok = png_decode_rgba (data, len, 64, &w, &h, &error);
+  g_autofree guint8 *ok = pixel_png_decode_rgba (data, len, 64, &w, &h, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (ok);
   decode_fails (data, len, 63);
 
   /* Either side over the limit is refused. */
-  wide = with_ihdr_size (png, PNG_DECODE_SIDE_MAX + 1, 1);
+  wide = with_ihdr_size (png, PIXEL_PNG_DECODE_SIDE_MAX + 1, 1);
   data = g_bytes_get_data (wide, &len);
-  decode_fails (data, len, PNG_DECODE_SIDE_MAX);
-  tall = with_ihdr_size (png, 1, PNG_DECODE_SIDE_MAX + 1);
+  decode_fails (data, len, PIXEL_PNG_DECODE_SIDE_MAX);
+  tall = with_ihdr_size (png, 1, PIXEL_PNG_DECODE_SIDE_MAX + 1);
   data = g_bytes_get_data (tall, &len);
-  decode_fails (data, len, PNG_DECODE_SIDE_MAX);
+  decode_fails (data, len, PIXEL_PNG_DECODE_SIDE_MAX);
 }
 
 static void
@@ -435,7 +435,7 @@ test_gray16_untagged_decodes_as_srgb (void)
     {
       /* Not fatal, so the tests after this one still run. */
       g_test_fail_printf ("untagged 16-bit grey 0x8040 decoded to %u, expected "
-                          "128 (png_decode_rgba must set "
+                          "128 (pixel_png_decode_rgba must set "
                           "PNG_IMAGE_FLAG_16BIT_sRGB)", rgba[0]);
       return;
     }
@@ -541,24 +541,24 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/png-codec/rgba-round-trip-exact", test_rgba_round_trip_exact);
-  g_test_add_func ("/png-codec/round-trip-keeps-colour-under-any-alpha", test_round_trip_edge_alpha);
-  g_test_add_func ("/png-codec/one-pixel-round-trip", test_one_pixel);
-  g_test_add_func ("/png-codec/read-size-from-header", test_read_size);
-  g_test_add_func ("/png-codec/read-size-rejects-non-png", test_read_size_rejects_non_png);
-  g_test_add_func ("/png-codec/noise-posterized-under-upload-limit-alpha-exact", test_noise_fits_upload_limit);
-  g_test_add_func ("/png-codec/impossible-limit-is-encode-error", test_encode_impossible_limit);
-  g_test_add_func ("/png-codec/bits-out-and-error-optional", test_encode_bits_out_optional);
-  g_test_add_func ("/png-codec/non-png-rejected", test_non_png_rejected);
-  g_test_add_func ("/png-codec/truncated-png-rejected", test_truncated_png_rejected);
-  g_test_add_func ("/png-codec/corrupt-crc-rejected", test_corrupt_crc_rejected);
-  g_test_add_func ("/png-codec/huge-ihdr-rejected-before-allocating", test_huge_ihdr_rejected);
-  g_test_add_func ("/png-codec/max-side-respected", test_max_side_respected);
-  g_test_add_func ("/png-codec/gray16-linear-decodes-to-rgba", test_gray16_linear_decodes);
-  g_test_add_func ("/png-codec/palette-decodes-to-rgba", test_palette_decodes);
-  g_test_add_func ("/png-codec/palette-with-alpha-decodes-to-rgba", test_palette_with_alpha_decodes);
-  g_test_add_func ("/png-codec/gray8-and-rgb-decode-to-rgba", test_gray8_and_rgb_decode);
-  g_test_add_func ("/png-codec/gray16-untagged-decodes-as-srgb", test_gray16_untagged_decodes_as_srgb);
+  g_test_add_func ("/pixel-png/rgba-round-trip-exact", test_rgba_round_trip_exact);
+  g_test_add_func ("/pixel-png/round-trip-keeps-colour-under-any-alpha", test_round_trip_edge_alpha);
+  g_test_add_func ("/pixel-png/one-pixel-round-trip", test_one_pixel);
+  g_test_add_func ("/pixel-png/read-size-from-header", test_read_size);
+  g_test_add_func ("/pixel-png/read-size-rejects-non-png", test_read_size_rejects_non_png);
+  g_test_add_func ("/pixel-png/noise-posterized-under-upload-limit-alpha-exact", test_noise_fits_upload_limit);
+  g_test_add_func ("/pixel-png/impossible-limit-is-encode-error", test_encode_impossible_limit);
+  g_test_add_func ("/pixel-png/bits-out-and-error-optional", test_encode_bits_out_optional);
+  g_test_add_func ("/pixel-png/non-png-rejected", test_non_png_rejected);
+  g_test_add_func ("/pixel-png/truncated-png-rejected", test_truncated_png_rejected);
+  g_test_add_func ("/pixel-png/corrupt-crc-rejected", test_corrupt_crc_rejected);
+  g_test_add_func ("/pixel-png/huge-ihdr-rejected-before-allocating", test_huge_ihdr_rejected);
+  g_test_add_func ("/pixel-png/max-side-respected", test_max_side_respected);
+  g_test_add_func ("/pixel-png/gray16-linear-decodes-to-rgba", test_gray16_linear_decodes);
+  g_test_add_func ("/pixel-png/palette-decodes-to-rgba", test_palette_decodes);
+  g_test_add_func ("/pixel-png/palette-with-alpha-decodes-to-rgba", test_palette_with_alpha_decodes);
+  g_test_add_func ("/pixel-png/gray8-and-rgb-decode-to-rgba", test_gray8_and_rgb_decode);
+  g_test_add_func ("/pixel-png/gray16-untagged-decodes-as-srgb", test_gray16_untagged_decodes_as_srgb);
 
   return g_test_run ();
 }

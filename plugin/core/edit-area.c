@@ -1,4 +1,5 @@
 #include "edit-area.h"
+#include "glib-compat.h"
 
 #include <string.h>
 

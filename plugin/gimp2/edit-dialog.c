@@ -1,4 +1,4 @@
-#include "gimp-dialog.h"
+#include "edit-dialog.h"
 
 #include <gdk/gdkkeysyms.h>
 #include <libgimp/gimpui.h>
@@ -7,8 +7,8 @@
 #include "api-key.h"
 #include "edit-error.h"
 #include "edit-form.h"
-#include "gimp-edit-run.h"
-#include "gimp-source.h"
+#include "edit-run.h"
+#include "edit-source.h"
 #include "model-caps.h"
 #include "plugin-intl.h"
 
@@ -761,7 +761,7 @@ dialog_build (EditDialog *d, const gchar *binary)
 
   /* The preview needs the edit area; a layer it cannot read simply has
    * none (the edit itself then reports why). */
-  if (gimp_edit_check_drawable (d->image, d->drawable, &error))
+  if (edit_run_check_drawable (d->image, d->drawable, &error))
     d->source = edit_source_new (d->image, d->drawable, FALSE, &error);
   if (d->source == NULL && error)
     gtk_label_set_text (GTK_LABEL (d->preview_label), error->message);

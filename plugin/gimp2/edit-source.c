@@ -1,4 +1,4 @@
-#include "gimp-source.h"
+#include "edit-source.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* GIMP glue: one edit from parameters to layers.  Reads the image on the
  * main thread, runs the worker thread, then inserts the results.  Used
  * synchronously (script-fu, Repeat) and step by step by the dialog. */
-#ifndef AI_IMAGE_EDIT_GIMP_EDIT_RUN_H
-#define AI_IMAGE_EDIT_GIMP_EDIT_RUN_H
+#ifndef AI_IMAGE_EDIT_EDIT_RUN_H
+#define AI_IMAGE_EDIT_EDIT_RUN_H
 
 #include <libgimp/gimp.h>
 
@@ -12,7 +12,7 @@
 typedef struct _EditRun EditRun;
 
 /* Checks that drawable is a layer the plug-in can edit. */
-gboolean  gimp_edit_check_drawable (gint32 image, gint32 drawable, GError **error);
+gboolean  edit_run_check_drawable (gint32 image, gint32 drawable, GError **error);
 
 /* Takes job and config.  Reads the edit area and region and starts the
  * request on a worker thread.  NULL with error set: nothing was sent. */
@@ -46,7 +46,7 @@ void      edit_run_free      (EditRun    *run);
 
 /* All of the above with gimp_progress, for runs without the dialog.
  * usage (may be NULL) receives edit_run_usage_text. */
-gint32   *gimp_edit_run      (gint32      image,
+gint32   *edit_run_sync      (gint32      image,
                               gint32      drawable,
                               EditJob    *job,
                               ApiConfig  *config,

@@ -1,10 +1,10 @@
-#include "gimp-edit-run.h"
+#include "edit-run.h"
 
 #include "cost-estimate.h"
 #include "edit-error.h"
 #include "edit-worker.h"
-#include "gimp-results.h"
-#include "gimp-source.h"
+#include "result-layers.h"
+#include "edit-source.h"
 #include "model-caps.h"
 #include "plugin-intl.h"
 
@@ -30,7 +30,7 @@ typedef struct
 } ProgressLoop;
 
 gboolean
-gimp_edit_check_drawable (gint32 image, gint32 drawable, GError **error)
+edit_run_check_drawable (gint32 image, gint32 drawable, GError **error)
 {
   if (! gimp_item_is_valid (drawable) || gimp_item_get_image (drawable) != image)
     {
@@ -68,7 +68,7 @@ edit_run_start (gint32      image,
   g_autoptr (GTimer) timer = NULL;
   EditRun *run;
 
-  if (! gimp_edit_check_drawable (image, drawable, error))
+  if (! edit_run_check_drawable (image, drawable, error))
     return NULL;
   timer = g_timer_new ();
   source = edit_source_new (image, drawable, job->caps->family == MODEL_FAMILY_DALLE2, error);
@@ -156,7 +156,7 @@ edit_run_finish (EditRun  *run,
     *warnings = g_strdup (worker->warnings->str);
   {
     g_autoptr (GTimer) timer = g_timer_new ();
-    gint32 *layers = gimp_results_insert (run->source, worker, n_layers);
+    gint32 *layers = result_layers_insert (run->source, worker, n_layers);
 
     g_debug ("inserted %d results in %.1f ms", *n_layers, g_timer_elapsed (timer, NULL) * 1000.0);
     return layers;
@@ -222,7 +222,7 @@ progress_tick (gpointer data)
 }
 
 gint32 *
-gimp_edit_run (gint32      image,
+edit_run_sync (gint32      image,
                gint32      drawable,
                EditJob    *job,
                ApiConfig  *config,

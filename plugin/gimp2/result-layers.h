@@ -1,12 +1,12 @@
 /* GIMP glue, main thread only: turns decoded results into layers above the
  * edited drawable, in one undo step. */
-#ifndef AI_IMAGE_EDIT_GIMP_RESULTS_H
-#define AI_IMAGE_EDIT_GIMP_RESULTS_H
+#ifndef AI_IMAGE_EDIT_RESULT_LAYERS_H
+#define AI_IMAGE_EDIT_RESULT_LAYERS_H
 
 #include <libgimp/gimp.h>
 
 #include "edit-worker.h"
-#include "gimp-source.h"
+#include "edit-source.h"
 
 #define RESULT_NAME_PROMPT_CHARS 40
 #define RESULT_PARASITE_NAME     "ai-image-edit"
@@ -17,11 +17,11 @@
  * receives their number; each result's pixels are freed once its layer
  * holds them.  The caller has checked the source is still valid, so
  * nothing here can fail half-way. */
-gint32 *gimp_results_insert (const EditSource *source,
+gint32 *result_layers_insert (const EditSource *source,
                              EditWorker       *worker,
                              gint             *n_layers);
 
 /* "the prompt's first 40 characters" on one line (for names). */
-gchar  *gimp_results_prompt_label (const gchar *prompt);
+gchar  *result_layers_prompt_label (const gchar *prompt);
 
 #endif

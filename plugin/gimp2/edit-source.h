@@ -2,13 +2,13 @@
  * from the image into plain buffers for the GIMP-free pipeline.  Everything
  * the results need later is read here, when the edit starts: a person may
  * change the selection or paint while the server works. */
-#ifndef AI_IMAGE_EDIT_GIMP_SOURCE_H
-#define AI_IMAGE_EDIT_GIMP_SOURCE_H
+#ifndef AI_IMAGE_EDIT_EDIT_SOURCE_H
+#define AI_IMAGE_EDIT_EDIT_SOURCE_H
 
 #include <libgimp/gimp.h>
 
 #include "edit-job.h"
-#include "gimp-picture.h"
+#include "picture-space.h"
 #include "model-caps.h"
 #include "region.h"
 

@@ -1,4 +1,4 @@
-#include "png-codec.h"
+#include "pixel-png.h"
 
 #include <png.h>
 #include <string.h>
@@ -168,7 +168,7 @@ png_encode_fitting (const guint8 *pixels,
 }
 
 GBytes *
-png_encode_rgba (const guint8 *pixels,
+pixel_png_encode_rgba (const guint8 *pixels,
                  gint          width,
                  gint          height,
                  gsize         max_bytes,
@@ -179,7 +179,7 @@ png_encode_rgba (const guint8 *pixels,
 }
 
 GBytes *
-png_encode_lossless (const guint8 *pixels,
+pixel_png_encode_lossless (const guint8 *pixels,
                      gint          width,
                      gint          height,
                      gsize         max_bytes,
@@ -210,7 +210,7 @@ png_begin (png_image *image, const guint8 *data, gsize length, GError **error)
 }
 
 gboolean
-png_read_size (const guint8 *data,
+pixel_png_read_size (const guint8 *data,
                gsize         length,
                gint         *width,
                gint         *height,
@@ -227,7 +227,7 @@ png_read_size (const guint8 *data,
 }
 
 guint8 *
-png_decode_rgba (const guint8 *data,
+pixel_png_decode_rgba (const guint8 *data,
                  gsize         length,
                  gint          max_side,
                  gint         *width,

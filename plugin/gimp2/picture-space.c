@@ -1,4 +1,5 @@
-#include "gimp-picture.h"
+#include "picture-space.h"
+#include "glib-compat.h"
 
 #include <libgimp/gimp.h>
 

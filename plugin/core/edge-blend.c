@@ -1,4 +1,5 @@
 #include "edge-blend.h"
+#include "glib-compat.h"
 
 #include <math.h>
 #include <string.h>

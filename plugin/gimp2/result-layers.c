@@ -1,4 +1,5 @@
-#include "gimp-results.h"
+#include "result-layers.h"
+#include "glib-compat.h"
 
 #include <string.h>
 
@@ -10,7 +11,7 @@
 #define RESULT_BAND_ROWS 128
 
 gchar *
-gimp_results_prompt_label (const gchar *prompt)
+result_layers_prompt_label (const gchar *prompt)
 {
   g_autofree gchar *line = g_strdup (prompt);
   gchar *end;
@@ -162,13 +163,13 @@ insert_one (const EditSource *source,
 }
 
 gint32 *
-gimp_results_insert (const EditSource *source,
+result_layers_insert (const EditSource *source,
                      EditWorker       *worker,
                      gint             *n_layers)
 {
   const EditJob *job = worker->job;
   GPtrArray *results = worker->results;
-  g_autofree gchar *label = gimp_results_prompt_label (job->prompt);
+  g_autofree gchar *label = result_layers_prompt_label (job->prompt);
   gint32 parent = gimp_item_get_parent (source->drawable);
   gint position = gimp_image_get_item_position (source->image, source->drawable);
   gint32 *layers = g_new0 (gint32, MAX (1, results->len));

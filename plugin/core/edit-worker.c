@@ -11,7 +11,7 @@
 #include "model-caps.h"
 #include "pixel-scale.h"
 #include "plugin-intl.h"
-#include "png-codec.h"
+#include "pixel-png.h"
 #include "result-render.h"
 #include "retry-policy.h"
 
@@ -73,8 +73,8 @@ encode_uploads (EditWorker *worker, GBytes **image_png, GBytes **mask_png, GErro
 
   *mask_png = NULL;
   *image_png = caps->lossless_only
-               ? png_encode_rgba (worker->upload_rgba, w, h, caps->upload_max_bytes, NULL, error)
-               : png_encode_lossless (worker->upload_rgba, w, h, caps->upload_max_bytes, error);
+               ? pixel_png_encode_rgba (worker->upload_rgba, w, h, caps->upload_max_bytes, NULL, error)
+               : pixel_png_encode_lossless (worker->upload_rgba, w, h, caps->upload_max_bytes, error);
   if (*image_png == NULL)
     return FALSE;
 
@@ -82,7 +82,7 @@ encode_uploads (EditWorker *worker, GBytes **image_png, GBytes **mask_png, GErro
     {
       g_autofree guint8 *mask = edit_area_mask_rgba (worker->coverage, w, h);
 
-      *mask_png = png_encode_lossless (mask, w, h, caps->upload_max_bytes, error);
+      *mask_png = pixel_png_encode_lossless (mask, w, h, caps->upload_max_bytes, error);
       if (*mask_png == NULL)
         {
           g_clear_pointer (image_png, g_bytes_unref);
@@ -196,7 +196,7 @@ collect_one (guint i, GBytes *bytes, GError *error, gpointer data)
       const guint8 *png = g_bytes_get_data (bytes, &len);
 
       if (result_size_acceptable (c->worker, png, len, &error))
-        pixels = image_decode_rgba (png, len, PNG_DECODE_SIDE_MAX, &w, &h, &error);
+        pixels = image_decode_rgba (png, len, PIXEL_PNG_DECODE_SIDE_MAX, &w, &h, &error);
       g_bytes_unref (bytes);
     }
   if (pixels == NULL)

@@ -1,0 +1,108 @@
+#include "transfer-progress.h"
+
+#include <string.h>
+
+#include "plugin-intl.h"
+
+/* How often a sleeping worker looks at the cancel flag. */
+#define PROGRESS_POLL_MS 100
+
+void
+transfer_progress_init (TransferProgress *progress)
+{
+  memset (progress, 0, sizeof *progress);
+  g_mutex_init (&progress->lock);
+}
+
+void
+transfer_progress_clear (TransferProgress *progress)
+{
+  g_mutex_clear (&progress->lock);
+}
+
+TransferStatus
+transfer_progress_get (TransferProgress *progress)
+{
+  TransferStatus status = { 0 };
+
+  g_mutex_lock (&progress->lock);
+  status.phase = progress->phase;
+  if (progress->phase == TRANSFER_PHASE_UPLOAD && progress->to_send > 0)
+    status.fraction = (gdouble) progress->sent / progress->to_send;
+  else if (progress->phase == TRANSFER_PHASE_DOWNLOAD && progress->to_receive > 0)
+    status.fraction = (gdouble) progress->received / progress->to_receive;
+  status.attempt = progress->attempt;
+  status.max_attempts = progress->max_attempts;
+  status.resending = progress->resending;
+  status.retry_in_s = (gint) MAX (0, (progress->retry_at_us - g_get_monotonic_time ()
+                                      + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  g_mutex_unlock (&progress->lock);
+  status.fraction = CLAMP (status.fraction, 0.0, 1.0);
+  return status;
+}
+
+void
+transfer_progress_set_retry (TransferProgress *progress,
+                             gint              attempt,
+                             gint              max_attempts,
+                             gint64            delay_ms,
+                             gboolean          resending)
+{
+  g_mutex_lock (&progress->lock);
+  progress->phase = TRANSFER_PHASE_RETRY_WAIT;
+  progress->resending = progress->resending || resending;
+  progress->attempt = attempt;
+  progress->max_attempts = max_attempts;
+  progress->retry_at_us = g_get_monotonic_time () + delay_ms * 1000;
+  progress->sent = progress->received = 0;
+  g_mutex_unlock (&progress->lock);
+}
+
+gboolean
+transfer_progress_sleep (TransferProgress *progress, gint64 delay_ms)
+{
+  gint64 end = g_get_monotonic_time () + delay_ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (g_atomic_int_get (&progress->cancelled))
+        return FALSE;
+      g_usleep (MIN (PROGRESS_POLL_MS * 1000, MAX (0, end - g_get_monotonic_time ())));
+    }
+  return ! g_atomic_int_get (&progress->cancelled);
+}
+
+static gchar *
+transfer_phase_text (const TransferStatus *status, gdouble elapsed_s)
+{
+  switch (status->phase)
+    {
+    case TRANSFER_PHASE_WAIT:
+      return g_strdup_printf (_("Waiting for the server… %d s"), (gint) elapsed_s);
+    case TRANSFER_PHASE_DOWNLOAD:
+      return g_strdup (_("Receiving the result…"));
+    case TRANSFER_PHASE_RETRY_WAIT:
+      return g_strdup_printf (_("Retrying in %d s (attempt %d of %d)…"),
+                              status->retry_in_s, status->attempt, status->max_attempts);
+    default:
+      return g_strdup (_("Sending the image…"));
+    }
+}
+
+gchar *
+transfer_status_text (const TransferStatus *status, gdouble elapsed_s)
+{
+  g_autofree gchar *text = transfer_phase_text (status, elapsed_s);
+
+  if (! status->resending)
+    return g_steal_pointer (&text);
+  /* TRANSLATORS: %s is the progress, e.g. "Waiting for the server… 12 s". */
+  return g_strdup_printf (_("Sent once more after the connection was lost; the first "
+                            "request may already be billed. %s"), text);
+}
+
+void
+transfer_progress_cancel (TransferProgress *progress)
+{
+  g_atomic_int_set (&progress->cancelled, 1);
+}

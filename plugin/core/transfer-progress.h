@@ -1,0 +1,56 @@
+/* Progress shared between the worker thread and the main thread: what a
+ * transfer is doing and how far it got, read as one consistent copy, and
+ * the cancel flag the main thread sets. */
+#ifndef AI_IMAGE_EDIT_TRANSFER_PROGRESS_H
+#define AI_IMAGE_EDIT_TRANSFER_PROGRESS_H
+
+#include <glib.h>
+
+typedef enum
+{
+  TRANSFER_PHASE_CONNECT,
+  TRANSFER_PHASE_UPLOAD,
+  TRANSFER_PHASE_WAIT,       /* request sent, server working */
+  TRANSFER_PHASE_DOWNLOAD,
+  TRANSFER_PHASE_RETRY_WAIT  /* backing off before another attempt */
+} TransferPhase;
+
+typedef struct
+{
+  GMutex        lock;
+  TransferPhase phase;
+  gint64        sent, to_send, received, to_receive;
+  gint          attempt, max_attempts;  /* for RETRY_WAIT */
+  gint64        retry_at_us;            /* monotonic time of the retry */
+  gboolean      resending;              /* sending again after a connection
+                                           lost once the request was sent */
+  gint          cancelled;   /* atomic; set by the main thread */
+} TransferProgress;
+
+/* A consistent copy for the main thread. */
+typedef struct
+{
+  TransferPhase phase;
+  gdouble       fraction;     /* upload or download, 0..1 */
+  gint          attempt, max_attempts;
+  gint          retry_in_s;
+  gboolean      resending;
+} TransferStatus;
+
+void       transfer_progress_init    (TransferProgress *progress);
+void       transfer_progress_clear   (TransferProgress *progress);
+TransferStatus transfer_progress_get (TransferProgress *progress);
+void       transfer_progress_set_retry (TransferProgress *progress,
+                                        gint              attempt,
+                                        gint              max_attempts,
+                                        gint64            delay_ms,
+                                        gboolean          resending);
+/* Sleeps delay_ms unless cancelled first; FALSE when cancelled. */
+gboolean   transfer_progress_sleep   (TransferProgress *progress,
+                                      gint64            delay_ms);
+/* "Waiting for the server… 12 s", "Retrying in 2 s (attempt 2 of 4)"… */
+gchar     *transfer_status_text      (const TransferStatus *status,
+                                      gdouble               elapsed_s);
+void       transfer_progress_cancel  (TransferProgress *progress);
+
+#endif
