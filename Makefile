@@ -1,6 +1,8 @@
 # ai-image-edit.  `make` builds the GIMP-free core as a static library
-# and the GIMP 2.10 plug-in on it (build/gimp2/ai-image-edit); `make check`
-# runs every test; `make install` copies into the GIMP profile.
+# and, on it, the plug-in for each GIMP whose development files pkg-config
+# finds: build/gimp2/ai-image-edit (libgimp 2.10) and
+# build/gimp3/ai-image-edit (libgimp 3.0).  `make check` runs every test;
+# `make install` copies into the GIMP profiles.
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -8,12 +10,18 @@ CFLAGS  += -std=gnu11 -ftree-vectorize -Wall -Wextra -Werror=implicit-function-d
            -DG_LOG_DOMAIN=\"ai-image-edit\"
 PKG_CORE = glib-2.0 gio-2.0 libcurl json-c libpng libjpeg libwebp libsecret-1
 PKG_GIMP = gimp-2.0 gimpui-2.0 gegl-0.4 $(PKG_CORE)
+PKG_GIMP3 = gimp-3.0 gimpui-3.0 gegl-0.4 $(PKG_CORE)
 CORE_CFLAGS := $(shell pkg-config --cflags $(PKG_CORE)) -Iplugin/core
 CORE_LIBS   := $(shell pkg-config --libs $(PKG_CORE)) -lm
 # GTK 2's headers use GLib API that GLib now marks deprecated.
-GIMP_CFLAGS := $(shell pkg-config --cflags $(PKG_GIMP)) -DGLIB_DISABLE_DEPRECATION_WARNINGS \
-               -Iplugin/core -Iplugin/gimp2
-GIMP_LIBS   := $(shell pkg-config --libs $(PKG_GIMP)) -lm
+GIMP_CFLAGS := $(shell pkg-config --cflags $(PKG_GIMP) 2>/dev/null) \
+               -DGLIB_DISABLE_DEPRECATION_WARNINGS -Iplugin/core -Iplugin/gimp2
+GIMP_LIBS   := $(shell pkg-config --libs $(PKG_GIMP) 2>/dev/null) -lm
+GIMP3_CFLAGS := $(shell pkg-config --cflags $(PKG_GIMP3) 2>/dev/null) \
+                -Wno-ignored-qualifiers -Iplugin/core -Iplugin/gimp3
+GIMP3_LIBS   := $(shell pkg-config --libs $(PKG_GIMP3) 2>/dev/null) -lm
+HAVE_GIMP2 := $(shell pkg-config --exists gimp-2.0 gimpui-2.0 && echo yes)
+HAVE_GIMP3 := $(shell pkg-config --exists gimp-3.0 gimpui-3.0 && echo yes)
 
 # plugin/core: the GIMP-free pipeline, unit-tested and fuzzed without GIMP,
 # one static library for the tests and the glue.
@@ -22,12 +30,18 @@ CORE_HDR = $(wildcard plugin/core/*.h)
 # plugin/gimp2: the thin glue for libgimp 2.10.
 GLUE2_SRC = $(wildcard plugin/gimp2/*.c)
 GLUE2_HDR = $(wildcard plugin/gimp2/*.h)
+# plugin/gimp3: the thin glue for libgimp 3.0.
+GLUE3_SRC = $(wildcard plugin/gimp3/*.c)
+GLUE3_HDR = $(wildcard plugin/gimp3/*.h)
 
 BUILD     = build
 CORE_OBJ  = $(CORE_SRC:plugin/core/%.c=$(BUILD)/core/%.o)
 CORE_LIB  = $(BUILD)/core/libai-image-edit-core.a
 GLUE2_OBJ = $(GLUE2_SRC:plugin/gimp2/%.c=$(BUILD)/gimp2/%.o)
 PLUGIN    = $(BUILD)/gimp2/ai-image-edit
+GLUE3_OBJ = $(GLUE3_SRC:plugin/gimp3/%.c=$(BUILD)/gimp3/%.o)
+PLUGIN3   = $(BUILD)/gimp3/ai-image-edit
+PLUGINS   = $(if $(HAVE_GIMP2),$(PLUGIN)) $(if $(HAVE_GIMP3),$(PLUGIN3))
 
 UNIT_TESTS = test-model-caps test-edit-job test-region test-edit-area \
              test-pixel-scale test-pixel-png test-api-request test-api-response \
@@ -58,7 +72,7 @@ MO_FILES = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo)
 
 .PHONY: bench all check check-installed unit sanitize valgrind fuzz fuzz-check integration install demo clean pot
 
-all: $(PLUGIN) $(MO_FILES)
+all: $(PLUGINS) $(CORE_LIB) $(MO_FILES)
 
 $(BUILD)/core/%.o: plugin/core/%.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
@@ -74,6 +88,13 @@ $(BUILD)/gimp2/%.o: plugin/gimp2/%.c $(CORE_HDR) $(GLUE2_HDR)
 
 $(PLUGIN): $(GLUE2_OBJ) $(CORE_LIB)
 	$(CC) $(CFLAGS) -o $@ $(GLUE2_OBJ) $(CORE_LIB) $(GIMP_LIBS)
+
+$(BUILD)/gimp3/%.o: plugin/gimp3/%.c $(CORE_HDR) $(GLUE3_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(GIMP3_CFLAGS) -c $< -o $@
+
+$(PLUGIN3): $(GLUE3_OBJ) $(CORE_LIB)
+	$(CC) $(CFLAGS) -o $@ $(GLUE3_OBJ) $(CORE_LIB) $(GIMP3_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(CORE_LIB) tests/unit/test-util.h
 	@mkdir -p $(dir $@)
@@ -111,7 +132,7 @@ $(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo: po/%.po
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/ai-image-edit.pot \
 	  --package-name=ai-image-edit --add-comments=TRANSLATORS: \
-	  $(CORE_SRC) $(GLUE2_SRC) $(CORE_HDR) $(GLUE2_HDR)
+	  $(CORE_SRC) $(GLUE2_SRC) $(GLUE3_SRC) $(CORE_HDR) $(GLUE2_HDR) $(GLUE3_HDR)
 
 unit: $(UNIT_BINS)
 	@AI_IMAGE_EDIT_ONLY=unit tests/run-all.sh $(UNIT_BINS)

@@ -1,0 +1,258 @@
+#include "edit-run.h"
+
+#include "cost-estimate.h"
+#include "edit-error.h"
+#include "edit-worker.h"
+#include "result-layers.h"
+#include "edit-source.h"
+#include "model-caps.h"
+#include "plugin-intl.h"
+
+/* How often the main thread looks whether the worker is done (an atomic
+ * read: the result goes in without waiting), and how many looks between
+ * updates of GIMP's progress bar (a message to GIMP each). */
+#define DONE_POLL_MS         10
+#define PROGRESS_EVERY_POLLS 10
+
+struct _EditRun
+{
+  EditSource *source;
+  EditWorker *worker;
+  GThread    *thread;
+};
+
+typedef struct
+{
+  EditRun   *run;
+  GMainLoop *loop;
+  GTimer    *timer;
+  guint      polls;
+} ProgressLoop;
+
+gboolean
+edit_run_check_drawable (GimpImage *image, GimpDrawable *drawable, GError **error)
+{
+  GimpItem *item = GIMP_ITEM (drawable);
+
+  if (drawable == NULL || ! gimp_item_is_valid (item) || gimp_item_get_image (item) != image)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("Select one layer to edit, in the Layers dialog."));
+      return FALSE;
+    }
+  if (gimp_item_is_layer_mask (item) || gimp_item_is_channel (item))
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("A mask or channel cannot be edited: select a layer in the "
+                     "Layers dialog and try again."));
+      return FALSE;
+    }
+  if (! gimp_item_is_layer (item) || gimp_item_is_group (item))
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("A layer group cannot be edited: select one of its layers "
+                     "and try again."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+EditRun *
+edit_run_start (GimpImage    *image,
+                GimpDrawable *drawable,
+                EditJob    *job_in,
+                ApiConfig  *config_in,
+                GError    **error)
+{
+  g_autoptr (EditJob) job = job_in;
+  g_autoptr (ApiConfig) config = config_in;
+  g_autoptr (EditSource) source = NULL;
+  g_autoptr (GTimer) timer = NULL;
+  EditRun *run;
+
+  if (! edit_run_check_drawable (image, drawable, error))
+    return NULL;
+  timer = g_timer_new ();
+  source = edit_source_new (image, drawable, job->caps->family == MODEL_FAMILY_DALLE2, error);
+  if (source == NULL)
+    return NULL;
+  g_debug ("found the edit area in %.1f ms", g_timer_elapsed (timer, NULL) * 1000.0);
+  if (! edit_source_read (source, job, error))
+    return NULL;
+  /* G_MESSAGES_DEBUG=ai-image-edit shows what was read and how fast. */
+  g_debug ("read region %dx%d at %d,%d of a %dx%d layer as %dx%d in %.1f ms",
+           source->region.width, source->region.height, source->region.x, source->region.y,
+           source->drawable_width, source->drawable_height,
+           source->upload.width, source->upload.height,
+           g_timer_elapsed (timer, NULL) * 1000.0);
+
+  /* The upload goes to the worker; the source keeps the snapshot the
+   * results are put in place with. */
+  run = g_new0 (EditRun, 1);
+  run->worker = edit_worker_new (g_steal_pointer (&job), g_steal_pointer (&config),
+                                 g_steal_pointer (&source->upload_rgba),
+                                 g_steal_pointer (&source->upload_coverage),
+                                 &source->upload);
+  run->source = g_steal_pointer (&source);
+  run->thread = edit_worker_start (run->worker);
+  return run;
+}
+
+gboolean
+edit_run_is_done (EditRun *run)
+{
+  return g_atomic_int_get (&run->worker->done) != 0;
+}
+
+TransferStatus
+edit_run_progress (EditRun *run)
+{
+  return transfer_progress_get (&run->worker->progress);
+}
+
+gboolean
+edit_run_progress_describe (EditRun  *run,
+                            gdouble   elapsed,
+                            gchar   **text,
+                            gdouble  *fraction)
+{
+  TransferStatus status = edit_run_progress (run);
+
+  *text = transfer_status_text (&status, elapsed);
+  *fraction = status.fraction;
+  return status.phase == TRANSFER_PHASE_WAIT || status.phase == TRANSFER_PHASE_RETRY_WAIT;
+}
+
+void
+edit_run_cancel (EditRun *run)
+{
+  transfer_progress_cancel (&run->worker->progress);
+}
+
+static void
+edit_run_join (EditRun *run)
+{
+  if (run->thread)
+    g_thread_join (g_steal_pointer (&run->thread));
+}
+
+GimpLayer **
+edit_run_finish (EditRun  *run,
+                 gint     *n_layers,
+                 gchar   **warnings,
+                 GError  **error)
+{
+  EditWorker *worker = run->worker;
+
+  *n_layers = 0;
+  edit_run_join (run);
+  if (worker->error)
+    {
+      g_propagate_error (error, g_steal_pointer (&worker->error));
+      return NULL;
+    }
+  /* The person may have closed the image or deleted the layer meanwhile. */
+  if (! edit_source_still_valid (run->source, error))
+    return NULL;
+  if (warnings && worker->warnings->len > 0)
+    *warnings = g_strdup (worker->warnings->str);
+  {
+    g_autoptr (GTimer) timer = g_timer_new ();
+    GimpLayer **layers = result_layers_insert (run->source, worker, n_layers);
+
+    g_debug ("inserted %d results in %.1f ms", *n_layers, g_timer_elapsed (timer, NULL) * 1000.0);
+    return layers;
+  }
+}
+
+gchar *
+edit_run_usage_text (EditRun *run)
+{
+  const EditWorker *worker = run->worker;
+  g_autofree gchar *tokens = api_usage_describe (&worker->usage);
+  CostEstimate estimate;
+  g_autofree gchar *cost = NULL;
+
+  if (tokens == NULL)
+    return NULL;
+  estimate = cost_estimate (worker->job->model,
+                            edit_options_get (worker->job->options, "quality"),
+                            worker->upload_width, worker->upload_height,
+                            MAX (1, (gint) worker->results->len));
+  cost = cost_estimate_describe (&estimate, MAX (1, (gint) worker->results->len));
+  /* TRANSLATORS: the first %s is "1234 tokens (input …; output …)", the
+   * second a cost estimate or nothing. */
+  return g_strdup_printf (_("The edit used %s. %s"), tokens, cost ? cost : "");
+}
+
+void
+edit_run_free (EditRun *run)
+{
+  if (run == NULL)
+    return;
+  if (run->thread)
+    {
+      edit_run_cancel (run);
+      edit_run_join (run);
+    }
+  edit_worker_free (run->worker);
+  edit_source_free (run->source);
+  g_free (run);
+}
+
+static gboolean
+progress_tick (gpointer data)
+{
+  ProgressLoop *loop = data;
+  g_autofree gchar *text = NULL;
+  gdouble fraction;
+
+  if (edit_run_is_done (loop->run))
+    {
+      g_main_loop_quit (loop->loop);
+      return G_SOURCE_REMOVE;
+    }
+  if (loop->polls++ % PROGRESS_EVERY_POLLS != 0)
+    return G_SOURCE_CONTINUE;
+  if (edit_run_progress_describe (loop->run, g_timer_elapsed (loop->timer, NULL),
+                                  &text, &fraction))
+    gimp_progress_pulse ();
+  else
+    gimp_progress_update (fraction);
+  gimp_progress_set_text (text);
+  return G_SOURCE_CONTINUE;
+}
+
+GimpLayer **
+edit_run_sync (GimpImage    *image,
+               GimpDrawable *drawable,
+               EditJob    *job,
+               ApiConfig  *config,
+               gint       *n_layers,
+               gchar     **warnings,
+               gchar     **usage,
+               GError    **error)
+{
+  g_autoptr (EditRun) run = NULL;
+  ProgressLoop loop;
+  GimpLayer **layers;
+
+  *n_layers = 0;
+  run = edit_run_start (image, drawable, job, config, error);
+  if (run == NULL)
+    return NULL;
+
+  /* The main thread only draws progress; libgimp stays on this thread. */
+  gimp_progress_init (_("Editing with the Images API…"));
+  loop = (ProgressLoop) { run, g_main_loop_new (NULL, FALSE), g_timer_new (), 0 };
+  g_timeout_add (DONE_POLL_MS, progress_tick, &loop);
+  g_main_loop_run (loop.loop);
+  g_main_loop_unref (loop.loop);
+  g_timer_destroy (loop.timer);
+  gimp_progress_end ();
+
+  layers = edit_run_finish (run, n_layers, warnings, error);
+  if (layers && usage)
+    *usage = edit_run_usage_text (run);
+  return layers;
+}

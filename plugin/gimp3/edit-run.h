@@ -1,0 +1,60 @@
+/* GIMP glue: one edit from parameters to layers.  Reads the image on the
+ * main thread, runs the worker thread, then inserts the results.  Used
+ * synchronously (script-fu, Repeat) and step by step by the dialog. */
+#ifndef AI_IMAGE_EDIT_EDIT_RUN_H
+#define AI_IMAGE_EDIT_EDIT_RUN_H
+
+#include <libgimp/gimp.h>
+
+#include "edit-job.h"
+#include "http-transfer.h"
+
+typedef struct _EditRun EditRun;
+
+/* Checks that drawable is a layer the plug-in can edit. */
+gboolean  edit_run_check_drawable (GimpImage *image, GimpDrawable *drawable, GError **error);
+
+/* Takes job and config.  Reads the edit area and region and starts the
+ * request on a worker thread.  NULL with error set: nothing was sent. */
+EditRun  *edit_run_start     (GimpImage    *image,
+                              GimpDrawable *drawable,
+                              EditJob    *job,
+                              ApiConfig  *config,
+                              GError    **error);
+gboolean  edit_run_is_done   (EditRun    *run);
+TransferStatus edit_run_progress (EditRun *run);
+/* What a progress bar shows now: *text (g_free), and TRUE to pulse or
+ * FALSE to show *fraction.  elapsed: seconds since the edit started. */
+gboolean  edit_run_progress_describe (EditRun  *run,
+                                      gdouble   elapsed,
+                                      gchar   **text,
+                                      gdouble  *fraction);
+/* Asks the worker to stop; it ends within a fraction of a second. */
+void      edit_run_cancel    (EditRun    *run);
+/* Waits for the worker, then inserts the results (one undo step).
+ * Returns the new layers (g_free) or NULL with error set, in which case
+ * the image is unchanged.  warnings receives results that failed while
+ * others succeeded. */
+GimpLayer **edit_run_finish   (EditRun    *run,
+                              gint       *n_layers,
+                              gchar     **warnings,
+                              GError    **error);
+/* After a successful finish: what the edit used ("The edit used 1234
+ * tokens …"), or NULL when the server did not say.  g_free. */
+gchar    *edit_run_usage_text (EditRun   *run);
+void      edit_run_free      (EditRun    *run);
+
+/* All of the above with gimp_progress, for runs without the dialog.
+ * usage (may be NULL) receives edit_run_usage_text. */
+GimpLayer **edit_run_sync     (GimpImage    *image,
+                              GimpDrawable *drawable,
+                              EditJob    *job,
+                              ApiConfig  *config,
+                              gint       *n_layers,
+                              gchar     **warnings,
+                              gchar     **usage,
+                              GError    **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditRun, edit_run_free)
+
+#endif

@@ -1,0 +1,51 @@
+/* GIMP glue: a layer's pixels as 8-bit R'G'B'A "picture" values in the
+ * image's own colour space, and their conversion to and from sRGB, the
+ * space the Images API works in.
+ *
+ * The plug-in reads and writes the stored numbers, as in GIMP 2.10 (see
+ * plugin/gimp2/picture-space.h).  So the plug-in reads and writes the stored values and
+ * converts only what travels to the API and back (babl fishes between the
+ * image's space and sRGB).  The picture itself never makes the round trip:
+ * detail restoration works on picture values, so an unchanged area comes
+ * back exactly. */
+#ifndef AI_IMAGE_EDIT_PICTURE_SPACE_H
+#define AI_IMAGE_EDIT_PICTURE_SPACE_H
+
+#include <libgimp/gimp.h>
+
+typedef struct
+{
+  const Babl *space;    /* the image's colour space, or NULL: sRGB */
+  gboolean    linear;   /* linear precision: stored values are linear light */
+} PictureSpace;
+
+/* The space of image's colour profile (RGB images only). */
+void picture_space_init (PictureSpace *space, GimpImage *image);
+
+/* gegl_buffer_get of rect a band of rows at a time: one call for a whole
+ * large rectangle makes babl convert it through a temporary several
+ * times its size (a 16000x1000 layer peaked at 380 MB). */
+void picture_buffer_get (GeglBuffer          *buffer,
+                         const GeglRectangle *rect,
+                         const Babl          *format,
+                         gpointer             pixels);
+
+/* rect of buffer as picture values (rect.width x rect.height RGBA). */
+void picture_read       (const PictureSpace  *space,
+                         GeglBuffer          *buffer,
+                         const GeglRectangle *rect,
+                         guint8              *rgba);
+/* Picture values into rect of buffer. */
+void picture_write      (const PictureSpace  *space,
+                         GeglBuffer          *buffer,
+                         const GeglRectangle *rect,
+                         const guint8        *rgba);
+/* n pixels converted in place; no-ops for sRGB images. */
+void picture_to_srgb    (const PictureSpace  *space,
+                         guint8              *rgba,
+                         gsize                n);
+void picture_from_srgb  (const PictureSpace  *space,
+                         guint8              *rgba,
+                         gsize                n);
+
+#endif

@@ -1,0 +1,215 @@
+#include "result-layers.h"
+#include "glib-compat.h"
+
+#include <string.h>
+
+#include "edge-blend.h"
+#include "plugin-intl.h"
+#include "result-render.h"
+
+/* Rows of a result rendered and written at a time. */
+#define RESULT_BAND_ROWS 128
+
+gchar *
+result_layers_prompt_label (const gchar *prompt)
+{
+  g_autofree gchar *line = g_strdup (prompt);
+  gchar *end;
+
+  g_strdelimit (line, "\r\n\t", ' ');
+  g_strstrip (line);
+  end = g_utf8_offset_to_pointer (line, MIN (g_utf8_strlen (line, -1),
+                                             RESULT_NAME_PROMPT_CHARS));
+  return g_strndup (line, end - line);
+}
+
+static GimpImageType
+result_layer_type (GimpImage *image)
+{
+  switch (gimp_image_get_base_type (image))
+    {
+    case GIMP_GRAY:    return GIMP_GRAYA_IMAGE;
+    case GIMP_INDEXED: return GIMP_INDEXEDA_IMAGE;
+    default:           return GIMP_RGBA_IMAGE;
+    }
+}
+
+static void
+attach_parasite (GimpLayer *layer, const EditSource *source, const EditWorker *worker,
+                 const EditResult *result)
+{
+  const EditJob *job = worker->job;
+  const ApiUsage *usage = &worker->usage;
+  g_autoptr (GKeyFile) keys = g_key_file_new ();
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *sent = g_strdup_printf ("%dx%d", source->upload.width,
+                                            source->upload.height);
+  gsize length;
+  GimpParasite *parasite;
+
+  g_key_file_set_string (keys, "edit", "prompt", job->prompt);
+  g_key_file_set_string (keys, "edit", "model", job->model);
+  g_key_file_set_string (keys, "edit", "size", job->size);
+  g_key_file_set_string (keys, "edit", "sent_size", sent);
+  if (result->revised_prompt)
+    g_key_file_set_string (keys, "edit", "revised_prompt", result->revised_prompt);
+  if (worker->created > 0)
+    g_key_file_set_int64 (keys, "edit", "created", worker->created);
+  g_key_file_set_boolean (keys, "edit", "color_match", job->color_match);
+  g_key_file_set_integer (keys, "edit", "blend_band", job->blend_band);
+  g_key_file_set_boolean (keys, "edit", "keep_detail", job->keep_detail);
+  if (usage->present)
+    {
+      g_key_file_set_int64 (keys, "usage", "total_tokens", usage->total_tokens);
+      g_key_file_set_int64 (keys, "usage", "input_tokens", usage->input_tokens);
+      g_key_file_set_int64 (keys, "usage", "output_tokens", usage->output_tokens);
+      g_key_file_set_int64 (keys, "usage", "input_text_tokens", usage->input_text_tokens);
+      g_key_file_set_int64 (keys, "usage", "input_image_tokens", usage->input_image_tokens);
+    }
+  text = g_key_file_to_data (keys, &length, NULL);
+  parasite = gimp_parasite_new (RESULT_PARASITE_NAME,
+                                GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE,
+                                length, text);
+  gimp_item_attach_parasite (GIMP_ITEM (layer), parasite);
+  gimp_parasite_free (parasite);
+}
+
+/* Writes width x height pixels of format into the whole drawable. */
+static void
+write_pixels (GimpDrawable *drawable, const guint8 *pixels, gint width, gint height,
+              const gchar *format)
+{
+  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
+  GeglRectangle rect = { 0, 0, width, height };
+
+  gegl_buffer_set (buffer, &rect, 0, babl_format (format), pixels, GEGL_AUTO_ROWSTRIDE);
+  g_object_unref (buffer);
+  gimp_drawable_update (drawable, 0, 0, width, height);
+}
+
+/* The result's pixels over the shown rectangle, rendered band by band so
+ * no second full-size copy is needed. */
+/* trip: the upload as it comes back if the model changes nothing (sRGB
+ * and back: colours outside sRGB come back clipped), the reference for
+ * which detail the trip lost. */
+static void
+write_result (GimpLayer *layer, const EditSource *source, const EditResult *result,
+              const guint8 *trip)
+{
+  gsize n = (gsize) result->width * result->height;
+  /* Back from sRGB into the image's own colour space. */
+  g_autofree guint8 *picture = g_memdup2 (result->pixels, n * 4);
+  ResultRenderInput input = {
+    .upload_width = result->width, .upload_height = result->height,
+    .region = source->region, .shown = source->shown, .result = picture,
+  };
+  GeglBuffer *buffer = gimp_drawable_get_buffer (GIMP_DRAWABLE (layer));
+  gint width = source->shown.width, height = source->shown.height;
+  g_autoptr (ResultRenderer) renderer = NULL;
+  guint8 *rows;
+
+  picture_from_srgb (&source->space, picture, n);
+  if (result->weights && source->original)
+    {
+      input.upload = trip;
+      input.weights = result->weights;
+      input.original = source->original;
+    }
+  renderer = result_renderer_new (&input);
+  rows = g_new (guint8, (gsize) width * RESULT_BAND_ROWS * 4);
+  for (gint y = 0; y < height; y += RESULT_BAND_ROWS)
+    {
+      GeglRectangle band = { 0, y, width, MIN (RESULT_BAND_ROWS, height - y) };
+
+      result_renderer_rows (renderer, y, band.height, rows);
+      picture_write (&source->space, buffer, &band, rows);
+    }
+  g_free (rows);
+  g_object_unref (buffer);
+  gimp_drawable_update (GIMP_DRAWABLE (layer), 0, 0, width, height);
+}
+
+static GimpLayer *
+insert_one (const EditSource *source,
+            const EditWorker *worker,
+            const EditResult *result,
+            const guint8     *trip,
+            const guint8     *mask_pixels,
+            const gchar      *name,
+            GimpGroupLayer   *parent,
+            gint              position)
+{
+  EditRect shown = source->shown;
+  GimpLayer *layer;
+
+  layer = gimp_layer_new (source->image, name, shown.width, shown.height,
+                          result_layer_type (source->image), 100.0,
+                          GIMP_LAYER_MODE_NORMAL);
+  gimp_image_insert_layer (source->image, layer, GIMP_LAYER (parent), position);
+  gimp_layer_set_offsets (layer, source->offset_x + shown.x, source->offset_y + shown.y);
+  write_result (layer, source, result, trip);
+
+  /* The layer mask shows only the edit area as it was when the edit
+   * started, so nothing else changes. */
+  if (mask_pixels)
+    {
+      GimpLayerMask *mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_BLACK);
+
+      gimp_layer_add_mask (layer, mask);
+      write_pixels (GIMP_DRAWABLE (mask), mask_pixels, shown.width, shown.height, "Y u8");
+    }
+  attach_parasite (layer, source, worker, result);
+  return layer;
+}
+
+GimpLayer **
+result_layers_insert (const EditSource *source,
+                     EditWorker       *worker,
+                     gint             *n_layers)
+{
+  const EditJob *job = worker->job;
+  GPtrArray *results = worker->results;
+  g_autofree gchar *label = result_layers_prompt_label (job->prompt);
+  GimpGroupLayer *parent = GIMP_GROUP_LAYER (gimp_item_get_parent (GIMP_ITEM (source->drawable)));
+  gint position = gimp_image_get_item_position (source->image, GIMP_ITEM (source->drawable));
+  GimpLayer **layers = g_new0 (GimpLayer *, results->len + 1);
+  gsize n = (gsize) worker->upload_width * worker->upload_height;
+  g_autofree guint8 *trip = g_memdup2 (worker->upload_rgba, n * 4);
+  g_autofree guint8 *mask = NULL;
+
+  picture_from_srgb (&source->space, trip, n);
+  /* A fade-in band only inside a selection: inside a transparent hole it
+   * would show what lies under the layer. */
+  if (source->coverage)
+    mask = edge_blend_mask (source->coverage, source->shown.width, source->shown.height,
+                            source->kind == EDIT_AREA_SELECTION ? job->blend_band : 0);
+
+  gimp_image_undo_group_start (source->image);
+
+  if (results->len > 1)
+    {
+      GimpGroupLayer *group = gimp_group_layer_new (source->image, label);
+
+      gimp_image_insert_layer (source->image, GIMP_LAYER (group), GIMP_LAYER (parent), position);
+      parent = group;
+      position = 0;
+    }
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      g_autofree gchar *name = g_strdup_printf (_("%s #%u"), label, i + 1);
+
+      /* Position i within the group keeps the first result on top. */
+      EditResult *result = g_ptr_array_index (results, i);
+
+      layers[i] = insert_one (source, worker, result, trip, mask, name, parent,
+                              position + (gint) i);
+      /* The layer holds the pixels now. */
+      g_clear_pointer (&result->pixels, g_free);
+      g_clear_pointer (&result->weights, g_free);
+    }
+
+  gimp_image_undo_group_end (source->image);
+  *n_layers = (gint) results->len;
+  return layers;
+}

@@ -1,0 +1,28 @@
+/* GIMP glue, main thread only: turns decoded results into layers above the
+ * edited drawable, in one undo step. */
+#ifndef AI_IMAGE_EDIT_RESULT_LAYERS_H
+#define AI_IMAGE_EDIT_RESULT_LAYERS_H
+
+#include <libgimp/gimp.h>
+
+#include "edit-worker.h"
+#include "edit-source.h"
+
+#define RESULT_NAME_PROMPT_CHARS 40
+#define RESULT_PARASITE_NAME     "ai-image-edit"
+
+/* Inserts the finished worker's results, each a layer over the source's
+ * shown rectangle with a mask built from the edit area's snapshot, and
+ * returns the new layers in the API's order, NULL-terminated (g_free the
+ * array); *n_layers
+ * receives their number; each result's pixels are freed once its layer
+ * holds them.  The caller has checked the source is still valid, so
+ * nothing here can fail half-way. */
+GimpLayer **result_layers_insert (const EditSource *source,
+                             EditWorker       *worker,
+                             gint             *n_layers);
+
+/* "the prompt's first 40 characters" on one line (for names). */
+gchar  *result_layers_prompt_label (const gchar *prompt);
+
+#endif

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Runs a command in a Debian root made by mmdebstrap, on a copy of this
+# checkout at /src inside it:   tests/distros/in-root.sh ROOT COMMAND...
+# /proc, /sys and /dev are mounted for the command and unmounted after.
+set -eu
+root=$1; shift
+here=$(cd "$(dirname "$0")/../.." && pwd)
+
+# The checkout's tracked and new files, without build output.
+mkdir -p "$root/src"
+(cd "$here" && git ls-files -co --exclude-standard -z) |
+  (cd "$here" && tar --null -T - -cf -) | (cd "$root/src" && tar -xf -)
+
+cleanup() {
+  for m in dev/pts dev sys proc; do
+    mountpoint -q "$root/$m" && umount -l "$root/$m" || true
+  done
+}
+trap cleanup EXIT INT TERM
+mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+mountpoint -q "$root/sys" || mount --rbind /sys "$root/sys"
+mountpoint -q "$root/dev" || mount --rbind /dev "$root/dev"
+cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+  LANG=C.UTF-8 TERM=dumb "$@"
