@@ -4,6 +4,7 @@
 #include "edit-error.h"
 #include "edit-form.h"
 #include "model-caps.h"
+#include "test-util.h"
 
 static void
 test_visibility_follows_model (void)

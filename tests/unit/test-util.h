@@ -6,6 +6,41 @@
 #include <math.h>
 #include <string.h>
 
+#include "glib-compat.h"
+
+/* GLib before 2.68 (Debian 11) lacks g_assert_cmpstrv. */
+#ifndef g_assert_cmpstrv
+#define g_assert_cmpstrv(a, b)                                                  \
+  G_STMT_START                                                                  \
+  {                                                                             \
+    const gchar *const *test_a_ = (const gchar *const *) (a);                   \
+    const gchar *const *test_b_ = (const gchar *const *) (b);                   \
+    if (test_a_ == NULL || test_b_ == NULL)                                     \
+      g_assert_true (test_a_ == test_b_);                                       \
+    else                                                                        \
+      {                                                                         \
+        guint test_i_ = 0;                                                      \
+        for (; test_a_[test_i_] && test_b_[test_i_]; test_i_++)                 \
+          g_assert_cmpstr (test_a_[test_i_], ==, test_b_[test_i_]);             \
+        g_assert_null (test_a_[test_i_]);                                       \
+        g_assert_null (test_b_[test_i_]);                                       \
+      }                                                                         \
+  }                                                                             \
+  G_STMT_END
+#endif
+
+/* GLib before 2.70 (Debian 11) names these differently or lacks them. */
+#if ! GLIB_CHECK_VERSION (2, 70, 0)
+#define g_spawn_check_wait_status g_spawn_check_exit_status
+#define g_test_fail_printf(...)                                                 \
+  G_STMT_START                                                                  \
+  {                                                                             \
+    g_test_message (__VA_ARGS__);                                               \
+    g_test_fail ();                                                             \
+  }                                                                             \
+  G_STMT_END
+#endif
+
 /* A width x height RGBA buffer filled with one colour (g_malloc'd). */
 static inline guint8 *
 test_rgba_solid (gint width, gint height, guint8 r, guint8 g, guint8 b, guint8 a)

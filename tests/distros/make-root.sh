@@ -1,0 +1,38 @@
+#!/bin/sh
+# Makes (or brings up to date) a Debian root for the tests of another
+# release:   tests/distros/make-root.sh bullseye|trixie
+# Prints the root's path.  Roots live outside the checkout, in
+# $AI_IMAGE_EDIT_ROOTS (default /var/tmp/ai-image-edit-roots), and are
+# reused: a root that already has its packages costs nothing.
+set -eu
+release=$1
+roots=${AI_IMAGE_EDIT_ROOTS:-/var/tmp/ai-image-edit-roots}
+root="$roots/$release"
+
+common="build-essential pkg-config gettext ca-certificates libcurl4-openssl-dev libjson-c-dev
+        libpng-dev libjpeg-dev libwebp-dev libsecret-1-dev python3 python3-numpy python3-pil
+        openssl"
+case $release in
+  bullseye) packages="gimp libgimp2.0-dev $common" ;;      # Debian 11: GIMP 2.10.22, curl 7.74
+  trixie)   packages="gimp libgimp-3.0-dev $common" ;;     # Debian 13: GIMP 3.0.4
+  *) echo "make-root.sh: unknown release $release" >&2; exit 2 ;;
+esac
+packages=$(echo $packages)
+stamp="$root/.ai-image-edit-packages"
+
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$packages" ]; then
+  echo "$root"; exit 0
+fi
+mkdir -p "$roots"
+if [ ! -x "$root/usr/bin/apt-get" ]; then
+  rm -rf "$root"
+  mmdebstrap --quiet --variant=apt --include="$(echo $packages | tr ' ' ,)" \
+    "$release" "$root" >&2
+else
+  # shellcheck disable=SC2086
+  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+    DEBIAN_FRONTEND=noninteractive sh -c \
+    "apt-get update -qq && apt-get install -y -qq --no-install-recommends $packages" >&2
+fi
+echo "$packages" >"$stamp"
+echo "$root"
