@@ -4,6 +4,7 @@
  * in edit-run.c and the GIMP-free core it calls. */
 #include <libgimp/gimp.h>
 #include <libgimp/gimpui.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,6 +190,9 @@ ai_image_edit_run (GimpProcedure        *procedure,
   gint n_layers = 0;
   gchar *key;
 
+  /* Messages in the person's language even without a dialog (gtk_init
+   * would do this): glibc reads LANGUAGE only once LC_MESSAGES is set. */
+  setlocale (LC_MESSAGES, "");
   /* As in the 2.10 plug-in (plugin/gimp2/main.c): babl's shared cache and
    * GEGL's operation modules stay out of this process. */
   g_setenv ("BABL_INHIBIT_CACHE", "1", FALSE);

@@ -81,6 +81,15 @@ picture_buffer_get (GeglBuffer          *buffer,
   g_free (band_rgb);
 }
 
+/* GIMP 3's buffers carry the image's space, and babl converts into the
+ * space of the format asked for: asking in the image's own space gives the
+ * values as stored, as GIMP 2.10's space-less buffers do. */
+static const Babl *
+stored (const PictureSpace *space, const gchar *encoding)
+{
+  return babl_format_with_space (encoding, space->space);
+}
+
 /* Converts n pixels between two encodings of the same space. */
 static void
 convert (const gchar *from, const gchar *to, const Babl *space,
@@ -104,12 +113,12 @@ picture_read (const PictureSpace  *space,
       /* Linear values in the image's primaries, encoded with its curve. */
       gfloat *linear = g_new (gfloat, n * 4);
 
-      picture_buffer_get (buffer, rect, babl_format (LINEAR_FORMAT), linear);
+      picture_buffer_get (buffer, rect, stored (space, LINEAR_FORMAT), linear);
       convert (LINEAR_FORMAT, PICTURE_FORMAT, space->space, linear, rgba, n);
       g_free (linear);
     }
   else
-    picture_buffer_get (buffer, rect, babl_format (PICTURE_FORMAT), rgba);
+    picture_buffer_get (buffer, rect, stored (space, PICTURE_FORMAT), rgba);
 }
 
 void
@@ -125,12 +134,12 @@ picture_write (const PictureSpace  *space,
       gfloat *linear = g_new (gfloat, n * 4);
 
       convert (PICTURE_FORMAT, LINEAR_FORMAT, space->space, rgba, linear, n);
-      gegl_buffer_set (buffer, rect, 0, babl_format (LINEAR_FORMAT), linear,
+      gegl_buffer_set (buffer, rect, 0, stored (space, LINEAR_FORMAT), linear,
                        GEGL_AUTO_ROWSTRIDE);
       g_free (linear);
     }
   else
-    gegl_buffer_set (buffer, rect, 0, babl_format (PICTURE_FORMAT), rgba,
+    gegl_buffer_set (buffer, rect, 0, stored (space, PICTURE_FORMAT), rgba,
                      GEGL_AUTO_ROWSTRIDE);
 }
 

@@ -1,8 +1,13 @@
 #!/bin/sh
-# Runs a command in a Debian root made by mmdebstrap, on a copy of this
-# checkout at /src inside it:   tests/distros/in-root.sh ROOT COMMAND...
+# Runs a command in a Debian root made by tests/distros/make-root.sh, on a
+# copy of this checkout at /src inside it:
+#   tests/distros/in-root.sh ROOT COMMAND...          runs COMMAND in the root;
+#   tests/distros/in-root.sh --host ROOT COMMAND...   runs COMMAND here, with
+#     AI_IMAGE_EDIT_ROOT=ROOT (the integration tests then chroot into it).
 # /proc, /sys and /dev are mounted for the command and unmounted after.
 set -eu
+host=0
+if [ "$1" = --host ]; then host=1; shift; fi
 root=$1; shift
 here=$(cd "$(dirname "$0")/../.." && pwd)
 
@@ -21,5 +26,9 @@ mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
 mountpoint -q "$root/sys" || mount --rbind /sys "$root/sys"
 mountpoint -q "$root/dev" || mount --rbind /dev "$root/dev"
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+if [ "$host" = 1 ]; then
+  AI_IMAGE_EDIT_ROOT=$root "$@"
+  exit $?
+fi
 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
   LANG=C.UTF-8 TERM=dumb "$@"

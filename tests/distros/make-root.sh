@@ -11,10 +11,12 @@ root="$roots/$release"
 
 common="build-essential pkg-config gettext ca-certificates libcurl4-openssl-dev libjson-c-dev
         libpng-dev libjpeg-dev libwebp-dev libsecret-1-dev python3 python3-numpy python3-pil
-        openssl"
+        openssl icc-profiles-free"
 case $release in
   bullseye) packages="gimp libgimp2.0-dev $common" ;;      # Debian 11: GIMP 2.10.22, curl 7.74
-  trixie)   packages="gimp libgimp-3.0-dev $common" ;;     # Debian 13: GIMP 3.0.4
+  # Debian 13: GIMP 3.0.4.  Its glibc ignores LANGUAGE under C.UTF-8, so
+  # the tests run in en_US.UTF-8 (generated below).
+  trixie)   packages="gimp libgimp-3.0-dev locales $common" ;;
   *) echo "make-root.sh: unknown release $release" >&2; exit 2 ;;
 esac
 packages=$(echo $packages)
@@ -33,6 +35,9 @@ else
   chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
     DEBIAN_FRONTEND=noninteractive sh -c \
     "apt-get update -qq && apt-get install -y -qq --no-install-recommends $packages" >&2
+fi
+if [ -d "$root/usr/share/i18n/charmaps" ]; then
+  chroot "$root" /usr/bin/localedef -i en_US -f UTF-8 en_US.UTF-8
 fi
 echo "$packages" >"$stamp"
 echo "$root"

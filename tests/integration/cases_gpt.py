@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image, ImageCms
 
 import measure
+from gimp_batch import GIMP_VERSION
 from common import (SEL, Case, MAGENTA, check_pixels, check_request, check_unchanged,
                     error_text, fact, facts_for, layer_rows, load, rect, request_for)
 
@@ -104,7 +105,9 @@ GPT_CASES = [
          " (gimp-procedural-db-set-data \"plug-in-ai-image-edit\" 5 #(1 2 3 4 5))"
          " (run-case CASE img d PROMPT \"\" 1 \"\" \"\" \"scenario:b64\" \"\")"
          " (out CASE \"dialog-data\" (cadr (gimp-procedural-db-get-data"
-         "  \"plug-in-ai-image-edit\"))))"),
+         "  \"plug-in-ai-image-edit\"))))",
+         # GIMP 3 keeps settings in GimpProcedureConfig, out of script-fu's reach.
+         gimps=("2",)),
     # Outpainting the GIMP way: Canvas Size, then Layer to Image Size; the
     # new transparent border is the edit area, the picture its context.
     Case("outpaint_canvas",
@@ -135,6 +138,7 @@ GPT_CASES = [
                  before="(gimp-image-set-color-profile-from-file img \"file://%s\")"
                  % ADOBE_ICC),
 ]
+GPT_CASES = [c for c in GPT_CASES if GIMP_VERSION in c.gimps]
 
 
 def check_outside_identical(tap, profile, case, margin_note=""):
@@ -276,11 +280,12 @@ def check_gpt_cases(tap, profile, lines, log, api_requests, api_pixels):
     check_unchanged(tap, profile, c)
 
     # --- the dialog's remembered settings survive a script's call
-    c = by_name["script_keeps_dialog_settings"]
-    f = facts_for(lines, c.name)
-    tap.equal(fact(f, "status"), ["ok"], "script_keeps_dialog_settings: succeeds")
-    tap.equal(fact(f, "dialog-data"), ["#(1 2 3 4 5)"],
-              "script_keeps_dialog_settings: the dialog's stored settings are untouched")
+    c = by_name.get("script_keeps_dialog_settings")
+    if c:
+        f = facts_for(lines, c.name)
+        tap.equal(fact(f, "status"), ["ok"], "script_keeps_dialog_settings: succeeds")
+        tap.equal(fact(f, "dialog-data"), ["#(1 2 3 4 5)"],
+                  "script_keeps_dialog_settings: the dialog's stored settings are untouched")
 
     # --- outpainting after Canvas Size
     c = by_name["outpaint_canvas"]

@@ -23,8 +23,10 @@ class Case:
     """One plug-in call: Scheme setup code, the edit area (image coords)
     as a predicate, and the expectations."""
 
-    def __init__(self, name, setup, inside=None, prompt=None, **expect):
+    def __init__(self, name, setup, inside=None, prompt=None, gimps=("2", "3"), **expect):
         self.name = name
+        # The GIMPs whose script-fu can say what the case needs.
+        self.gimps = gimps
         self.setup = setup
         self.inside = inside
         self.expect = expect

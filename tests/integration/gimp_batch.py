@@ -1,6 +1,10 @@
 """Runs GIMP headless with a throw-away profile and the plug-in installed
 by install.sh, against the stand-in API.  Shared by the integration tests
-and `make demo`."""
+and `make demo`.
+
+AI_IMAGE_EDIT_ROOT names a Debian root (tests/distros/make-root.sh) whose
+GIMP runs instead of this machine's, through chroot, on the copy of the
+checkout at /src inside it; AI_IMAGE_EDIT_GIMP=3 picks GIMP 3 there."""
 
 import os
 import shutil
@@ -8,8 +12,21 @@ import subprocess
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HELPERS = os.path.join(ROOT, "tests", "integration", "helpers.scm")
-GIMP_CONSOLE = shutil.which("gimp-console-2.10") or "gimp-console-2.10"
+CHROOT = os.environ.get("AI_IMAGE_EDIT_ROOT") or None
+GIMP_VERSION = os.environ.get("AI_IMAGE_EDIT_GIMP", "2")
+# glibc reads LANGUAGE only outside the C locale; since glibc 2.35 that
+# includes C.UTF-8, so newer roots run in en_US.UTF-8.
+LOCALE = os.environ.get("AI_IMAGE_EDIT_TEST_LOCALE", "C.UTF-8")
+# Where the checkout is as GIMP sees it.
+SOURCE = "/src" if CHROOT else ROOT
+HELPERS = [os.path.join(SOURCE, "tests", "integration", "helpers.scm")]
+if GIMP_VERSION == "3":
+    HELPERS.append(os.path.join(SOURCE, "tests", "integration", "helpers3.scm"))
+    GIMP_CONSOLE = "gimp-console-3.0"
+    PROFILE_VARIABLE = "GIMP3_DIRECTORY"
+else:
+    GIMP_CONSOLE = (None if CHROOT else shutil.which("gimp-console-2.10")) or "gimp-console-2.10"
+    PROFILE_VARIABLE = "GIMP2_DIRECTORY"
 
 
 def scheme_string(text):
@@ -32,11 +49,19 @@ def files_containing(root, needle):
     return found
 
 
+def inner(path):
+    """A path on this machine as GIMP sees it (inside the root, if any)."""
+    if CHROOT and path.startswith(CHROOT + "/"):
+        return path[len(CHROOT):]
+    return path
+
+
 class GimpProfile:
-    """A throw-away GIMP2_DIRECTORY and HOME with the plug-in installed."""
+    """A throw-away GIMP profile and HOME with the plug-in installed."""
 
     def __init__(self):
-        self.root = tempfile.mkdtemp(prefix="ai-image-edit-test-")
+        self.root = tempfile.mkdtemp(prefix="ai-image-edit-test-",
+                                     dir=os.path.join(CHROOT, "tmp") if CHROOT else None)
         self.gimpdir = os.path.join(self.root, "gimp")
         self.home = os.path.join(self.root, "home")
         self.out = os.path.join(self.root, "out")
@@ -45,20 +70,25 @@ class GimpProfile:
         # GIMP complains about these when missing; create them quietly.
         for sub in ("gradients", "brushes", "patterns", "palettes"):
             os.makedirs(os.path.join(self.gimpdir, sub))
-        env = dict(os.environ, GIMP2_DIRECTORY=self.gimpdir, HOME=self.home)
-        subprocess.run([os.path.join(ROOT, "install.sh"), "--no-deps"], env=env,
-                       check=True, stdout=subprocess.DEVNULL)
-        # The tests' own extension (meddle.c), built by make; idle unless a
-        # test names a command file in AI_IMAGE_EDIT_MEDDLE.
-        meddle = os.path.join(ROOT, "build", "tests", "meddle")
-        if os.path.exists(meddle):
+        env = dict(os.environ, HOME=inner(self.home))
+        env[PROFILE_VARIABLE] = inner(self.gimpdir)
+        subprocess.run(self._prefix() + [os.path.join(SOURCE, "install.sh"), "--no-deps"],
+                       env=env, check=True, stdout=subprocess.DEVNULL)
+        # The tests' own extension (meddle.c, for GIMP 2.10), built by make;
+        # idle unless a test names a command file in AI_IMAGE_EDIT_MEDDLE.
+        meddle = os.path.join(CHROOT + "/src" if CHROOT else ROOT, "build", "tests", "meddle")
+        if GIMP_VERSION == "2" and os.path.exists(meddle):
             folder = os.path.join(self.gimpdir, "plug-ins", "ai-image-edit-test-meddle")
             os.makedirs(folder)
             shutil.copy(meddle, os.path.join(folder, "ai-image-edit-test-meddle"))
 
+    @staticmethod
+    def _prefix():
+        return ["chroot", CHROOT] if CHROOT else []
+
     def env(self, **extra):
-        env = dict(os.environ, GIMP2_DIRECTORY=self.gimpdir, HOME=self.home,
-                   LANG="C.UTF-8", LC_ALL="C.UTF-8")
+        env = dict(os.environ, HOME=inner(self.home), LANG=LOCALE, LC_ALL=LOCALE)
+        env[PROFILE_VARIABLE] = inner(self.gimpdir)
         # No keyring unless a test starts one (DBUS_SESSION_BUS_ADDRESS).
         env["DBUS_SESSION_BUS_ADDRESS"] = "disabled:"
         for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID",
@@ -71,10 +101,15 @@ class GimpProfile:
         return env
 
     def _command(self, binary, script, facts_name):
-        facts = os.path.join(self.out, facts_name)
-        program = "(begin (load %s) (out-open %s %s) %s (out-close))" % (
-            scheme_string(HELPERS), scheme_string(facts), scheme_string(self.out), script)
-        return [binary, "-i", "-d", "-f", "-b", program, "-b", "(gimp-quit 0)"]
+        facts = inner(os.path.join(self.out, facts_name))
+        program = "(begin %s (out-open %s %s) %s (out-close))" % (
+            " ".join("(load %s)" % scheme_string(h) for h in HELPERS),
+            scheme_string(facts), scheme_string(inner(self.out)), script)
+        if GIMP_VERSION == "3":
+            return self._prefix() + [
+                binary, "-i", "-d", "-f",
+                "--batch-interpreter=plug-in-script-fu-eval", "-b", program, "--quit"]
+        return self._prefix() + [binary, "-i", "-d", "-f", "-b", program, "-b", "(gimp-quit 0)"]
 
     def facts(self, facts_name="facts.txt"):
         """The "key<TAB>value" lines the script wrote, split."""
