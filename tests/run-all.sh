@@ -6,8 +6,10 @@
 #   - each unit test once under valgrind memcheck (no errors, no definite
 #     leaks),
 #   - each fuzz target over its seed corpus and kept crash inputs,
-#   - integration tests (gimp-console) and dialog tests (gimp-2.10, Xvfb).
-# AI_IMAGE_EDIT_ONLY=unit|sanitize|valgrind|fuzz|integration runs one part.
+#   - integration tests (gimp-console) and dialog tests (gimp-2.10, Xvfb),
+#   - the build, unit and integration tests on Debian 11 (GIMP 2.10.22) and
+#     Debian 13 (GIMP 3), in roots outside the checkout (tests/distros).
+# AI_IMAGE_EDIT_ONLY=unit|sanitize|valgrind|fuzz|integration|distros runs one part.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -86,6 +88,10 @@ if want integration; then
   run_suite fake-api "$PYTHON" tests/test_fake_api.py --tap
   run_suite integration "$PYTHON" tests/integration/run.py
   run_suite ui "$PYTHON" tests/ui/run.py
+fi
+
+if want distros; then
+  run_suite distros tests/distros/run.sh
 fi
 
 passed=$(grep -c '^ok ' "$all")
