@@ -15,10 +15,10 @@ CORE_CFLAGS := $(shell pkg-config --cflags $(PKG_CORE)) -Iplugin/core
 CORE_LIBS   := $(shell pkg-config --libs $(PKG_CORE)) -lm
 # GTK 2's headers use GLib API that GLib now marks deprecated.
 GIMP_CFLAGS := $(shell pkg-config --cflags $(PKG_GIMP) 2>/dev/null) \
-               -DGLIB_DISABLE_DEPRECATION_WARNINGS -Iplugin/core -Iplugin/gimp2
+               -DGLIB_DISABLE_DEPRECATION_WARNINGS -Iplugin/core -Iplugin/glue -Iplugin/gimp2
 GIMP_LIBS   := $(shell pkg-config --libs $(PKG_GIMP) 2>/dev/null) -lm
 GIMP3_CFLAGS := $(shell pkg-config --cflags $(PKG_GIMP3) 2>/dev/null) \
-                -Wno-ignored-qualifiers -Iplugin/core -Iplugin/gimp3
+                -Wno-ignored-qualifiers -Iplugin/core -Iplugin/glue -Iplugin/gimp3
 GIMP3_LIBS   := $(shell pkg-config --libs $(PKG_GIMP3) 2>/dev/null) -lm
 HAVE_GIMP2 := $(shell pkg-config --exists gimp-2.0 gimpui-2.0 && echo yes)
 HAVE_GIMP3 := $(shell pkg-config --exists gimp-3.0 gimpui-3.0 && echo yes)
@@ -27,19 +27,23 @@ HAVE_GIMP3 := $(shell pkg-config --exists gimp-3.0 gimpui-3.0 && echo yes)
 # one static library for the tests and the glue.
 CORE_SRC = $(wildcard plugin/core/*.c)
 CORE_HDR = $(wildcard plugin/core/*.h)
-# plugin/gimp2: the thin glue for libgimp 2.10.
+# plugin/glue: the glue to libgimp, written once and compiled for each
+# GIMP; plugin/gimp2 and plugin/gimp3: what differs (registration, run).
+GLUE_SRC  = $(wildcard plugin/glue/*.c)
+GLUE_HDR  = $(wildcard plugin/glue/*.h)
 GLUE2_SRC = $(wildcard plugin/gimp2/*.c)
-GLUE2_HDR = $(wildcard plugin/gimp2/*.h)
-# plugin/gimp3: the thin glue for libgimp 3.0.
+GLUE2_HDR = $(wildcard plugin/gimp2/*.h) $(GLUE_HDR)
 GLUE3_SRC = $(wildcard plugin/gimp3/*.c)
-GLUE3_HDR = $(wildcard plugin/gimp3/*.h)
+GLUE3_HDR = $(wildcard plugin/gimp3/*.h) $(GLUE_HDR)
 
 BUILD     = build
 CORE_OBJ  = $(CORE_SRC:plugin/core/%.c=$(BUILD)/core/%.o)
 CORE_LIB  = $(BUILD)/core/libai-image-edit-core.a
-GLUE2_OBJ = $(GLUE2_SRC:plugin/gimp2/%.c=$(BUILD)/gimp2/%.o)
+GLUE2_OBJ = $(GLUE2_SRC:plugin/gimp2/%.c=$(BUILD)/gimp2/%.o) \
+            $(GLUE_SRC:plugin/glue/%.c=$(BUILD)/gimp2/glue/%.o)
 PLUGIN    = $(BUILD)/gimp2/ai-image-edit
-GLUE3_OBJ = $(GLUE3_SRC:plugin/gimp3/%.c=$(BUILD)/gimp3/%.o)
+GLUE3_OBJ = $(GLUE3_SRC:plugin/gimp3/%.c=$(BUILD)/gimp3/%.o) \
+            $(GLUE_SRC:plugin/glue/%.c=$(BUILD)/gimp3/glue/%.o)
 PLUGIN3   = $(BUILD)/gimp3/ai-image-edit
 PLUGINS   = $(if $(HAVE_GIMP2),$(PLUGIN)) $(if $(HAVE_GIMP3),$(PLUGIN3))
 
@@ -86,10 +90,18 @@ $(BUILD)/gimp2/%.o: plugin/gimp2/%.c $(CORE_HDR) $(GLUE2_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -c $< -o $@
 
+$(BUILD)/gimp2/glue/%.o: plugin/glue/%.c $(CORE_HDR) $(GLUE2_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -c $< -o $@
+
 $(PLUGIN): $(GLUE2_OBJ) $(CORE_LIB)
 	$(CC) $(CFLAGS) -o $@ $(GLUE2_OBJ) $(CORE_LIB) $(GIMP_LIBS)
 
 $(BUILD)/gimp3/%.o: plugin/gimp3/%.c $(CORE_HDR) $(GLUE3_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(GIMP3_CFLAGS) -c $< -o $@
+
+$(BUILD)/gimp3/glue/%.o: plugin/glue/%.c $(CORE_HDR) $(GLUE3_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(GIMP3_CFLAGS) -c $< -o $@
 
@@ -132,7 +144,8 @@ $(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo: po/%.po
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/ai-image-edit.pot \
 	  --package-name=ai-image-edit --add-comments=TRANSLATORS: \
-	  $(CORE_SRC) $(GLUE2_SRC) $(GLUE3_SRC) $(CORE_HDR) $(GLUE2_HDR) $(GLUE3_HDR)
+	  $(CORE_SRC) $(GLUE_SRC) $(GLUE2_SRC) $(GLUE3_SRC) $(CORE_HDR) $(GLUE_HDR) \
+	  $(wildcard plugin/gimp2/*.h plugin/gimp3/*.h)
 
 unit: $(UNIT_BINS)
 	@AI_IMAGE_EDIT_ONLY=unit tests/run-all.sh $(UNIT_BINS)

@@ -9,9 +9,12 @@
 #include <string.h>
 
 #include "api-key.h"
+#include "edit-dialog.h"
 #include "edit-error.h"
+#include "edit-form.h"
 #include "edit-job.h"
 #include "edit-run.h"
+#include "edit-settings.h"
 #include "http-transfer.h"
 #include "model-caps.h"
 #include "plugin-intl.h"
@@ -139,6 +142,35 @@ ai_image_edit_create_procedure (GimpPlugIn *plug_in, const gchar *name)
                                       "and the plug-in's own color_match=on|off, "
                                       "blend_band=PIXELS, keep_detail=on|off", "",
                                       G_PARAM_READWRITE);
+  /* What only the dialog sets, remembered with the arguments after a
+   * dialog run (GimpProcedureConfig; never the key).  A script passes
+   * these in options. */
+  gimp_procedure_add_string_aux_argument (procedure, "quality", "Quality", NULL, "",
+                                          G_PARAM_READWRITE);
+  gimp_procedure_add_string_aux_argument (procedure, "background", "Background", NULL, "",
+                                          G_PARAM_READWRITE);
+  gimp_procedure_add_string_aux_argument (procedure, "output-format", "Output format", NULL,
+                                          "", G_PARAM_READWRITE);
+  gimp_procedure_add_string_aux_argument (procedure, "output-compression",
+                                          "Output compression", NULL, "", G_PARAM_READWRITE);
+  gimp_procedure_add_string_aux_argument (procedure, "input-fidelity", "Input fidelity", NULL,
+                                          "", G_PARAM_READWRITE);
+  gimp_procedure_add_boolean_aux_argument (procedure, "color-match", "Match colours", NULL,
+                                           TRUE, G_PARAM_READWRITE);
+  gimp_procedure_add_int_aux_argument (procedure, "blend-band", "Fade-in band", NULL,
+                                       0, EDIT_JOB_BLEND_BAND_MAX, EDIT_JOB_BLEND_BAND_DEFAULT,
+                                       G_PARAM_READWRITE);
+  gimp_procedure_add_boolean_aux_argument (procedure, "keep-detail", "Keep detail", NULL,
+                                           TRUE, G_PARAM_READWRITE);
+  gimp_procedure_add_string_aux_argument (procedure, "base-url", "Base URL", NULL, "",
+                                          G_PARAM_READWRITE);
+  gimp_procedure_add_string_aux_argument (procedure, "organization", "Organization", NULL,
+                                          "", G_PARAM_READWRITE);
+  gimp_procedure_add_string_aux_argument (procedure, "project", "Project", NULL, "",
+                                          G_PARAM_READWRITE);
+  gimp_procedure_add_int_aux_argument (procedure, "timeout", "Timeout", NULL,
+                                       0, HTTP_TIMEOUT_MAX_S, 0, G_PARAM_READWRITE);
+
   gimp_procedure_add_core_object_array_return_value (procedure, "layers", "Layers",
                                                      "The new layers, in the API's order",
                                                      GIMP_TYPE_LAYER, G_PARAM_READWRITE);
@@ -157,7 +189,7 @@ log_peak_memory (void)
     g_debug ("peak memory %ld kB", strtol (line + strlen ("VmHWM:"), NULL, 10));
 }
 
-/* The person's parameters from the config: a checked job, or NULL. */
+/* A script's parameters from the config: a checked job, or NULL. */
 static EditJob *
 job_from_config (GimpProcedureConfig *config, GError **error)
 {
@@ -169,6 +201,59 @@ job_from_config (GimpProcedureConfig *config, GError **error)
                 "response-format", &response_format, "user", &user, "options", &options,
                 NULL);
   return edit_job_new (prompt, model, n, size, response_format, user, options, error);
+}
+
+/* The dialog's settings from the config (arguments and aux arguments). */
+static void
+settings_from_config (GimpProcedureConfig *config, EditSettings *s)
+{
+  g_autofree gchar *prompt = NULL, *model = NULL, *size = NULL;
+  g_autofree gchar *response_format = NULL, *user = NULL, *options = NULL;
+  g_autofree gchar *quality = NULL, *background = NULL, *output_format = NULL;
+  g_autofree gchar *output_compression = NULL, *input_fidelity = NULL;
+  g_autofree gchar *base_url = NULL, *organization = NULL, *project = NULL;
+  gboolean color_match = TRUE, keep_detail = TRUE;
+  gint n = 1, blend_band = EDIT_JOB_BLEND_BAND_DEFAULT, timeout = 0;
+
+  g_object_get (config, "prompt", &prompt, "model", &model, "n", &n, "size", &size,
+                "response-format", &response_format, "user", &user, "options", &options,
+                "quality", &quality, "background", &background,
+                "output-format", &output_format, "output-compression", &output_compression,
+                "input-fidelity", &input_fidelity, "color-match", &color_match,
+                "blend-band", &blend_band, "keep-detail", &keep_detail,
+                "base-url", &base_url, "organization", &organization, "project", &project,
+                "timeout", &timeout, NULL);
+  edit_settings_init (s);
+  edit_settings_set (s, prompt, model && *model ? model : MODEL_DEFAULT, n, size,
+                     response_format, user, options);
+  edit_settings_copy_text (s->quality, sizeof s->quality, quality);
+  edit_settings_copy_text (s->background, sizeof s->background, background);
+  edit_settings_copy_text (s->output_format, sizeof s->output_format, output_format);
+  edit_settings_copy_text (s->output_compression, sizeof s->output_compression,
+                           output_compression);
+  edit_settings_copy_text (s->input_fidelity, sizeof s->input_fidelity, input_fidelity);
+  s->color_match = color_match;
+  s->blend_band = blend_band;
+  s->keep_detail = keep_detail;
+  edit_settings_copy_text (s->base_url, sizeof s->base_url, base_url);
+  edit_settings_copy_text (s->organization, sizeof s->organization, organization);
+  edit_settings_copy_text (s->project, sizeof s->project, project);
+  s->timeout_seconds = timeout;
+}
+
+/* What the dialog ran, for GIMP to remember (Repeat, the next dialog). */
+static void
+settings_to_config (const EditSettings *s, GimpProcedureConfig *config)
+{
+  g_object_set (config, "prompt", s->prompt, "model", s->model, "n", s->n, "size", s->size,
+                "response-format", s->response_format, "user", s->user,
+                "options", s->options, "quality", s->quality, "background", s->background,
+                "output-format", s->output_format,
+                "output-compression", s->output_compression,
+                "input-fidelity", s->input_fidelity, "color-match", (gboolean) s->color_match,
+                "blend-band", s->blend_band, "keep-detail", (gboolean) s->keep_detail,
+                "base-url", s->base_url, "organization", s->organization,
+                "project", s->project, "timeout", s->timeout_seconds, NULL);
 }
 
 static GimpValueArray *
@@ -207,30 +292,39 @@ ai_image_edit_run (GimpProcedure        *procedure,
 
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {
-      GtkWidget *dialog;
-      gboolean go;
+      /* The dialog runs the edit itself and shows its own errors. */
+      g_autofree EditSettings *settings = g_new (EditSettings, 1);
 
-      gimp_ui_init (PLUG_IN_BINARY);
-      dialog = gimp_procedure_dialog_new (procedure, config, _("AI Image Edit"));
-      gimp_procedure_dialog_fill (GIMP_PROCEDURE_DIALOG (dialog), NULL);
-      go = gimp_procedure_dialog_run (GIMP_PROCEDURE_DIALOG (dialog));
-      gtk_widget_destroy (dialog);
-      if (! go)
+      settings_from_config (config, settings);
+      if (edit_dialog_run (PLUG_IN_BINARY, image, drawable, settings, &layers,
+                           &n_layers) == EDIT_DIALOG_CANCELLED)
         return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL, NULL);
+      settings_to_config (settings, config);
     }
-
-  job = job_from_config (config, &error);
-  if (job)
-    {
-      key = api_key_find (NULL);
-      api = api_config_new (key, NULL, NULL, NULL, 0, &error);
-      api_key_free (key);
-    }
-  if (api)
-    layers = edit_run_sync (image, drawable, job, api, &n_layers, &warnings,
-                            run_mode == GIMP_RUN_NONINTERACTIVE ? NULL : &usage, &error);
   else
-    edit_job_free (job);
+    {
+      /* A script's call as given; Repeat (with last values) runs what the
+       * dialog last ran, its own options composed in. */
+      g_autofree EditSettings *settings = g_new (EditSettings, 1);
+
+      settings_from_config (config, settings);
+      if (run_mode == GIMP_RUN_NONINTERACTIVE)
+        job = job_from_config (config, &error);
+      else
+        job = edit_form_job (settings, &error);
+      if (job)
+        {
+          key = api_key_find (NULL);
+          api = api_config_new (key, settings->base_url, settings->organization,
+                                settings->project, settings->timeout_seconds, &error);
+          api_key_free (key);
+        }
+      if (api)
+        layers = edit_run_sync (image, drawable, job, api, &n_layers, &warnings,
+                                run_mode == GIMP_RUN_NONINTERACTIVE ? NULL : &usage, &error);
+      else
+        edit_job_free (job);
+    }
   log_peak_memory ();
 
   if (layers == NULL)

@@ -4,7 +4,8 @@
 #   Debian 11 (bullseye): GIMP 2.10.22, GLib 2.66, curl 7.74: build the
 #     2.10 plug-in, run the unit tests and the integration suite.
 #   Debian 13 (trixie): GIMP 3.0.4: build the GIMP 3 plug-in, run the unit
-#     tests and the integration suite in GIMP 3's script-fu.
+#     tests, the integration suite in GIMP 3's script-fu, and the dialog
+#     tests (GTK 3) under Xvfb.
 # Speaks TAP (each line names its release); tests/run-all.sh counts it.
 # AI_IMAGE_EDIT_RELEASES picks releases (default "bullseye trixie").
 set -u
@@ -57,6 +58,10 @@ for release in ${AI_IMAGE_EDIT_RELEASES:-bullseye trixie}; do
   tagged "$tag" tests/distros/in-root.sh "$root" sh -c "cd /src && make -s unit"
   tagged "$tag" tests/distros/in-root.sh --host "$root" env AI_IMAGE_EDIT_GIMP=$gimp \
     AI_IMAGE_EDIT_TEST_LOCALE=$locale "$PYTHON" tests/integration/run.py
+  if [ "$gimp" = 3 ]; then
+    tagged "$tag" tests/distros/in-root.sh --host "$root" env AI_IMAGE_EDIT_GIMP=3 \
+      AI_IMAGE_EDIT_TEST_LOCALE=$locale "$PYTHON" tests/ui/run.py
+  fi
   echo "# $tag took $(($(date +%s) - start)) s"
 done
 exit $status

@@ -23,9 +23,11 @@ HELPERS = [os.path.join(SOURCE, "tests", "integration", "helpers.scm")]
 if GIMP_VERSION == "3":
     HELPERS.append(os.path.join(SOURCE, "tests", "integration", "helpers3.scm"))
     GIMP_CONSOLE = "gimp-console-3.0"
+    GIMP_UI = "gimp-3.0"
     PROFILE_VARIABLE = "GIMP3_DIRECTORY"
 else:
     GIMP_CONSOLE = (None if CHROOT else shutil.which("gimp-console-2.10")) or "gimp-console-2.10"
+    GIMP_UI = "gimp-2.10"
     PROFILE_VARIABLE = "GIMP2_DIRECTORY"
 
 
@@ -128,7 +130,7 @@ class GimpProfile:
             stderr=subprocess.STDOUT, timeout=timeout, cwd=self.root)
         return self.facts(facts_name), proc.stdout.decode("utf-8", "replace")
 
-    def start(self, script, facts_name="facts.txt", binary="gimp-2.10", **env):
+    def start(self, script, facts_name="facts.txt", binary=GIMP_UI, **env):
         """Starts GIMP with its UI (plug-in dialogs show) in the background;
         returns the Popen, whose output goes to a log file in out/."""
         log = open(os.path.join(self.out, facts_name + ".log"), "wb")

@@ -74,13 +74,17 @@
     (gimp-image-delete tmp)))
 
 ; The plug-in: an image procedure takes its drawables as an array, and
-; returns its layers without a count; answer in 2.10's shape.
+; returns its layers without a count; answer in 2.10's shape.  A cancelled
+; dialog returns no layers at all.
 (define (call-plug-in case mode img drawable prompt model n size fmt user options)
   (let ((r (call-capturing-error
             (lambda () (plug-in-ai-image-edit mode img (vector drawable)
                                               prompt model n size fmt user options)))))
     (if (eq? (car r) 'ok)
-        (let ((v (car (cadr r)))) (list (vector-length v) v))
+        (let ((values (cadr r)))
+          (if (and (pair? values) (vector? (car values)))
+              (list (vector-length (car values)) (car values))
+              #f))
         (let ((port (open-output-file (file-in-out (string-append case "-error.txt")))))
           (display (cadr r) port)
           (close-output-port port)

@@ -24,7 +24,7 @@ sys.path.insert(0, TESTS)
 sys.path.insert(0, os.path.join(TESTS, "integration"))
 
 from fake_api import FakeApi  # noqa: E402
-from gimp_batch import GimpProfile, files_containing, ROOT, scheme_string  # noqa: E402
+from gimp_batch import GimpProfile, files_containing, inner, ROOT, scheme_string  # noqa: E402
 from tap import Tap  # noqa: E402
 from xsession import XServer, tools_present  # noqa: E402
 
@@ -38,11 +38,12 @@ SETUP = ("(let* ((img (make-image 400 300 RGB)) (d (top-layer img)))"
 
 def screen_text(path):
     """What a person reads in a screenshot: OCR with tesseract, the picture
-    enlarged twice for the small dialog font; spaces normalised."""
+    enlarged three times for the small dialog font (twice misread "for 1
+    image" in GTK 2), in grey; spaces normalised."""
     from PIL import Image
-    big = path + ".x2.png"
+    big = path + ".x3.png"
     with Image.open(path) as img:
-        img.resize((img.width * 2, img.height * 2), Image.LANCZOS).save(big)
+        img.convert("L").resize((img.width * 3, img.height * 3), Image.LANCZOS).save(big)
     out = subprocess.run(["tesseract", big, "-"], stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, timeout=60).stdout.decode("utf-8", "replace")
     return " ".join(out.split())
@@ -57,11 +58,14 @@ def layer_count(lines, case):
 
 
 def same_png(profile, case):
+    """The composites before and after hold the same pixels (GIMP 3's PNG
+    export writes the time into the file, so the bytes differ)."""
+    import numpy as np
+    import measure
     paths = [os.path.join(profile.out, "%s-%s.png" % (case, s)) for s in ("before", "after")]
     if not all(os.path.exists(p) for p in paths):
         return False
-    with open(paths[0], "rb") as a, open(paths[1], "rb") as b:
-        return a.read() == b.read()
+    return np.array_equal(measure.load_rgba(paths[0]), measure.load_rgba(paths[1]))
 
 
 def wait_requests(api, count, timeout=20.0):
@@ -98,7 +102,8 @@ def dialog_cases(tap, x, api, profile):
         # options and prices say which model it is.)
         tap.check("scaled to 1024 x 1024" in text and "Input fidelity" in text,
                   "ui_edit: the dialog shows gpt-image-1.5's size and options (on screen)", text)
-        tap.check("About $0.034 for 1 image" in text and "$0.009 to $0.133" in text,
+        # ("($0.009" reads as "(s0.009" in GTK 3's rendering.)
+        tap.check("About $0.034 for 1 image" in text and "0.009 to $0.133" in text,
                   "ui_edit: the dialog shows the cost estimate for the default (on screen)", text)
         log = profile.log("ui.txt")
         tap.check("dialog model gpt-image-1.5: response format hidden, GPT options shown, "
@@ -211,9 +216,15 @@ class KeyringSession:
         self.runtime = os.path.join(home, "runtime")
         os.makedirs(self.runtime, mode=0o700, exist_ok=True)
         base = dict(os.environ, HOME=home, XDG_RUNTIME_DIR=self.runtime)
-        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        # A socket in the profile's folder, which GIMP in a Debian root
+        # sees too (at its own path there).
+        socket = os.path.join(self.runtime, "bus")
+        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1",
+                                     "--address=unix:path=" + socket],
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=base)
         self.address = self.bus.stdout.readline().decode().strip()
+        self.gimp_address = "unix:path=" + inner(socket)
+        self.gimp_runtime = inner(self.runtime)
         self.env = dict(base, DBUS_SESSION_BUS_ADDRESS=self.address)
         self.keyring = subprocess.Popen(
             ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
@@ -242,8 +253,8 @@ def keyring_cases(tap, x, api, profile):
     it there, and no file of the GIMP profile holds it."""
     key = "sk-test-keyring-remembered-42"
     session = KeyringSession(profile.home)
-    env = dict(x.env(), DBUS_SESSION_BUS_ADDRESS=session.address,
-               XDG_RUNTIME_DIR=session.runtime, OPENAI_BASE_URL=api.base_url)
+    env = dict(x.env(), DBUS_SESSION_BUS_ADDRESS=session.gimp_address,
+               XDG_RUNTIME_DIR=session.gimp_runtime, OPENAI_BASE_URL=api.base_url)
     api.clear()
     api.default_scenario = "b64"
     try:

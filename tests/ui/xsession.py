@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+import sys
 import time
 
 
@@ -84,4 +85,10 @@ class XServer:
 
 
 def tools_present():
-    return all(shutil.which(t) for t in ("Xvfb", "xdotool", "import", "tesseract", "gimp-2.10"))
+    """The X tools here, and the GIMP that runs (here, or in the root)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                    "integration"))
+    from gimp_batch import CHROOT, GIMP_UI
+    gimp = os.path.exists(os.path.join(CHROOT, "usr/bin", GIMP_UI)) if CHROOT else \
+        shutil.which(GIMP_UI)
+    return gimp and all(shutil.which(t) for t in ("Xvfb", "xdotool", "import", "tesseract"))

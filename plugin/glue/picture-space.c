@@ -1,13 +1,13 @@
 #include "picture-space.h"
 #include "glib-compat.h"
 
-#include <libgimp/gimp.h>
+#include "gimp-compat.h"
 
 #define PICTURE_FORMAT "R'G'B'A u8"
 #define LINEAR_FORMAT  "RGBA float"
 
 void
-picture_space_init (PictureSpace *space, gint32 image)
+picture_space_init (PictureSpace *space, GlueImage image)
 {
   GimpPrecision precision = gimp_image_get_precision (image);
   GimpColorProfile *profile = NULL;
@@ -19,7 +19,7 @@ picture_space_init (PictureSpace *space, gint32 image)
                   precision == GIMP_PRECISION_HALF_LINEAR ||
                   precision == GIMP_PRECISION_FLOAT_LINEAR ||
                   precision == GIMP_PRECISION_DOUBLE_LINEAR;
-  if (gimp_image_base_type (image) == GIMP_RGB)
+  if (glue_image_base_type (image) == GIMP_RGB)
     profile = gimp_image_get_color_profile (image);
   if (profile)
     {
@@ -81,6 +81,20 @@ picture_buffer_get (GeglBuffer          *buffer,
   g_free (band_rgb);
 }
 
+/* The format that reads the values as stored.  GIMP 3's buffers carry the
+ * image's space and babl converts into the space of the format asked for,
+ * so they are asked in that space; GIMP 2.10's buffers carry none. */
+static const Babl *
+stored (const PictureSpace *space, const gchar *encoding)
+{
+#if GIMP_MAJOR_VERSION >= 3
+  return babl_format_with_space (encoding, space->space);
+#else
+  (void) space;
+  return babl_format (encoding);
+#endif
+}
+
 /* Converts n pixels between two encodings of the same space. */
 static void
 convert (const gchar *from, const gchar *to, const Babl *space,
@@ -104,12 +118,12 @@ picture_read (const PictureSpace  *space,
       /* Linear values in the image's primaries, encoded with its curve. */
       gfloat *linear = g_new (gfloat, n * 4);
 
-      picture_buffer_get (buffer, rect, babl_format (LINEAR_FORMAT), linear);
+      picture_buffer_get (buffer, rect, stored (space, LINEAR_FORMAT), linear);
       convert (LINEAR_FORMAT, PICTURE_FORMAT, space->space, linear, rgba, n);
       g_free (linear);
     }
   else
-    picture_buffer_get (buffer, rect, babl_format (PICTURE_FORMAT), rgba);
+    picture_buffer_get (buffer, rect, stored (space, PICTURE_FORMAT), rgba);
 }
 
 void
@@ -125,12 +139,12 @@ picture_write (const PictureSpace  *space,
       gfloat *linear = g_new (gfloat, n * 4);
 
       convert (PICTURE_FORMAT, LINEAR_FORMAT, space->space, rgba, linear, n);
-      gegl_buffer_set (buffer, rect, 0, babl_format (LINEAR_FORMAT), linear,
+      gegl_buffer_set (buffer, rect, 0, stored (space, LINEAR_FORMAT), linear,
                        GEGL_AUTO_ROWSTRIDE);
       g_free (linear);
     }
   else
-    gegl_buffer_set (buffer, rect, 0, babl_format (PICTURE_FORMAT), rgba,
+    gegl_buffer_set (buffer, rect, 0, stored (space, PICTURE_FORMAT), rgba,
                      GEGL_AUTO_ROWSTRIDE);
 }
 

@@ -5,7 +5,7 @@
 #ifndef AI_IMAGE_EDIT_EDIT_SOURCE_H
 #define AI_IMAGE_EDIT_EDIT_SOURCE_H
 
-#include <libgimp/gimp.h>
+#include "gimp-compat.h"
 
 #include "edit-job.h"
 #include "picture-space.h"
@@ -25,8 +25,8 @@ typedef enum
 
 typedef struct
 {
-  GimpImage   *image;
-  GimpDrawable *drawable;
+  GlueImage    image;
+  GlueDrawable drawable;
   gint         offset_x, offset_y;     /* drawable position in the image */
   gint         drawable_width, drawable_height;
   EditAreaKind kind;
@@ -51,8 +51,8 @@ typedef struct
 /* Finds the edit area (see EditAreaKind); fails with a message saying what
  * to do when there is none and the model needs a mask.  Fills kind and
  * area only. */
-EditSource *edit_source_new          (GimpImage    *image,
-                                      GimpDrawable *drawable,
+EditSource *edit_source_new          (GlueImage image,
+                                      GlueDrawable drawable,
                                       gboolean     mask_required,
                                       GError     **error);
 /* Chooses the upload and the region for job, snapshots the edit area and

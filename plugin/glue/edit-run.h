@@ -4,7 +4,7 @@
 #ifndef AI_IMAGE_EDIT_EDIT_RUN_H
 #define AI_IMAGE_EDIT_EDIT_RUN_H
 
-#include <libgimp/gimp.h>
+#include "gimp-compat.h"
 
 #include "edit-job.h"
 #include "http-transfer.h"
@@ -12,12 +12,12 @@
 typedef struct _EditRun EditRun;
 
 /* Checks that drawable is a layer the plug-in can edit. */
-gboolean  edit_run_check_drawable (gint32 image, gint32 drawable, GError **error);
+gboolean  edit_run_check_drawable (GlueImage image, GlueDrawable drawable, GError **error);
 
 /* Takes job and config.  Reads the edit area and region and starts the
  * request on a worker thread.  NULL with error set: nothing was sent. */
-EditRun  *edit_run_start     (gint32      image,
-                              gint32      drawable,
+EditRun  *edit_run_start     (GlueImage image,
+                              GlueDrawable drawable,
                               EditJob    *job,
                               ApiConfig  *config,
                               GError    **error);
@@ -35,7 +35,7 @@ void      edit_run_cancel    (EditRun    *run);
  * Returns the new layers (g_free) or NULL with error set, in which case
  * the image is unchanged.  warnings receives results that failed while
  * others succeeded. */
-gint32   *edit_run_finish    (EditRun    *run,
+GlueLayer *edit_run_finish   (EditRun    *run,
                               gint       *n_layers,
                               gchar     **warnings,
                               GError    **error);
@@ -46,8 +46,8 @@ void      edit_run_free      (EditRun    *run);
 
 /* All of the above with gimp_progress, for runs without the dialog.
  * usage (may be NULL) receives edit_run_usage_text. */
-gint32   *edit_run_sync      (gint32      image,
-                              gint32      drawable,
+GlueLayer *edit_run_sync     (GlueImage image,
+                              GlueDrawable drawable,
                               EditJob    *job,
                               ApiConfig  *config,
                               gint       *n_layers,

@@ -1,10 +1,11 @@
-/* The interactive dialog (libgimpui, GTK 2): prompt, model and options,
- * a preview of the region that will be sent, the API key, progress and
- * cancel.  It runs the edit itself and stays open on errors. */
+/* The interactive dialog (libgimpui; GTK 2 in GIMP 2.10, GTK 3 in GIMP 3):
+ * prompt, model and options, a preview of the region that will be sent,
+ * the API key, progress and cancel.  It runs the edit itself and stays
+ * open on errors. */
 #ifndef AI_IMAGE_EDIT_EDIT_DIALOG_H
 #define AI_IMAGE_EDIT_EDIT_DIALOG_H
 
-#include <libgimp/gimp.h>
+#include "gimp-compat.h"
 
 #include "edit-settings.h"
 
@@ -20,10 +21,10 @@ typedef enum
  * an edit succeeds).  On EDIT_DIALOG_EDITED *layers (g_free) and
  * *n_layers hold the new layers. */
 EditDialogOutcome edit_dialog_run (const gchar  *binary,
-                                   gint32        image,
-                                   gint32        drawable,
+                                   GlueImage     image,
+                                   GlueDrawable  drawable,
                                    EditSettings *settings,
-                                   gint32      **layers,
+                                   GlueLayer   **layers,
                                    gint         *n_layers);
 
 #endif

@@ -3,7 +3,7 @@
 #ifndef AI_IMAGE_EDIT_RESULT_LAYERS_H
 #define AI_IMAGE_EDIT_RESULT_LAYERS_H
 
-#include <libgimp/gimp.h>
+#include "gimp-compat.h"
 
 #include "edit-worker.h"
 #include "edit-source.h"
@@ -13,11 +13,12 @@
 
 /* Inserts the finished worker's results, each a layer over the source's
  * shown rectangle with a mask built from the edit area's snapshot, and
- * returns the new layers' IDs in the API's order (g_free them); *n_layers
+ * returns the new layers in the API's order, NULL-terminated (g_free the
+ * array); *n_layers
  * receives their number; each result's pixels are freed once its layer
  * holds them.  The caller has checked the source is still valid, so
  * nothing here can fail half-way. */
-gint32 *result_layers_insert (const EditSource *source,
+GlueLayer *result_layers_insert (const EditSource *source,
                              EditWorker       *worker,
                              gint             *n_layers);
 

@@ -30,22 +30,24 @@ typedef struct
 } ProgressLoop;
 
 gboolean
-edit_run_check_drawable (gint32 image, gint32 drawable, GError **error)
+edit_run_check_drawable (GlueImage image, GlueDrawable drawable, GError **error)
 {
-  if (! gimp_item_is_valid (drawable) || gimp_item_get_image (drawable) != image)
+  if (drawable == GLUE_NO_DRAWABLE || ! gimp_item_is_valid (GLUE_ITEM (drawable)) ||
+      gimp_item_get_image (GLUE_ITEM (drawable)) != image)
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
-                   _("The drawable does not belong to the image."));
+                   _("Select one layer to edit, in the Layers dialog."));
       return FALSE;
     }
-  if (gimp_item_is_layer_mask (drawable) || gimp_item_is_channel (drawable))
+  if (gimp_item_is_layer_mask (GLUE_ITEM (drawable)) ||
+      gimp_item_is_channel (GLUE_ITEM (drawable)))
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                    _("A mask or channel cannot be edited: select a layer in the "
                      "Layers dialog and try again."));
       return FALSE;
     }
-  if (! gimp_item_is_layer (drawable) || gimp_item_is_group (drawable))
+  if (! gimp_item_is_layer (GLUE_ITEM (drawable)) || gimp_item_is_group (GLUE_ITEM (drawable)))
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                    _("A layer group cannot be edited: select one of its layers "
@@ -56,8 +58,8 @@ edit_run_check_drawable (gint32 image, gint32 drawable, GError **error)
 }
 
 EditRun *
-edit_run_start (gint32      image,
-                gint32      drawable,
+edit_run_start (GlueImage    image,
+                GlueDrawable drawable,
                 EditJob    *job_in,
                 ApiConfig  *config_in,
                 GError    **error)
@@ -134,7 +136,7 @@ edit_run_join (EditRun *run)
     g_thread_join (g_steal_pointer (&run->thread));
 }
 
-gint32 *
+GlueLayer *
 edit_run_finish (EditRun  *run,
                  gint     *n_layers,
                  gchar   **warnings,
@@ -156,7 +158,7 @@ edit_run_finish (EditRun  *run,
     *warnings = g_strdup (worker->warnings->str);
   {
     g_autoptr (GTimer) timer = g_timer_new ();
-    gint32 *layers = result_layers_insert (run->source, worker, n_layers);
+    GlueLayer *layers = result_layers_insert (run->source, worker, n_layers);
 
     g_debug ("inserted %d results in %.1f ms", *n_layers, g_timer_elapsed (timer, NULL) * 1000.0);
     return layers;
@@ -221,9 +223,9 @@ progress_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-gint32 *
-edit_run_sync (gint32      image,
-               gint32      drawable,
+GlueLayer *
+edit_run_sync (GlueImage    image,
+               GlueDrawable drawable,
                EditJob    *job,
                ApiConfig  *config,
                gint       *n_layers,
@@ -233,7 +235,7 @@ edit_run_sync (gint32      image,
 {
   g_autoptr (EditRun) run = NULL;
   ProgressLoop loop;
-  gint32 *layers;
+  GlueLayer *layers;
 
   *n_layers = 0;
   run = edit_run_start (image, drawable, job, config, error);

@@ -52,7 +52,8 @@ typedef struct
   GtkWidget     *message_icon;
   GtkWidget     *message_label;
 
-  gint32         image, drawable;
+  GlueImage      image;
+  GlueDrawable   drawable;
   EditSettings  *settings;
   EditSource    *source;          /* for the preview; NULL if unreadable */
   gchar         *key;             /* from the environment or keyring */
@@ -62,10 +63,80 @@ typedef struct
   guint          poll_id;
   GTimer        *timer;
   EditDialogOutcome outcome;
-  gint32        *layers;
+  GlueLayer     *layers;
   gint           n_layers;
   gchar         *usage;           /* what the finished edit used, or NULL */
 } EditDialog;
+
+/* --- GTK 2 (GIMP 2.10) and GTK 3 (GIMP 3) ------------------------------ */
+
+static GtkWidget *
+box_new (GtkOrientation orientation, gint spacing)
+{
+#if GTK_CHECK_VERSION (3, 0, 0)
+  return gtk_box_new (orientation, spacing);
+#else
+  return orientation == GTK_ORIENTATION_VERTICAL ? gtk_vbox_new (FALSE, spacing)
+                                                 : gtk_hbox_new (FALSE, spacing);
+#endif
+}
+
+static void
+label_align (GtkWidget *label, gfloat x)
+{
+#if GTK_CHECK_VERSION (3, 0, 0)
+  gtk_label_set_xalign (GTK_LABEL (label), x);
+#else
+  gtk_misc_set_alignment (GTK_MISC (label), x, 0.5);
+#endif
+}
+
+/* A two-column form: labels on the left, controls filling the right. */
+static GtkWidget *
+form_new (gint rows)
+{
+#if GTK_CHECK_VERSION (3, 0, 0)
+  GtkWidget *grid = gtk_grid_new ();
+
+  (void) rows;
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
+  return grid;
+#else
+  GtkWidget *table = gtk_table_new (rows, 2, FALSE);
+
+  gtk_table_set_row_spacings (GTK_TABLE (table), 4);
+  gtk_table_set_col_spacings (GTK_TABLE (table), 8);
+  return table;
+#endif
+}
+
+static void
+form_attach (GtkWidget *form, GtkWidget *widget, gint column, gint columns, gint row,
+             gboolean expand)
+{
+#if GTK_CHECK_VERSION (3, 0, 0)
+  gtk_widget_set_hexpand (widget, expand);
+  gtk_grid_attach (GTK_GRID (form), widget, column, row, columns, 1);
+#else
+  gtk_table_attach (GTK_TABLE (form), widget, column, column + columns, row, row + 1,
+                    expand ? GTK_EXPAND | GTK_FILL : GTK_FILL, GTK_FILL, 0, 0);
+#endif
+}
+
+/* The message's icon: "dialog-error" or "dialog-warning". */
+static void
+message_icon_set (GtkWidget *image, const gchar *icon)
+{
+#if GTK_CHECK_VERSION (3, 0, 0)
+  gtk_image_set_from_icon_name (GTK_IMAGE (image), icon, GTK_ICON_SIZE_DIALOG);
+#else
+  gtk_image_set_from_stock (GTK_IMAGE (image),
+                            strcmp (icon, "dialog-error") == 0 ? GTK_STOCK_DIALOG_ERROR
+                                                               : GTK_STOCK_DIALOG_WARNING,
+                            GTK_ICON_SIZE_DIALOG);
+#endif
+}
 
 /* --- small widget helpers ------------------------------------------ */
 
@@ -179,14 +250,14 @@ dialog_read_settings (EditDialog *d)
 }
 
 static void
-dialog_show_message (EditDialog *d, const gchar *stock_id, const gchar *text)
+dialog_show_message (EditDialog *d, const gchar *icon, const gchar *text)
 {
   if (text == NULL)
     {
       gtk_widget_hide (d->message_box);
       return;
     }
-  gtk_image_set_from_stock (GTK_IMAGE (d->message_icon), stock_id, GTK_ICON_SIZE_DIALOG);
+  message_icon_set (d->message_icon, icon);
   gtk_label_set_text (GTK_LABEL (d->message_label), text);
   gtk_widget_show (d->message_box);
 }
@@ -356,7 +427,7 @@ dialog_finish (EditDialog *d)
        * debug log lets a script follow the dialog (G_MESSAGES_DEBUG). */
       g_debug ("dialog error: %s", error->message);
       dialog_set_running (d, FALSE);
-      dialog_show_message (d, GTK_STOCK_DIALOG_ERROR, error->message);
+      dialog_show_message (d, "dialog-error", error->message);
       return;
     }
   if (warnings)
@@ -428,7 +499,7 @@ dialog_start (EditDialog *d)
   job = edit_form_job (d->settings, &error);
   if (job == NULL)
     {
-      dialog_show_message (d, GTK_STOCK_DIALOG_WARNING, error->message);
+      dialog_show_message (d, "dialog-warning", error->message);
       return;
     }
   key = dialog_key (d);
@@ -438,14 +509,14 @@ dialog_start (EditDialog *d)
   if (config == NULL)
     {
       edit_job_free (job);
-      dialog_show_message (d, GTK_STOCK_DIALOG_WARNING, error->message);
+      dialog_show_message (d, "dialog-warning", error->message);
       return;
     }
   d->run = edit_run_start (d->image, d->drawable, job, config, &error);
   if (d->run == NULL)
     {
       g_debug ("dialog error: %s", error->message);
-      dialog_show_message (d, GTK_STOCK_DIALOG_WARNING, error->message);
+      dialog_show_message (d, "dialog-warning", error->message);
       return;
     }
   dialog_set_running (d, TRUE);
@@ -496,33 +567,22 @@ table_row (GtkWidget *table, gint row, const gchar *label, GtkWidget *widget,
 {
   GtkWidget *l = gtk_label_new_with_mnemonic (label);
 
-  gtk_misc_set_alignment (GTK_MISC (l), 0.0, 0.5);
+  label_align (l, 0.0);
   gtk_label_set_mnemonic_widget (GTK_LABEL (l), widget);
-  gtk_table_attach (GTK_TABLE (table), l, 0, 1, row, row + 1, GTK_FILL, GTK_FILL, 0, 0);
-  gtk_table_attach (GTK_TABLE (table), widget, 1, 2, row, row + 1,
-                    GTK_EXPAND | GTK_FILL, GTK_FILL, 0, 0);
+  form_attach (table, l, 0, 1, row, FALSE);
+  form_attach (table, widget, 1, 1, row, TRUE);
   if (label_out)
     *label_out = l;
 }
 
 static GtkWidget *
-table_new (gint rows)
-{
-  GtkWidget *table = gtk_table_new (rows, 2, FALSE);
-
-  gtk_table_set_row_spacings (GTK_TABLE (table), 4);
-  gtk_table_set_col_spacings (GTK_TABLE (table), 8);
-  return table;
-}
-
-static GtkWidget *
 build_prompt (EditDialog *d)
 {
-  GtkWidget *vbox = gtk_vbox_new (FALSE, 4);
+  GtkWidget *vbox = box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *label = gtk_label_new_with_mnemonic (_("_What should the selected area show?"));
   GtkWidget *scrolled = gtk_scrolled_window_new (NULL, NULL);
 
-  gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
+  label_align (label, 0.0);
   gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
 
   d->prompt_view = gtk_text_view_new ();
@@ -533,12 +593,16 @@ build_prompt (EditDialog *d)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled),
                                   GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_shadow_type (GTK_SCROLLED_WINDOW (scrolled), GTK_SHADOW_IN);
+#if GTK_CHECK_VERSION (3, 0, 0)
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), PROMPT_HEIGHT);
+#else
   gtk_widget_set_size_request (scrolled, -1, PROMPT_HEIGHT);
+#endif
   gtk_container_add (GTK_CONTAINER (scrolled), d->prompt_view);
   gtk_box_pack_start (GTK_BOX (vbox), scrolled, TRUE, TRUE, 0);
 
   d->count_label = gtk_label_new (NULL);
-  gtk_misc_set_alignment (GTK_MISC (d->count_label), 1.0, 0.5);
+  label_align (d->count_label, 1.0);
   gtk_box_pack_start (GTK_BOX (vbox), d->count_label, FALSE, FALSE, 0);
 
   g_signal_connect_swapped (d->prompt, "changed", G_CALLBACK (dialog_update_count), d);
@@ -550,12 +614,12 @@ static GtkWidget *
 build_options (EditDialog *d)
 {
   EditSettings *s = d->settings;
-  GtkWidget *vbox = gtk_vbox_new (FALSE, 6);
-  GtkWidget *table = table_new (5);
-  GtkWidget *gpt_table = table_new (5);
-  GtkWidget *fit_table = table_new (3);
-  GtkWidget *adv_table = table_new (5);
-  GtkWidget *expander, *fit_frame;
+  GtkWidget *vbox = box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *table = form_new (5);
+  GtkWidget *gpt_table = form_new (5);
+  GtkWidget *fit_table = form_new (3);
+  GtkWidget *adv_table = form_new (5);
+  GtkWidget *expander, *fit_frame, *advanced;
 
   d->model = gtk_combo_box_text_new_with_entry ();
   for (gint i = 0; edit_form_models[i]; i++)
@@ -603,8 +667,7 @@ build_options (EditDialog *d)
   gtk_widget_set_tooltip_text (d->color_match,
                                _("Correct the slight colour shift of the whole result, "
                                  "measured around the edit area"));
-  gtk_table_attach (GTK_TABLE (fit_table), d->color_match, 0, 2, 0, 1,
-                    GTK_FILL, GTK_FILL, 0, 0);
+  form_attach (fit_table, d->color_match, 0, 2, 0, FALSE);
   d->blend_band = gtk_spin_button_new_with_range (0, EDIT_JOB_BLEND_BAND_MAX, 1);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->blend_band),
                              CLAMP (s->blend_band, 0, EDIT_JOB_BLEND_BAND_MAX));
@@ -618,10 +681,8 @@ build_options (EditDialog *d)
   gtk_widget_set_tooltip_text (d->keep_detail,
                                _("Where the result keeps the picture, restore the fine "
                                  "detail lost by scaling to and from the upload's size"));
-  gtk_table_attach (GTK_TABLE (fit_table), d->keep_detail, 0, 2, 2, 3,
-                    GTK_FILL, GTK_FILL, 0, 0);
+  form_attach (fit_table, d->keep_detail, 0, 2, 2, FALSE);
   gtk_container_add (GTK_CONTAINER (fit_frame), fit_table);
-  gtk_box_pack_start (GTK_BOX (vbox), fit_frame, FALSE, FALSE, 0);
 
   expander = gtk_expander_new_with_mnemonic (_("_Advanced"));
   d->extra = entry_new (s->options, TRUE);
@@ -641,7 +702,12 @@ build_options (EditDialog *d)
   gtk_widget_set_tooltip_text (d->timeout, _("Seconds for the whole request; 0: "
                                              "AI_IMAGE_EDIT_TIMEOUT or 300"));
   table_row (adv_table, 4, _("_Timeout (s):"), d->timeout, NULL);
-  gtk_container_add (GTK_CONTAINER (expander), adv_table);
+  /* Fitting and connection: their defaults suit nearly everyone, and the
+   * dialog stays short enough for a laptop's screen. */
+  advanced = box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_box_pack_start (GTK_BOX (advanced), fit_frame, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (advanced), adv_table, FALSE, FALSE, 0);
+  gtk_container_add (GTK_CONTAINER (expander), advanced);
   gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
 
   g_signal_connect_swapped (d->model, "changed", G_CALLBACK (dialog_model_changed), d);
@@ -660,12 +726,12 @@ static GtkWidget *
 build_key (EditDialog *d)
 {
   GtkWidget *frame = gimp_frame_new (_("API key"));
-  GtkWidget *vbox = gtk_vbox_new (FALSE, 4);
-  GtkWidget *hbox = gtk_hbox_new (FALSE, 6);
+  GtkWidget *vbox = box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *hbox = box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label;
 
   d->key_label = gtk_label_new (NULL);
-  gtk_misc_set_alignment (GTK_MISC (d->key_label), 0.0, 0.5);
+  label_align (d->key_label, 0.0);
   gtk_label_set_line_wrap (GTK_LABEL (d->key_label), TRUE);
   gtk_widget_set_size_request (d->key_label, CONTENT_WIDTH - 48, -1);
   gtk_box_pack_start (GTK_BOX (vbox), d->key_label, FALSE, FALSE, 0);
@@ -684,7 +750,7 @@ build_key (EditDialog *d)
       GtkWidget *note = gtk_label_new (_("No desktop keyring in this session: a key "
                                          "entered here is used for this run only."));
 
-      gtk_misc_set_alignment (GTK_MISC (note), 0.0, 0.5);
+      label_align (note, 0.0);
       gtk_label_set_line_wrap (GTK_LABEL (note), TRUE);
       gtk_widget_set_size_request (note, CONTENT_WIDTH - 48, -1);
       gtk_widget_set_sensitive (d->remember, FALSE);
@@ -703,28 +769,37 @@ dialog_build (EditDialog *d, const gchar *binary)
 
   d->dialog = gimp_dialog_new (_(EDIT_DIALOG_TITLE), binary, NULL, 0,
                                gimp_standard_help_func, HELP_ID,
+#if GTK_CHECK_VERSION (3, 0, 0)
+                               _("_Cancel"), GTK_RESPONSE_CANCEL,
+#else
                                GTK_STOCK_CANCEL, GTK_RESPONSE_CANCEL,
+#endif
                                _("_Edit"), GTK_RESPONSE_OK,
                                NULL);
   d->edit_button = gtk_dialog_get_widget_for_response (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK);
   gtk_dialog_set_default_response (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK);
+#if GIMP_MAJOR_VERSION >= 3
+  gimp_dialog_set_alternative_button_order (GTK_DIALOG (d->dialog),
+                                           GTK_RESPONSE_OK, GTK_RESPONSE_CANCEL, -1);
+#else
   gtk_dialog_set_alternative_button_order (GTK_DIALOG (d->dialog),
                                            GTK_RESPONSE_OK, GTK_RESPONSE_CANCEL, -1);
+#endif
   gimp_window_set_transient (GTK_WINDOW (d->dialog));
 
   content = gtk_dialog_get_content_area (GTK_DIALOG (d->dialog));
-  main_vbox = gtk_vbox_new (FALSE, 8);
+  main_vbox = box_new (GTK_ORIENTATION_VERTICAL, 8);
   gtk_container_set_border_width (GTK_CONTAINER (main_vbox), 12);
   gtk_widget_set_size_request (main_vbox, CONTENT_WIDTH, -1);
   gtk_box_pack_start (GTK_BOX (content), main_vbox, TRUE, TRUE, 0);
 
-  d->inputs = gtk_vbox_new (FALSE, 8);
+  d->inputs = box_new (GTK_ORIENTATION_VERTICAL, 8);
   gtk_box_pack_start (GTK_BOX (main_vbox), d->inputs, TRUE, TRUE, 0);
 
   /* Preview on the left, prompt and options on the right. */
-  top = gtk_hbox_new (FALSE, 12);
+  top = box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_box_pack_start (GTK_BOX (d->inputs), top, TRUE, TRUE, 0);
-  preview_box = gtk_vbox_new (FALSE, 4);
+  preview_box = box_new (GTK_ORIENTATION_VERTICAL, 4);
   d->preview = gtk_image_new ();
   gtk_widget_set_size_request (d->preview, PREVIEW_SIDE, PREVIEW_SIDE);
   gtk_box_pack_start (GTK_BOX (preview_box), d->preview, FALSE, FALSE, 0);
@@ -738,23 +813,26 @@ dialog_build (EditDialog *d, const gchar *binary)
   gtk_box_pack_start (GTK_BOX (preview_box), d->cost_label, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (top), preview_box, FALSE, FALSE, 0);
 
-  left = gtk_vbox_new (FALSE, 8);
+  left = box_new (GTK_ORIENTATION_VERTICAL, 8);
   gtk_box_pack_start (GTK_BOX (left), build_prompt (d), TRUE, TRUE, 0);
   gtk_box_pack_start (GTK_BOX (left), build_options (d), FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (top), left, TRUE, TRUE, 0);
   gtk_box_pack_start (GTK_BOX (d->inputs), build_key (d), FALSE, FALSE, 0);
 
   d->progress = gtk_progress_bar_new ();
+#if GTK_CHECK_VERSION (3, 0, 0)
+  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (d->progress), TRUE);
+#endif
   gtk_progress_bar_set_pulse_step (GTK_PROGRESS_BAR (d->progress), 0.05);
   gtk_box_pack_start (GTK_BOX (main_vbox), d->progress, FALSE, FALSE, 0);
 
-  d->message_box = gtk_hbox_new (FALSE, 8);
+  d->message_box = box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   d->message_icon = gtk_image_new ();
   gtk_box_pack_start (GTK_BOX (d->message_box), d->message_icon, FALSE, FALSE, 0);
   d->message_label = gtk_label_new (NULL);
   gtk_label_set_line_wrap (GTK_LABEL (d->message_label), TRUE);
   gtk_label_set_selectable (GTK_LABEL (d->message_label), TRUE);
-  gtk_misc_set_alignment (GTK_MISC (d->message_label), 0.0, 0.5);
+  label_align (d->message_label, 0.0);
   gtk_widget_set_size_request (d->message_label, CONTENT_WIDTH - 64, -1);
   gtk_box_pack_start (GTK_BOX (d->message_box), d->message_label, TRUE, TRUE, 0);
   gtk_box_pack_start (GTK_BOX (main_vbox), d->message_box, FALSE, FALSE, 0);
@@ -778,10 +856,10 @@ dialog_build (EditDialog *d, const gchar *binary)
 
 EditDialogOutcome
 edit_dialog_run (const gchar  *binary,
-                 gint32        image,
-                 gint32        drawable,
+                 GlueImage     image,
+                 GlueDrawable  drawable,
                  EditSettings *settings,
-                 gint32      **layers,
+                 GlueLayer   **layers,
                  gint         *n_layers)
 {
   EditDialog d;
@@ -794,7 +872,11 @@ edit_dialog_run (const gchar  *binary,
   d.timer = g_timer_new ();
   d.key = api_key_find (&d.key_source);
 
+#if GIMP_MAJOR_VERSION >= 3
+  gimp_ui_init (binary);
+#else
   gimp_ui_init (binary, FALSE);
+#endif
   dialog_build (&d, binary);
   gtk_main ();
 

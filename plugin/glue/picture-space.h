@@ -11,7 +11,7 @@
 #ifndef AI_IMAGE_EDIT_PICTURE_SPACE_H
 #define AI_IMAGE_EDIT_PICTURE_SPACE_H
 
-#include <libgimp/gimp.h>
+#include "gimp-compat.h"
 
 typedef struct
 {
@@ -20,7 +20,7 @@ typedef struct
 } PictureSpace;
 
 /* The space of image's colour profile (RGB images only). */
-void picture_space_init (PictureSpace *space, GimpImage *image);
+void picture_space_init (PictureSpace *space, GlueImage image);
 
 /* gegl_buffer_get of rect a band of rows at a time: one call for a whole
  * large rectangle makes babl convert it through a temporary several

@@ -24,9 +24,9 @@ result_layers_prompt_label (const gchar *prompt)
 }
 
 static GimpImageType
-result_layer_type (GimpImage *image)
+result_layer_type (GlueImage image)
 {
-  switch (gimp_image_get_base_type (image))
+  switch (glue_image_base_type (image))
     {
     case GIMP_GRAY:    return GIMP_GRAYA_IMAGE;
     case GIMP_INDEXED: return GIMP_INDEXEDA_IMAGE;
@@ -35,7 +35,7 @@ result_layer_type (GimpImage *image)
 }
 
 static void
-attach_parasite (GimpLayer *layer, const EditSource *source, const EditWorker *worker,
+attach_parasite (GlueLayer layer, const EditSource *source, const EditWorker *worker,
                  const EditResult *result)
 {
   const EditJob *job = worker->job;
@@ -70,13 +70,13 @@ attach_parasite (GimpLayer *layer, const EditSource *source, const EditWorker *w
   parasite = gimp_parasite_new (RESULT_PARASITE_NAME,
                                 GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE,
                                 length, text);
-  gimp_item_attach_parasite (GIMP_ITEM (layer), parasite);
+  gimp_item_attach_parasite (GLUE_ITEM (layer), parasite);
   gimp_parasite_free (parasite);
 }
 
 /* Writes width x height pixels of format into the whole drawable. */
 static void
-write_pixels (GimpDrawable *drawable, const guint8 *pixels, gint width, gint height,
+write_pixels (GlueDrawable drawable, const guint8 *pixels, gint width, gint height,
               const gchar *format)
 {
   GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
@@ -93,7 +93,7 @@ write_pixels (GimpDrawable *drawable, const guint8 *pixels, gint width, gint hei
  * and back: colours outside sRGB come back clipped), the reference for
  * which detail the trip lost. */
 static void
-write_result (GimpLayer *layer, const EditSource *source, const EditResult *result,
+write_result (GlueLayer layer, const EditSource *source, const EditResult *result,
               const guint8 *trip)
 {
   gsize n = (gsize) result->width * result->height;
@@ -103,7 +103,7 @@ write_result (GimpLayer *layer, const EditSource *source, const EditResult *resu
     .upload_width = result->width, .upload_height = result->height,
     .region = source->region, .shown = source->shown, .result = picture,
   };
-  GeglBuffer *buffer = gimp_drawable_get_buffer (GIMP_DRAWABLE (layer));
+  GeglBuffer *buffer = gimp_drawable_get_buffer (GLUE_DRAWABLE (layer));
   gint width = source->shown.width, height = source->shown.height;
   g_autoptr (ResultRenderer) renderer = NULL;
   guint8 *rows;
@@ -126,26 +126,26 @@ write_result (GimpLayer *layer, const EditSource *source, const EditResult *resu
     }
   g_free (rows);
   g_object_unref (buffer);
-  gimp_drawable_update (GIMP_DRAWABLE (layer), 0, 0, width, height);
+  gimp_drawable_update (GLUE_DRAWABLE (layer), 0, 0, width, height);
 }
 
-static GimpLayer *
+static GlueLayer
 insert_one (const EditSource *source,
             const EditWorker *worker,
             const EditResult *result,
             const guint8     *trip,
             const guint8     *mask_pixels,
             const gchar      *name,
-            GimpGroupLayer   *parent,
+            GlueLayer         parent,
             gint              position)
 {
   EditRect shown = source->shown;
-  GimpLayer *layer;
+  GlueLayer layer;
 
   layer = gimp_layer_new (source->image, name, shown.width, shown.height,
                           result_layer_type (source->image), 100.0,
                           GIMP_LAYER_MODE_NORMAL);
-  gimp_image_insert_layer (source->image, layer, GIMP_LAYER (parent), position);
+  gimp_image_insert_layer (source->image, layer, parent, position);
   gimp_layer_set_offsets (layer, source->offset_x + shown.x, source->offset_y + shown.y);
   write_result (layer, source, result, trip);
 
@@ -153,16 +153,20 @@ insert_one (const EditSource *source,
    * started, so nothing else changes. */
   if (mask_pixels)
     {
+#if GIMP_MAJOR_VERSION >= 3
       GimpLayerMask *mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_BLACK);
+#else
+      gint32 mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_BLACK);
+#endif
 
       gimp_layer_add_mask (layer, mask);
-      write_pixels (GIMP_DRAWABLE (mask), mask_pixels, shown.width, shown.height, "Y u8");
+      write_pixels (GLUE_DRAWABLE (mask), mask_pixels, shown.width, shown.height, "Y u8");
     }
   attach_parasite (layer, source, worker, result);
   return layer;
 }
 
-GimpLayer **
+GlueLayer *
 result_layers_insert (const EditSource *source,
                      EditWorker       *worker,
                      gint             *n_layers)
@@ -170,9 +174,9 @@ result_layers_insert (const EditSource *source,
   const EditJob *job = worker->job;
   GPtrArray *results = worker->results;
   g_autofree gchar *label = result_layers_prompt_label (job->prompt);
-  GimpGroupLayer *parent = GIMP_GROUP_LAYER (gimp_item_get_parent (GIMP_ITEM (source->drawable)));
-  gint position = gimp_image_get_item_position (source->image, GIMP_ITEM (source->drawable));
-  GimpLayer **layers = g_new0 (GimpLayer *, results->len + 1);
+  GlueLayer parent = glue_item_parent (source->drawable);
+  gint position = gimp_image_get_item_position (source->image, GLUE_ITEM (source->drawable));
+  GlueLayer *layers = g_new0 (GlueLayer , results->len + 1);
   gsize n = (gsize) worker->upload_width * worker->upload_height;
   g_autofree guint8 *trip = g_memdup2 (worker->upload_rgba, n * 4);
   g_autofree guint8 *mask = NULL;
@@ -188,9 +192,9 @@ result_layers_insert (const EditSource *source,
 
   if (results->len > 1)
     {
-      GimpGroupLayer *group = gimp_group_layer_new (source->image, label);
+      GlueLayer group = glue_layer_group_new (source->image, label);
 
-      gimp_image_insert_layer (source->image, GIMP_LAYER (group), GIMP_LAYER (parent), position);
+      gimp_image_insert_layer (source->image, group, parent, position);
       parent = group;
       position = 0;
     }

@@ -33,7 +33,7 @@ read_alpha (GeglBuffer *buffer, const GeglRectangle *rect, guint8 *alpha)
 /* Bounds of the fully transparent pixels, scanning tile by tile so a large
  * layer needs no full-size copy. */
 static EditRect
-transparent_bounds (GimpDrawable *drawable)
+transparent_bounds (GlueDrawable drawable)
 {
   GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
   GeglBufferIterator *iter;
@@ -64,8 +64,8 @@ transparent_bounds (GimpDrawable *drawable)
 }
 
 EditSource *
-edit_source_new (GimpImage    *image,
-                 GimpDrawable *drawable,
+edit_source_new (GlueImage    image,
+                 GlueDrawable drawable,
                  gboolean  mask_required,
                  GError  **error)
 {
@@ -75,9 +75,9 @@ edit_source_new (GimpImage    *image,
   source->image = image;
   source->drawable = drawable;
   picture_space_init (&source->space, image);
-  gimp_drawable_get_offsets (drawable, &source->offset_x, &source->offset_y);
-  source->drawable_width = gimp_drawable_get_width (drawable);
-  source->drawable_height = gimp_drawable_get_height (drawable);
+  glue_drawable_offsets (drawable, &source->offset_x, &source->offset_y);
+  source->drawable_width = glue_drawable_width (drawable);
+  source->drawable_height = glue_drawable_height (drawable);
 
   if (! gimp_selection_is_empty (image))
     {
@@ -88,7 +88,7 @@ edit_source_new (GimpImage    *image,
           g_set_error (error, EDIT_ERROR, EDIT_ERROR_NO_EDIT_AREA,
                        _("The selection does not overlap the layer \"%s\". "
                          "Select an area on the layer, or choose another layer."),
-                       gimp_item_get_name (GIMP_ITEM (drawable)));
+                       gimp_item_get_name (GLUE_ITEM (drawable)));
           return NULL;
         }
       source->kind = EDIT_AREA_SELECTION;
@@ -146,7 +146,7 @@ read_coverage (EditSource *source, EditRect rect)
 
   if (source->kind == EDIT_AREA_SELECTION)
     {
-      GeglBuffer *selection = gimp_drawable_get_buffer (GIMP_DRAWABLE (gimp_image_get_selection (source->image)));
+      GeglBuffer *selection = gimp_drawable_get_buffer (GLUE_DRAWABLE (gimp_image_get_selection (source->image)));
       /* The selection lives in image coordinates. */
       GeglRectangle srect = { rect.x + source->offset_x, rect.y + source->offset_y,
                               rect.width, rect.height };
@@ -291,7 +291,7 @@ read_region_scaled (EditSource *source,
 
   if (source->kind == EDIT_AREA_SELECTION)
     {
-      GeglBuffer *selection = gimp_drawable_get_buffer (GIMP_DRAWABLE (gimp_image_get_selection (source->image)));
+      GeglBuffer *selection = gimp_drawable_get_buffer (GLUE_DRAWABLE (gimp_image_get_selection (source->image)));
       GeglRectangle srect = { (gint) floor ((r.x + source->offset_x) * scale),
                               (gint) floor ((r.y + source->offset_y) * scale),
                               rect.width, rect.height };
@@ -357,16 +357,16 @@ gboolean
 edit_source_still_valid (EditSource *source, GError **error)
 {
   if (! gimp_image_is_valid (source->image) ||
-      ! gimp_item_is_valid (GIMP_ITEM (source->drawable)) ||
-      gimp_item_get_image (GIMP_ITEM (source->drawable)) != source->image)
+      ! gimp_item_is_valid (GLUE_ITEM (source->drawable)) ||
+      gimp_item_get_image (GLUE_ITEM (source->drawable)) != source->image)
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                    _("The image or the layer being edited was closed or deleted "
                      "while the server worked; nothing was changed."));
       return FALSE;
     }
-  if (gimp_drawable_get_width (source->drawable) != source->drawable_width ||
-      gimp_drawable_get_height (source->drawable) != source->drawable_height)
+  if (glue_drawable_width (source->drawable) != source->drawable_width ||
+      glue_drawable_height (source->drawable) != source->drawable_height)
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                    _("The layer being edited was resized while the server worked, "
@@ -375,7 +375,7 @@ edit_source_still_valid (EditSource *source, GError **error)
       return FALSE;
     }
   /* A moved layer takes its results along. */
-  gimp_drawable_get_offsets (source->drawable, &source->offset_x, &source->offset_y);
+  glue_drawable_offsets (source->drawable, &source->offset_x, &source->offset_y);
   return TRUE;
 }
 
