@@ -41,8 +41,12 @@ check() {
 
 for release in ${AI_IMAGE_EDIT_RELEASES:-bullseye trixie}; do
   case $release in
-    bullseye) tag="Debian 11"; gimp=2; locale=C.UTF-8; extra=build/tests/meddle ;;
-    trixie)   tag="Debian 13"; gimp=3; locale=en_US.UTF-8; extra= ;;
+    # GIMP 2.10.22 composites float images with a race: once in a few runs
+    # the merged copy held ~750 wrong pixels scattered over the whole
+    # canvas, far from the result layer, the layers themselves unchanged.
+    # One thread for GIMP there (the plug-in's own work is unaffected).
+    bullseye) tag="Debian 11"; gimp=2; locale=C.UTF-8; extra=build/tests/meddle; threads=1 ;;
+    trixie)   tag="Debian 13"; gimp=3; locale=en_US.UTF-8; extra=; threads= ;;
   esac
   echo "# $tag ($release)"
   start=$(date +%s)
@@ -57,7 +61,8 @@ for release in ${AI_IMAGE_EDIT_RELEASES:-bullseye trixie}; do
     tests/distros/in-root.sh "$root" sh -c "cd /src && make -s all $extra && test -x build/gimp$gimp/ai-image-edit"
   tagged "$tag" tests/distros/in-root.sh "$root" sh -c "cd /src && make -s unit"
   tagged "$tag" tests/distros/in-root.sh --host "$root" env AI_IMAGE_EDIT_GIMP=$gimp \
-    AI_IMAGE_EDIT_TEST_LOCALE=$locale "$PYTHON" tests/integration/run.py
+    AI_IMAGE_EDIT_TEST_LOCALE=$locale AI_IMAGE_EDIT_GIMP_THREADS=$threads \
+    "$PYTHON" tests/integration/run.py
   if [ "$gimp" = 3 ]; then
     tagged "$tag" tests/distros/in-root.sh --host "$root" env AI_IMAGE_EDIT_GIMP=3 \
       AI_IMAGE_EDIT_TEST_LOCALE=$locale "$PYTHON" tests/ui/run.py

@@ -72,6 +72,10 @@ class GimpProfile:
         # GIMP complains about these when missing; create them quietly.
         for sub in ("gradients", "brushes", "patterns", "palettes"):
             os.makedirs(os.path.join(self.gimpdir, sub))
+        threads = os.environ.get("AI_IMAGE_EDIT_GIMP_THREADS")
+        if threads:
+            with open(os.path.join(self.gimpdir, "gimprc"), "w") as f:
+                f.write("(num-processors %d)\n" % int(threads))
         env = dict(os.environ, HOME=inner(self.home))
         env[PROFILE_VARIABLE] = inner(self.gimpdir)
         subprocess.run(self._prefix() + [os.path.join(SOURCE, "install.sh"), "--no-deps"],

@@ -24,7 +24,8 @@ sys.path.insert(0, TESTS)
 sys.path.insert(0, os.path.join(TESTS, "integration"))
 
 from fake_api import FakeApi  # noqa: E402
-from gimp_batch import GimpProfile, files_containing, inner, ROOT, scheme_string  # noqa: E402
+from gimp_batch import (GIMP_VERSION, GimpProfile, files_containing, inner, ROOT,  # noqa: E402
+                        scheme_string)
 from tap import Tap  # noqa: E402
 from xsession import XServer, tools_present  # noqa: E402
 
@@ -313,7 +314,10 @@ def main():
         dialog_cases(tap, x, api, profile)
         keyring_cases(tap, x, api, profile)
         print("# screenshots in %s" % profile.out)
-        if os.environ.get("AI_IMAGE_EDIT_UPDATE_SCREENSHOT"):
+        if os.environ.get("AI_IMAGE_EDIT_UPDATE_SCREENSHOT") and GIMP_VERSION == "3":
+            shutil.copy(os.path.join(profile.out, "dialog.png"),
+                        os.path.join(os.path.dirname(SCREENSHOT), "dialog-gimp3.png"))
+        elif os.environ.get("AI_IMAGE_EDIT_UPDATE_SCREENSHOT"):
             shutil.copy(os.path.join(profile.out, "dialog.png"), SCREENSHOT)
             shutil.copy(os.path.join(profile.out, "dialog-gpt.png"),
                         os.path.join(os.path.dirname(SCREENSHOT), "dialog-gpt.png"))
