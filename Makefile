@@ -150,12 +150,18 @@ pot:
 unit: $(UNIT_BINS)
 	@AI_IMAGE_EDIT_ONLY=unit tests/run-all.sh $(UNIT_BINS)
 
-# The integration tests' own GIMP extension (never installed for people).
+# The integration tests' own GIMP extension (never installed for people),
+# for each GIMP there is.
+MEDDLE = $(if $(HAVE_GIMP2),$(BUILD)/tests/meddle) $(if $(HAVE_GIMP3),$(BUILD)/tests/meddle3)
 $(BUILD)/tests/meddle: tests/integration/meddle.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -o $@ $< $(GIMP_LIBS)
 
-integration: all $(BUILD)/tests/meddle
+$(BUILD)/tests/meddle3: tests/integration/meddle3.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(GIMP3_CFLAGS) -o $@ $< $(GIMP3_LIBS)
+
+integration: all $(MEDDLE)
 	@AI_IMAGE_EDIT_ONLY=integration tests/run-all.sh
 
 # Everything: unit tests (plain, sanitizers, valgrind), fuzz seeds,
@@ -166,7 +172,7 @@ check:
 	@./install.sh --deps-only --test-deps
 	@$(MAKE) --no-print-directory check-installed
 
-check-installed: all $(UNIT_BINS) $(SAN_BINS) $(FUZZ_BINS) $(BUILD)/tests/meddle
+check-installed: all $(UNIT_BINS) $(SAN_BINS) $(FUZZ_BINS) $(MEDDLE)
 	@tests/run-all.sh $(UNIT_BINS)
 
 sanitize: $(SAN_BINS)

@@ -46,7 +46,7 @@ for release in ${AI_IMAGE_EDIT_RELEASES:-bullseye trixie}; do
     # canvas, far from the result layer, the layers themselves unchanged.
     # One thread for GIMP there (the plug-in's own work is unaffected).
     bullseye) tag="Debian 11"; gimp=2; locale=C.UTF-8; extra=build/tests/meddle; threads=1 ;;
-    trixie)   tag="Debian 13"; gimp=3; locale=en_US.UTF-8; extra=; threads= ;;
+    trixie)   tag="Debian 13"; gimp=3; locale=en_US.UTF-8; extra=build/tests/meddle3; threads= ;;
   esac
   echo "# $tag ($release)"
   start=$(date +%s)

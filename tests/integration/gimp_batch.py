@@ -80,10 +80,12 @@ class GimpProfile:
         env[PROFILE_VARIABLE] = inner(self.gimpdir)
         subprocess.run(self._prefix() + [os.path.join(SOURCE, "install.sh"), "--no-deps"],
                        env=env, check=True, stdout=subprocess.DEVNULL)
-        # The tests' own extension (meddle.c, for GIMP 2.10), built by make;
-        # idle unless a test names a command file in AI_IMAGE_EDIT_MEDDLE.
-        meddle = os.path.join(CHROOT + "/src" if CHROOT else ROOT, "build", "tests", "meddle")
-        if GIMP_VERSION == "2" and os.path.exists(meddle):
+        # The tests' own extension (meddle.c, meddle3.c for GIMP 3), built
+        # by make; idle unless a test names a command file in
+        # AI_IMAGE_EDIT_MEDDLE.
+        meddle = os.path.join(CHROOT + "/src" if CHROOT else ROOT, "build", "tests",
+                              "meddle3" if GIMP_VERSION == "3" else "meddle")
+        if os.path.exists(meddle):
             folder = os.path.join(self.gimpdir, "plug-ins", "ai-image-edit-test-meddle")
             os.makedirs(folder)
             shutil.copy(meddle, os.path.join(folder, "ai-image-edit-test-meddle"))

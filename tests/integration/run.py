@@ -24,7 +24,7 @@ from cases_meddle import (MEDDLE_CASES, WIDE_CASE, Meddler, PeakMemory,  # noqa:
 from cases_odd import ODD_CASES, check_odd_inputs  # noqa: E402
 from common import API_KEY, check_unchanged, error_text, fact, facts_for  # noqa: E402
 from fake_api import FakeApi  # noqa: E402
-from gimp_batch import (GIMP_CONSOLE, GIMP_VERSION, GimpProfile, files_containing,  # noqa: E402
+from gimp_batch import (GIMP_CONSOLE, GimpProfile, files_containing,  # noqa: E402
                         inner)
 from tap import Tap  # noqa: E402
 
@@ -66,19 +66,17 @@ def main():
         tap.equal(len(api.requests), 0, "missing_key: nothing was sent")
         check_unchanged(tap, profile, c)
 
-        # Third start: the image changed while the server works (GIMP 2.10
-        # only: the meddle extension is libgimp 2.10 code).
-        if GIMP_VERSION == "2":
-            api.clear()
-            command_file = os.path.join(profile.root, "meddle.cmd")
-            meddler = Meddler(api, command_file, MEDDLE_CASES)
-            meddler.start()
-            script = " ".join(c.script() for c in MEDDLE_CASES)
-            lines, log = profile.run(script, facts_name="facts-meddle.txt",
-                                     OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=api.base_url,
-                                     AI_IMAGE_EDIT_MEDDLE=inner(command_file))
-            meddler.stop.set()
-            check_meddle_cases(tap, profile, lines, meddler)
+        # Third start: the image changed while the server works.
+        api.clear()
+        command_file = os.path.join(profile.root, "meddle.cmd")
+        meddler = Meddler(api, command_file, MEDDLE_CASES)
+        meddler.start()
+        script = " ".join(c.script() for c in MEDDLE_CASES)
+        lines, log = profile.run(script, facts_name="facts-meddle.txt", OPENAI_API_KEY=API_KEY,
+                                 OPENAI_BASE_URL=api.base_url,
+                                 AI_IMAGE_EDIT_MEDDLE=inner(command_file))
+        meddler.stop.set()
+        check_meddle_cases(tap, profile, lines, meddler)
 
         # Fourth start: a 16000x1000 layer edited whole, memory watched.
         api.clear()
