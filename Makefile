@@ -51,7 +51,7 @@ UNIT_TESTS = test-model-caps test-edit-job test-region test-edit-area \
              test-pixel-scale test-pixel-png test-api-request test-api-response \
              test-edit-settings test-edit-worker test-edit-form test-retry-policy \
              test-image-decode test-color-match test-edge-blend test-result-render \
-             test-cost-estimate
+             test-cost-estimate test-sse-parser test-image-stream
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # The same core and unit tests under AddressSanitizer + UBSan.
@@ -62,7 +62,8 @@ SAN_CORE_LIB = $(BUILD)/asan/core/libai-image-edit-core.a
 SAN_BINS     = $(UNIT_TESTS:%=$(BUILD)/asan/tests/%)
 
 # libFuzzer targets (clang) for the code that reads network data.
-FUZZ_TARGETS = fuzz-api-response fuzz-base64-png fuzz-png-decode fuzz-url fuzz-image-decode
+FUZZ_TARGETS = fuzz-api-response fuzz-base64-png fuzz-png-decode fuzz-url fuzz-image-decode \
+               fuzz-sse-parser
 FUZZ_BINS    = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 FUZZ_FLAGS   = -fsanitize=fuzzer,address,undefined -g -O1
 FUZZ_CORE_OBJ = $(CORE_SRC:plugin/core/%.c=$(BUILD)/fuzz/core/%.o)

@@ -9,6 +9,7 @@ Library use:
 
 CLI use:
     /usr/bin/python3 tests/fake_api.py [--port N] [--port-file PATH] [--log PATH]
+        [--stream-delay SECONDS] [--stream-framing chunked|close] ...
 
 The behaviour of POST /v1/images/edits is chosen by the form field `user`:
 "scenario:NAME" (or "scenario:NAME:ARG", e.g. "scenario:slow:5") selects a
@@ -26,11 +27,82 @@ The `echo` scenario answers like a GPT image model that really edits:
 it returns the first uploaded image with a small colour shift and a
 checkerboard drawn where the mask is transparent; see parse_echo_args.
 
+Input images.  Every `image` and `image[]` file part counts as an input
+image, in the order they arrive; the record's "images" list describes each
+as {"field": "image" or "image[]", "filename", "content_type", "bytes",
+"format", "width", "height", "sha256"} ("files" keeps its old shape: part
+name -> describe_file dict, a list when the name repeats; "image_count" the
+number).  The mask applies to the first image.  A request must not mix `image` and `image[]` parts (400
+mixed_image_fields, for every model: our client never does that).  GPT
+image models take 1..16 images, dall-e-2 exactly one.
+
+Streaming.  With the form field stream=true (GPT image models; dall-e-2
+refuses it, a compatible server's model is not checked) a scenario that
+produces base64 images (b64, slow, echo, toomany, mixed, gray16, palette,
+wrongsize, notpng, truncpng, hugepng, badb64, and flaky / drop once they
+succeed) answers 200 text/event-stream instead of JSON; any other scenario
+(errors, url, nodata, hang, ...) answers exactly as without stream.  For
+each result i of the scenario's images, partial_images (0..3, default 0)
+events then one completed event, each written and flushed on its own after
+a delay (FakeApi.stream_delay, default 0.05 s):
+
+    : keep-alive                       (a comment: first in the body, and
+                                        before every completed event)
+    event: image_edit.partial_image
+    data: {"type":"image_edit.partial_image","b64_json":...,"created_at":...,
+           "size":...,"quality":...,"background":...,"output_format":...,
+           "partial_image_index":k}
+    event: image_edit.completed
+    data: {"type":"image_edit.completed","b64_json":...,"created_at":...,
+           "size":...,"quality":...,"background":...,"output_format":...,
+           "usage":{...}}              (usage: the whole request's, usage_for)
+
+Partial k of m is the final image blended with opaque grey (128,128,128,255)
+at weight (m-k)/(m+1) (partial 0 mostly grey, later ones nearer the final),
+same size and format as the final (see partial_image); a final that does
+not decode (badb64, notpng, ...) gets partials with the same broken data.
+
+Stream scenarios are prefixes in front of an image scenario (INNER, default
+"b64"), and they combine, e.g.
+"scenario:crlfstream:slowstream:0.3:echo:pattern=2":
+    slowstream:SECONDS[:INNER]  a delay of SECONDS before every event
+    crlfstream[:INNER]          every line ends with CR LF instead of LF
+    streamcut[:K][:INNER]       K (default 1) partials of the first result,
+                                then the body ends cleanly and the
+                                connection closes: no image_edit.completed
+    streamdrop[:K][:INNER]      K partials, then the connection closes
+                                inside the chunked body (no last chunk)
+    streamerror[:K][:INNER]     K partials, then "event: error" with
+                                {"type":"error","error":{...moderation_blocked}}
+                                and the body ends cleanly
+A stream scenario without stream=true answers 400 unknown_scenario.
+
+On the wire (FakeApi.stream_framing = "chunked", the default, as the real
+API over HTTP/1.1): Transfer-Encoding: chunked, one chunk per event or
+comment.  Complete streams, streamerror and streamcut end with the last
+chunk (0 CRLF CRLF), so the client sees a well-formed end of body -- for
+libcurl CURLE_OK, HTTP 200 -- and must notice the missing completed event
+itself; streamcut also sends "Connection: close" and closes the socket.
+streamdrop closes the socket without the last chunk: libcurl reports
+CURLE_PARTIAL_FILE (18, "transfer closed with outstanding read data
+remaining").  With stream_framing = "close" the body has no length and no
+chunking, "Connection: close", and ends at the socket's EOF (an HTTP/1.0
+style body): every ending, streamdrop included, reads as a clean EOF
+(CURLE_OK).
+
+The record of a streamed answer (updated while it streams; the --log file
+is rewritten just before the stream's last bytes go out) holds
+"streamed": True, "stream_events": [(monotonic time, event name), ...] for
+every event sent (comments not included), "stream_event_count",
+"stream_comments", "stream_delay" and "stream_end" ("completed", "cut",
+"dropped", "error", or "client_gone" when a write failed).
+
 Runs under /usr/bin/python3 (Debian's, with python3-numpy and python3-pil).
 """
 
 import argparse
 import base64
+import hashlib
 import io
 import json
 import os
@@ -67,7 +139,20 @@ SCENARIOS = (
     "b64 url url404 redirectloop fileurl error400 error401 error429 safety "
     "error_nomessage html502 notjson truncated nodata datanotarray emptydata "
     "toomany noimage badb64 notpng truncpng hugepng wrongsize gray16 palette "
-    "slow hang closemid flaky drop huge200 stall mixed echo notfound").split()
+    "slow hang closemid flaky drop huge200 stall mixed echo notfound "
+    "slowstream crlfstream streamcut streamdrop streamerror").split()
+# Scenario prefixes that shape a streamed answer (see the module docstring).
+STREAM_MODIFIERS = ("slowstream", "crlfstream", "streamcut", "streamdrop",
+                    "streamerror")
+STREAM_DELAY = 0.05            # FakeApi.stream_delay's default, seconds
+MAX_PARTIAL_IMAGES = 3
+PARTIAL_GREY = (128, 128, 128, 255)
+STREAM_ERROR = {"type": "error",
+                "error": {"type": "image_generation_user_error",
+                          "code": "moderation_blocked",
+                          "message": "Your request was rejected by the safety "
+                                     "system.",
+                          "param": None}}
 
 # ------------------------------------------------------------- models --
 
@@ -87,7 +172,7 @@ BACKGROUNDS = ("transparent", "opaque", "auto")
 OUTPUT_FORMATS = ("png", "jpeg", "webp")
 INPUT_FIDELITIES = ("low", "high")
 GPT_ONLY_PARAMS = ("background", "output_format", "output_compression",
-                   "input_fidelity")
+                   "input_fidelity", "partial_images")
 DEFAULT_MODEL = "gpt-image-1.5"          # the API's default for edits
 
 
@@ -518,6 +603,89 @@ def echo_pictures(rgba, mask_rgba, n, opts, size=None):
     return results
 
 
+# ---------------------------------------------------------------- stream --
+
+def partial_image(final, k, m, compression=None):
+    """Partial image k (0-based) of m for the final image bytes `final`: its
+    pixels blended with PARTIAL_GREY at weight (m-k)/(m+1), rounded; encoded
+    in the final's own format (PNG: RGBA; JPEG / WebP with `compression` as
+    encode_image takes it).  ValueError if `final` does not decode."""
+    fmt = image_format(final)
+    try:
+        rgba = decode_rgba(final)
+    except MemoryError:
+        raise ValueError("the final image is too large to decode") from None
+    w = (m - k) / (m + 1.0)
+    out = rgba.astype(np.float32) * (1.0 - w) + np.float32(w) * np.array(
+        PARTIAL_GREY, np.float32)
+    return encode_image(np.rint(out).astype(np.uint8), fmt, compression)
+
+
+def _number(text):
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def parse_stream_scenario(scenario):
+    """Peel the stream modifiers (STREAM_MODIFIERS) off the front of a
+    scenario: "crlfstream:streamcut:2:echo:pattern=2" ->
+    ({"modified": True, "delay": None, "crlf": True, "end": "cut",
+      "count": 2}, "echo:pattern=2").  The inner scenario defaults to "b64"
+    when a modifier leaves none; without modifiers it is the scenario
+    unchanged.  end: "completed" (none of streamcut / streamdrop /
+    streamerror), "cut", "dropped" or "error"; count: their K.  Raises
+    ValueError on a bad argument."""
+    opts = {"modified": False, "delay": None, "crlf": False,
+            "end": "completed", "count": None}
+    rest = scenario
+    while True:
+        name, _, tail = rest.partition(":")
+        if name not in STREAM_MODIFIERS:
+            break
+        opts["modified"] = True
+        first, _, after = tail.partition(":")
+        number = _number(first) if first else None
+        if name == "crlfstream":
+            opts["crlf"] = True
+            after = tail
+        elif name == "slowstream":
+            if number is None or not 0 <= number < 86400:
+                raise ValueError("slowstream needs SECONDS (0 <= SECONDS < "
+                                 "86400), got %r" % first)
+            opts["delay"] = number
+        else:
+            if opts["end"] != "completed":
+                raise ValueError("only one of streamcut, streamdrop and "
+                                 "streamerror")
+            if number is None:
+                count, after = 1, tail      # no K: the rest is INNER
+            elif number != int(number) or not 0 <= number <= 100:
+                raise ValueError("%s:K needs a whole K from 0 to 100, got %r"
+                                 % (name, first))
+            else:
+                count = int(number)
+            opts["end"] = {"streamcut": "cut", "streamdrop": "dropped",
+                           "streamerror": "error"}[name]
+            opts["count"] = count
+        rest = after
+        if not rest:
+            rest = "b64"
+            break
+    return opts, rest
+
+
+def sse_event(name, payload, eol="\n"):
+    """One server-sent event: "event: NAME", "data: JSON", a blank line."""
+    data = json.dumps(payload, separators=(",", ":"))
+    return ("event: %s%sdata: %s%s%s" % (name, eol, data, eol, eol)).encode()
+
+
+def sse_comment(text="keep-alive", eol="\n"):
+    return (": %s%s%s" % (text, eol, eol)).encode()
+
+
 # ------------------------------------------------------------- multipart --
 
 _PARAM_RE = re.compile(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
@@ -640,8 +808,12 @@ def _bad(message, param=None, code=None, status=400):
 def check_rules(fields, images, mask, retired=()):
     """The real API's checks for one request.  fields: the form fields (a
     repeated field is a list); images: description dicts (describe_file) of
-    the `image` / `image[]` parts in order; mask: the mask's description or
-    None.  Returns None, or (status, error JSON) for the first broken rule."""
+    the `image` / `image[]` parts in order, each with "field" (the part's
+    name) where known; mask: the mask's description or None.  Returns None,
+    or (status, error JSON) for the first broken rule.
+
+    Besides the real API's rules, one of the stand-in's own for every model:
+    `image` and `image[]` parts are not mixed in one request."""
     try:
         _check_rules(fields, images, mask, retired)
     except _Rejected as r:
@@ -654,6 +826,12 @@ def _check_rules(fields, images, mask, retired):
     if model and model in retired:
         _bad(model_not_found(model)["error"]["message"], code="model_not_found",
              status=404)
+    names = [i.get("field") for i in images]
+    if "image" in names and "image[]" in names:
+        _bad("Invalid 'image': the request has both 'image' and 'image[]' "
+             "parts (%d and %d); send the images either as one 'image' or as "
+             "'image[]' parts." % (names.count("image"), names.count("image[]")),
+             "image", "mixed_image_fields")
     family = model_family(model)
     if family not in ("gpt", "dall-e-2"):
         return
@@ -662,11 +840,18 @@ def _check_rules(fields, images, mask, retired):
     if family == "gpt" and "response_format" in fields:
         _bad("Unknown parameter: 'response_format'.", "response_format",
              "unknown_parameter")
+    stream = get("stream")
+    if stream is not None and stream not in ("true", "false"):
+        _bad("Invalid 'stream': expected a boolean, but got '%s' instead."
+             % stream, "stream", "invalid_type")
     if family == "dall-e-2":
         for p in GPT_ONLY_PARAMS:
             if p in fields:
                 _bad("Unsupported parameter: '%s' is not supported with the "
                      "model 'dall-e-2'." % p, p, "unsupported_parameter")
+        if stream == "true":
+            _bad("Unsupported parameter: 'stream' is not supported with the "
+                 "model 'dall-e-2'.", "stream", "unsupported_parameter")
     prompt = get("prompt")
     if prompt is None or prompt == "":
         _bad("Missing required parameter: 'prompt'.", "prompt",
@@ -777,6 +962,22 @@ def _check_rules(fields, images, mask, retired):
         if v is not None and v not in allowed:
             _bad("Invalid value: '%s'. Supported values are: %s."
                  % (v, ", ".join("'%s'" % a for a in allowed)), key, "invalid_value")
+    partial = get("partial_images")
+    if partial is not None:
+        try:
+            k = int(partial)
+        except ValueError:
+            _bad("Invalid 'partial_images': expected an integer, but got '%s' "
+                 "instead." % partial, "partial_images", "invalid_type")
+        if k < 0:
+            _bad("Invalid 'partial_images': integer below minimum value. "
+                 "Expected a value >= 0, but got %d instead." % k,
+                 "partial_images", "integer_below_min_value")
+        if k > MAX_PARTIAL_IMAGES:
+            _bad("Invalid 'partial_images': integer above maximum value. "
+                 "Expected a value <= %d, but got %d instead."
+                 % (MAX_PARTIAL_IMAGES, k), "partial_images",
+                 "integer_above_max_value")
     fmt = get("output_format") or "png"
     comp = get("output_compression")
     if comp is not None:
@@ -827,16 +1028,29 @@ class _Server(ThreadingHTTPServer):
 class _Request:
     """What the scenarios need of one POST."""
 
-    def __init__(self, fields, images, mask, scenario):
+    def __init__(self, fields, images, mask, scenario, record=None):
         self.fields = fields
         self.images = images            # [(data, info, rgba or None)]
         self.mask = mask                # (data, info, rgba or None) or None
-        self.scenario = scenario
+        self.scenario = scenario        # the whole scenario string
+        self.record = record if record is not None else {}
         self.model = _first(fields.get("model"))
         self.family = model_family(self.model)
+        # stream=true asks for server-sent events (see _Handler._stream);
+        # set by _respond: parse_stream_scenario's options.
+        self.stream = str(self.get("stream")).strip().lower() in ("true", "1")
+        self.stream_opts = None
 
     def get(self, key):
         return _first(self.fields.get(key))
+
+    def partial_images(self):
+        """partial_images as asked, clamped to 0..MAX_PARTIAL_IMAGES."""
+        try:
+            v = int(self.get("partial_images") or "0")
+        except ValueError:
+            return 0
+        return min(max(v, 0), MAX_PARTIAL_IMAGES)
 
     def output_format(self, override=None):
         fmt = override or self.get("output_format") or "png"
@@ -971,7 +1185,11 @@ class _Handler(BaseHTTPRequestHandler):
             parts, parse_error = [], str(e)
         else:
             parse_error = None
-        images, mask, kept = [], None, []
+        # "images": every `image` / `image[]` part in arrival order, with the
+        # part's name (field); "files" keeps its old shape (name -> info, a
+        # list when the name repeats).
+        rec["images"] = []
+        images, mask, kept, checked = [], None, [], []
         for p in parts:
             if p["filename"] is None:
                 _add(rec["fields"], p["name"],
@@ -983,6 +1201,13 @@ class _Handler(BaseHTTPRequestHandler):
                     kept.append((p["name"], rgba))
                 if p["name"] in ("image", "image[]"):
                     images.append((p["data"], info, rgba))
+                    checked.append(dict(info, field=p["name"]))
+                    rec["images"].append({
+                        "field": p["name"], "filename": info["filename"],
+                        "content_type": info["content_type"],
+                        "bytes": info["bytes"], "format": info["format"],
+                        "width": info["width"], "height": info["height"],
+                        "sha256": hashlib.sha256(p["data"]).hexdigest()})
                 elif p["name"] == "mask" and mask is None:
                     mask = (p["data"], info, rgba)
         fields = rec["fields"]
@@ -1000,14 +1225,21 @@ class _Handler(BaseHTTPRequestHandler):
         model = _first(fields.get("model"))
         rec["model_family"] = model_family(model)
         rec["image_count"] = len(images)
+        rec.update({"streamed": False, "stream_events": [],
+                    "stream_event_count": 0, "stream_comments": 0,
+                    "stream_delay": None, "stream_end": None})
         rejected = None
         if parse_error:
             rec["parse_error"] = parse_error
         else:
-            if scenario.partition(":")[0] == "notfound":
+            try:
+                inner = parse_stream_scenario(scenario)[1]
+            except ValueError:
+                inner = scenario
+            if inner.partition(":")[0] == "notfound":
                 rejected = (404, model_not_found(model or DEFAULT_MODEL))
             else:
-                rejected = check_rules(fields, [i[1] for i in images],
+                rejected = check_rules(fields, checked,
                                        mask[1] if mask else None,
                                        set(self.fake.retired_models))
         rec["rejected"] = None if rejected is None else {
@@ -1019,7 +1251,7 @@ class _Handler(BaseHTTPRequestHandler):
                                         + parse_error))
         if rejected is not None:
             return self._send(*rejected)
-        self._respond(_Request(fields, images, mask, scenario))
+        self._respond(_Request(fields, images, mask, scenario, rec))
 
     # -- answers --
     def _ok(self, req, data, size, fmt="png", opaque=True, n=None):
@@ -1035,15 +1267,132 @@ class _Handler(BaseHTTPRequestHandler):
         if req.family != "gpt":
             out["usage"] = usage
             return out
+        out.update(self._meta(req, size, fmt, opaque))
+        out["usage"] = usage
+        return out
+
+    @staticmethod
+    def _meta(req, size, fmt="png", opaque=True):
+        """background, output_format, quality and size of a GPT image
+        model's answer (and of every streamed event)."""
         bg = req.get("background")
         if bg not in ("transparent", "opaque"):
             bg = "opaque" if opaque or fmt == "jpeg" else "transparent"
         quality = req.get("quality")
-        out.update({"background": bg, "output_format": fmt,
-                    "quality": quality if quality in ("low", "medium", "high")
-                    else "medium",
-                    "size": "%dx%d" % tuple(size), "usage": usage})
-        return out
+        return {"background": bg, "output_format": fmt,
+                "quality": quality if quality in ("low", "medium", "high")
+                else "medium",
+                "size": "%dx%d" % tuple(size)}
+
+    def _finish(self, req, data, size, fmt="png", opaque=True, n=None):
+        """Answer a scenario's results: streamed when the request asked for
+        it and every entry is a b64_json one, else the JSON ImagesResponse."""
+        if req.stream and data and all("b64_json" in e for e in data):
+            return self._stream(req, data, size, fmt, opaque,
+                                len(data) if n is None else n)
+        return self._send(200, self._ok(req, data, size, fmt, opaque, n=n))
+
+    def _stream(self, req, data, size, fmt, opaque, n):
+        """Write data (entries with b64_json) as server-sent events; see the
+        module docstring for the events, endings and framing."""
+        so = req.stream_opts or parse_stream_scenario("")[0]
+        rec = req.record
+        fake = self.fake
+        delay = so["delay"] if so["delay"] is not None else fake.stream_delay
+        delay = max(float(delay or 0.0), 0.0)
+        eol = "\r\n" if so["crlf"] else "\n"
+        chunked = fake.stream_framing != "close"
+        end = so["end"]
+        comp = req.compression()
+        meta = self._meta(req, size, fmt, opaque)
+        common = {"created_at": CREATED, "size": meta["size"],
+                  "quality": meta["quality"], "background": meta["background"],
+                  "output_format": meta["output_format"]}
+
+        def partial(entry, k, m):
+            try:
+                raw = base64.b64decode(entry["b64_json"], validate=True)
+                b = b64(partial_image(raw, k, m, comp))
+            except (ValueError, TypeError):
+                b = entry["b64_json"]       # a broken final: broken partials
+            return dict({"type": "image_edit.partial_image", "b64_json": b},
+                        **common, partial_image_index=k)
+
+        # The plan: ("comment", None) or (event name, payload maker), in order.
+        plan = [("comment", None)]
+        if end == "completed":
+            m = req.partial_images()
+            usage = usage_for(n, len(req.images))
+            for entry in data:
+                for k in range(m):
+                    plan.append(("image_edit.partial_image",
+                                 lambda e=entry, k=k, m=m: partial(e, k, m)))
+                plan.append(("comment", None))
+                plan.append(("image_edit.completed", lambda e=entry: dict(
+                    {"type": "image_edit.completed", "b64_json": e["b64_json"]},
+                    **common, usage=usage)))
+        else:
+            count = so["count"]
+            m = max(req.partial_images(), count)
+            for k in range(count):
+                plan.append(("image_edit.partial_image",
+                             lambda k=k, m=m: partial(data[0], k, m)))
+            if end == "error":
+                plan.append(("error", lambda: STREAM_ERROR))
+
+        fake._update(rec, streamed=True, stream_delay=delay)
+        close = end in ("cut", "dropped") or not chunked
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-cache")
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close" if close else "keep-alive")
+        self.send_header("x-request-id", fake._next_request_id())
+        self.end_headers()
+        self.wfile.flush()
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        self.close_connection = close
+
+        def piece(payload):
+            return (b"%x\r\n%s\r\n" % (len(payload), payload)) if chunked \
+                else payload
+
+        last_chunk = b"0\r\n\r\n" if chunked and end != "dropped" else b""
+        try:
+            for i, (name, make) in enumerate(plan):
+                last = i == len(plan) - 1
+                if name == "comment":
+                    out = piece(sse_comment(eol=eol))
+                else:
+                    if delay:
+                        time.sleep(delay)
+                    out = piece(sse_event(name, make(), eol))
+                    t = time.monotonic()
+                    fake._update(rec, stream_events=rec["stream_events"] + [(t, name)],
+                                 stream_event_count=rec["stream_event_count"] + 1)
+                if name == "comment":
+                    fake._update(rec, stream_comments=rec["stream_comments"] + 1)
+                if last:
+                    # The record (and the log file) is final before the
+                    # client can see the end of the stream.
+                    fake._update(rec, stream_end=end, rewrite_log=True)
+                    out += last_chunk
+                self.wfile.write(out)
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError,
+                socket.timeout):
+            fake._update(rec, stream_end="client_gone", rewrite_log=True)
+            self.close_connection = True
+            return
+        if close:
+            try:
+                self.connection.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
 
     def _url_entries(self, blobs, fmt):
         data = []
@@ -1056,7 +1405,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- scenarios --
     def _respond(self, req):
-        scenario, fields = req.scenario, req.fields
+        fields = req.fields
+        try:
+            req.stream_opts, scenario = parse_stream_scenario(req.scenario)
+        except ValueError as e:
+            return self._send(400, _err("Bad stream scenario %r: %s"
+                                        % (req.scenario, e), param="user",
+                                        code="unknown_scenario"))
+        if req.stream_opts["modified"] and not req.stream:
+            return self._send(400, _err(
+                "Scenario %r streams; the request needs stream=true."
+                % req.scenario, param="stream", code="unknown_scenario"))
         name, _, arg = scenario.partition(":")
         try:
             n = int(_first(fields.get("n")) or "1")
@@ -1082,6 +1441,10 @@ class _Handler(BaseHTTPRequestHandler):
         def ok(data, size=(w, h), out_fmt="png"):
             return self._ok(req, data, size, out_fmt, n=n)
 
+        def done(data, size=(w, h), out_fmt="png"):
+            # The JSON answer, or with stream=true the events (b64 entries).
+            return self._finish(req, data, size, out_fmt, n=n)
+
         if name in FIXED_ERRORS:
             status, body = FIXED_ERRORS[name]
             extra = {"Retry-After": "1"} if name == "error429" else None
@@ -1096,7 +1459,7 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(delay)
             name = "b64"
         if name == "b64":
-            return self._send(200, ok(b64_entries(n), out_fmt=fmt))
+            return done(b64_entries(n), out_fmt=fmt)
         if name in ("url", "url404", "redirectloop"):
             data = []
             for i in range(n):
@@ -1109,9 +1472,9 @@ class _Handler(BaseHTTPRequestHandler):
                     self.fake._files[token] = "loop"
                 data.append({"url": "%s/files/%s.png"
                              % (self.fake.origin, token)})
-            return self._send(200, ok(data))
+            return done(data)
         if name == "fileurl":
-            return self._send(200, ok([{"url": "file:///etc/passwd"}] * n))
+            return done([{"url": "file:///etc/passwd"}] * n)
         if name == "html502":
             return self._send(502, "<html><body><h1>502 Bad Gateway</h1>"
                               "</body></html>", "text/html")
@@ -1127,50 +1490,49 @@ class _Handler(BaseHTTPRequestHandler):
         if name == "emptydata":
             return self._send(200, {"created": 1, "data": []})
         if name == "toomany":
-            return self._send(200, ok(b64_entries(n + 2), out_fmt=fmt))
+            return done(b64_entries(n + 2), out_fmt=fmt)
         if name == "noimage":
-            return self._send(200, ok([{"revised_prompt": "x"}] * n))
+            return done([{"revised_prompt": "x"}] * n)
         if name == "badb64":
-            return self._send(200, ok([{"b64_json": "!!!notbase64***"}] * n))
+            return done([{"b64_json": "!!!notbase64***"}] * n)
         if name == "notpng":
-            return self._send(200, ok(b64_entries(
-                n, lambda i: b"hello world, not a png")))
+            return done(b64_entries(n, lambda i: b"hello world, not a png"))
         if name == "truncpng":
-            return self._send(200, ok(b64_entries(
-                n, lambda i: solid_png(w, h, i)[:100])))
+            return done(b64_entries(
+                n, lambda i: solid_png(w, h, i)[:100]))
         if name == "hugepng":
-            return self._send(200, ok(b64_entries(n, lambda i: huge_png()),
-                                      size=(100000, 100000)))
+            return done(b64_entries(n, lambda i: huge_png()),
+                        size=(100000, 100000))
         if name == "wrongsize":
             half = (max(w // 2, 1), max(h // 2, 1))
-            return self._send(200, ok(b64_entries(
-                n, lambda i: solid_png(half[0], half[1], i)), size=half))
+            return done(b64_entries(
+                n, lambda i: solid_png(half[0], half[1], i)), size=half)
         if name == "gray16":
-            return self._send(200, ok(b64_entries(n, lambda i: gray16_png(w, h))))
+            return done(b64_entries(n, lambda i: gray16_png(w, h)))
         if name == "palette":
-            return self._send(200, ok(b64_entries(
-                n, lambda i: palette_png(w, h, i))))
+            return done(b64_entries(
+                n, lambda i: palette_png(w, h, i)))
         if name == "flaky":
             # flaky:N:STATUS[:RETRYAFTER] - the first N requests carrying
             # this exact scenario answer STATUS, later ones succeed.
             count, _, rest = arg.partition(":")
             status, _, retry_after = rest.partition(":")
-            if self.fake._count_scenario(scenario) <= int(count or "1"):
+            if self.fake._count_scenario(req.scenario) <= int(count or "1"):
                 extra = {"Retry-After": retry_after} if retry_after else None
                 return self._send(int(status or "503"),
                                   _err("Temporarily unavailable", "server_error"),
                                   extra=extra)
-            return self._send(200, ok(b64_entries(n), out_fmt=fmt))
+            return done(b64_entries(n), out_fmt=fmt)
         if name == "drop":
             # drop:N - the first N requests lose their connection unanswered.
-            if self.fake._count_scenario(scenario) <= int(arg or "1"):
+            if self.fake._count_scenario(req.scenario) <= int(arg or "1"):
                 self.close_connection = True
                 try:
                     self.connection.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
                 return
-            return self._send(200, ok(b64_entries(n), out_fmt=fmt))
+            return done(b64_entries(n), out_fmt=fmt)
         if name == "huge200":
             # A 200 answer of several hundred MB (zeros): the client must
             # stop reading at its limit.
@@ -1203,10 +1565,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if name == "mixed":
             # Every second entry is broken: a partial success.
-            return self._send(200, ok([
+            return done([
                 {"b64_json": b64(solid_image(w, h, i, fmt, comp))
                  if i % 2 == 0 else "!!!bad***"}
-                for i in range(n)], out_fmt=fmt))
+                for i in range(n)], out_fmt=fmt)
         if name == "hang":
             self.close_connection = True
             time.sleep(3600)
@@ -1266,7 +1628,7 @@ class _Handler(BaseHTTPRequestHandler):
             prompt = req.get("prompt") or ""
             data = [{"b64_json": b64(b), "revised_prompt": "revised: " + prompt}
                     for b in blobs]
-        self._send(200, self._ok(req, data, (out_w, out_h), fmt, opaque, n=n))
+        self._finish(req, data, (out_w, out_h), fmt, opaque, n=n)
 
 
 class FakeApi:
@@ -1304,6 +1666,17 @@ class FakeApi:
         # Seconds every download (GET of a url result) waits before it is
         # served, like a CDN far away.
         self.download_delay = 0.0
+        # Seconds before every event of a streamed answer (the slowstream
+        # scenario overrides it for one request).
+        self.stream_delay = STREAM_DELAY
+        # How a streamed body is framed: "chunked" (Transfer-Encoding:
+        # chunked, as the real API over HTTP/1.1) or "close" (no length,
+        # the body ends when the server closes the connection).
+        self.stream_framing = "chunked"
+        # Every record written to log_path, in order (clear() keeps them),
+        # and the log file's size before this server wrote to it.
+        self._logged = []
+        self._log_base = None
 
     # -- lifecycle --
     def start(self):
@@ -1381,8 +1754,34 @@ class FakeApi:
         with self._lock:
             self._requests.append(rec)
             if self.log_path:
+                if self._log_base is None:
+                    try:
+                        self._log_base = os.path.getsize(self.log_path)
+                    except OSError:
+                        self._log_base = 0
+                self._logged.append(rec)
                 with open(self.log_path, "a", encoding="utf-8") as f:
                     f.write(json.dumps(rec) + "\n")
+
+    def _update(self, rec, rewrite_log=False, **changes):
+        """Change a recorded request (a streamed answer's progress): the
+        dict is replaced key by key under the lock, so a reader holding it
+        sees whole values.  rewrite_log: write the --log file again with
+        every record as it now is (the lines before this server's kept)."""
+        with self._lock:
+            rec.update(changes)
+            if rewrite_log and self.log_path and self._logged:
+                try:
+                    with open(self.log_path, "rb") as f:
+                        head = f.read(self._log_base or 0)
+                except OSError:
+                    head = b""
+                tmp = "%s.%d.tmp" % (self.log_path, os.getpid())
+                with open(tmp, "wb") as f:
+                    f.write(head)
+                    for r in self._logged:
+                        f.write(json.dumps(r).encode() + b"\n")
+                os.replace(tmp, self.log_path)
 
     def _count_scenario(self, scenario):
         """How many requests have carried this scenario (this one included)."""
@@ -1405,6 +1804,11 @@ def main(argv=None):
     ap.add_argument("--retired", action="append", default=[], metavar="MODEL",
                     help="answer 404 model_not_found for MODEL (repeatable)")
     ap.add_argument("--default-scenario", help="scenario when `user` names none")
+    ap.add_argument("--stream-delay", type=float, metavar="SECONDS",
+                    help="delay before every streamed event (default %g)"
+                    % STREAM_DELAY)
+    ap.add_argument("--stream-framing", choices=("chunked", "close"),
+                    help="framing of streamed answers (default chunked)")
     args = ap.parse_args(argv)
 
     stop = threading.Event()
@@ -1417,6 +1821,10 @@ def main(argv=None):
     api.retired_models.update(args.retired)
     if args.default_scenario:
         api.default_scenario = args.default_scenario
+    if args.stream_delay is not None:
+        api.stream_delay = args.stream_delay
+    if args.stream_framing:
+        api.stream_framing = args.stream_framing
     api.start()
     if args.port_file:     # write atomically so readers never see ""
         tmp = args.port_file + ".tmp"

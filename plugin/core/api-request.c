@@ -27,26 +27,38 @@ add_text (GPtrArray *parts, const gchar *name, const gchar *value)
 }
 
 static void
-add_png (GPtrArray *parts, const gchar *name, GBytes *png)
+add_png (GPtrArray *parts, const gchar *name, const gchar *filename, GBytes *png)
 {
   ApiFormPart *part = g_new0 (ApiFormPart, 1);
 
   part->name = g_strdup (name);
   part->data = g_bytes_ref (png);
-  part->filename = g_strdup_printf ("%s.png", name);
+  part->filename = g_strdup_printf ("%s.png", filename);
   part->content_type = g_strdup ("image/png");
   g_ptr_array_add (parts, part);
 }
 
 GPtrArray *
-api_form_build (const EditJob *job, const gchar *size, GBytes *image_png, GBytes *mask_png)
+api_form_build (const EditJob *job, const gchar *size, GBytes *image_png, GBytes *mask_png,
+                GPtrArray *references)
 {
   GPtrArray *parts = g_ptr_array_new_with_free_func ((GDestroyNotify) api_form_part_free);
   gchar n[16];
 
-  add_png (parts, "image", image_png);
+  if (references && references->len > 0)
+    {
+      add_png (parts, "image[]", "image", image_png);
+      for (guint i = 0; i < references->len; i++)
+        {
+          g_autofree gchar *name = g_strdup_printf ("reference-%u", i + 1);
+
+          add_png (parts, "image[]", name, g_ptr_array_index (references, i));
+        }
+    }
+  else
+    add_png (parts, "image", "image", image_png);
   if (mask_png)
-    add_png (parts, "mask", mask_png);
+    add_png (parts, "mask", "mask", mask_png);
   add_text (parts, "prompt", job->prompt);
   add_text (parts, "model", job->model);
   g_snprintf (n, sizeof n, "%d", job->n);

@@ -85,8 +85,8 @@ json_get_count (json_object *obj, const gchar *key)
   return 0;
 }
 
-static void
-usage_parse (json_object *root, ApiUsage *usage)
+void
+api_usage_parse (json_object *root, ApiUsage *usage)
 {
   json_object *obj, *details = NULL;
 
@@ -155,7 +155,7 @@ api_response_parse (const gchar *body, gsize length, GError **error)
   if (json_object_object_get_ex (root, "created", &created) &&
       json_object_is_type (created, json_type_int))
     response->created = json_object_get_int64 (created);
-  usage_parse (root, &response->usage);
+  api_usage_parse (root, &response->usage);
 
   for (size_t i = 0; i < json_object_array_length (data); i++)
     {

@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+struct json_object;   /* json-c's, for api_usage_parse */
+
 typedef struct
 {
   gchar *b64_json;        /* one of b64_json and url is set */
@@ -43,6 +45,12 @@ gchar       *api_error_describe (glong        status,
                                  gsize        length,
                                  const gchar *request_id,
                                  const gchar *model);
+
+/* Reads the "usage" object of a parsed answer or streamed event (root,
+ * a json-c object); usage->present is FALSE when there is none, and odd
+ * or missing counts read as 0. */
+void         api_usage_parse    (struct json_object *root,
+                                 ApiUsage           *usage);
 
 /* "1234 tokens (input 600: 100 text, 500 image; output 634)". g_free. */
 gchar       *api_usage_describe (const ApiUsage *usage);

@@ -100,6 +100,65 @@ parse_on_off (const gchar *key, const gchar *value, gboolean *out, GError **erro
   return TRUE;
 }
 
+/* reference_layers=ID,ID,... or "visible": the references in order. */
+static gboolean
+parse_references (EditJob *job, const gchar *value, GError **error)
+{
+  g_auto (GStrv) items = g_strsplit (value, ",", -1);
+
+  for (gchar **item = items; *item || *value == '\0'; item++)
+    {
+      gint id = -1;
+
+      if (*value == '\0' || strcmp (*item, EDIT_JOB_REFERENCE_VISIBLE) != 0)
+        {
+          gchar *end = NULL;
+          gint64 number = *value ? g_ascii_strtoll (*item, &end, 10) : 0;
+
+          if (*value == '\0' || ! g_ascii_isdigit (**item) || *end != '\0' || number <= 0 || number > G_MAXINT)
+            {
+              g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                           _("The option %s=%s is not valid: give layer IDs separated "
+                             "by commas (for example %s=12,15), or \"%s\" for the "
+                             "visible image."),
+                           EDIT_JOB_REFERENCES_KEY, value, EDIT_JOB_REFERENCES_KEY,
+                           EDIT_JOB_REFERENCE_VISIBLE);
+              return FALSE;
+            }
+          id = (gint) number;
+        }
+      for (guint k = 0; k < job->references->len; k++)
+        if (g_array_index (job->references, gint, k) == id)
+          {
+            g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                         _("The reference \"%s\" is given twice in %s; keep one."),
+                         *item, EDIT_JOB_REFERENCES_KEY);
+            return FALSE;
+          }
+      g_array_append_val (job->references, id);
+    }
+  if (job->references->len == 0)
+    return TRUE;
+  if (job->caps->family != MODEL_FAMILY_GPT_IMAGE)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("%s takes only the image being edited, not reference layers; "
+                     "choose a GPT image model (for example %s) or remove the "
+                     "references."),
+                   job->model, MODEL_DEFAULT);
+      return FALSE;
+    }
+  if ((gint) job->references->len > job->caps->max_images - 1)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("%s takes at most %d reference images beside the edited area, "
+                     "not %u; remove some."),
+                   job->model, job->caps->max_images - 1, job->references->len);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Takes the plug-in's own options out of job->options (they are never
  * sent) and resolves their defaults for the model. */
 static gboolean
@@ -110,6 +169,7 @@ take_fit_options (EditJob *job, GError **error)
   job->color_match = gpt;
   job->blend_band = gpt ? EDIT_JOB_BLEND_BAND_DEFAULT : 0;
   job->keep_detail = TRUE;
+  job->references = g_array_new (FALSE, FALSE, sizeof (gint));
 
   for (guint i = 0; i < job->options->len;)
     {
@@ -120,6 +180,8 @@ take_fit_options (EditJob *job, GError **error)
         ok = parse_on_off (option->key, option->value, &job->color_match, error);
       else if (strcmp (option->key, EDIT_JOB_KEEP_DETAIL_KEY) == 0)
         ok = parse_on_off (option->key, option->value, &job->keep_detail, error);
+      else if (strcmp (option->key, EDIT_JOB_REFERENCES_KEY) == 0)
+        ok = parse_references (job, option->value, error);
       else if (strcmp (option->key, EDIT_JOB_BLEND_BAND_KEY) == 0)
         {
           gchar *end;
@@ -169,14 +231,16 @@ check_api_options (EditJob *job, GError **error)
       if (! model_option_check (job->model, option->key, option->value, error))
         return FALSE;
     }
+  stream = edit_options_get (job->options, "stream");
+  partial = edit_options_get (job->options, "partial_images");
+  job->stream = g_strcmp0 (stream, "true") == 0;
+  job->partial_images = partial ? (gint) g_ascii_strtoll (partial, NULL, 10) : 0;
   if (job->caps->permissive)
     return TRUE;
 
   format = edit_options_get (job->options, "output_format");
   compression = edit_options_get (job->options, "output_compression");
   background = edit_options_get (job->options, "background");
-  stream = edit_options_get (job->options, "stream");
-  partial = edit_options_get (job->options, "partial_images");
   if (compression && g_strcmp0 (format, "jpeg") != 0 && g_strcmp0 (format, "webp") != 0)
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
@@ -191,12 +255,12 @@ check_api_options (EditJob *job, GError **error)
                      "output_format=png or webp."));
       return FALSE;
     }
-  /* Streamed answers (server-sent events) are not read by this version. */
-  if (g_strcmp0 (stream, "true") == 0 || (partial && g_strcmp0 (partial, "0") != 0))
+  /* Partial images come only in a streamed answer. */
+  if (partial && g_strcmp0 (partial, "0") != 0 && ! job->stream)
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
-                   _("Streaming (stream=true, partial_images) is not supported by "
-                     "this version of the plug-in; remove those options."));
+                   _("partial_images=%s needs stream=true; add it or remove "
+                     "partial_images."), partial);
       return FALSE;
     }
   return TRUE;
@@ -289,5 +353,7 @@ edit_job_free (EditJob *job)
   g_free (job->user);
   if (job->options)
     g_ptr_array_unref (job->options);
+  if (job->references)
+    g_array_unref (job->references);
   g_free (job);
 }

@@ -14,6 +14,10 @@
 #define EDIT_JOB_COLOR_MATCH_KEY  "color_match"   /* on | off */
 #define EDIT_JOB_BLEND_BAND_KEY   "blend_band"    /* pixels, 0 = hard edge */
 #define EDIT_JOB_KEEP_DETAIL_KEY  "keep_detail"   /* on | off */
+/* Other layers that guide the edit, sent after the region as image[]:
+ * layer IDs of the same image, or "visible" for the visible image. */
+#define EDIT_JOB_REFERENCES_KEY   "reference_layers"  /* ID,ID,... */
+#define EDIT_JOB_REFERENCE_VISIBLE "visible"
 /* Default band inside a selection's edge over which the result fades in. */
 #define EDIT_JOB_BLEND_BAND_DEFAULT 8
 #define EDIT_JOB_BLEND_BAND_MAX     256
@@ -40,6 +44,13 @@ typedef struct
   gint       blend_band;       /* fade-in band inside the selection, pixels */
   gboolean   keep_detail;      /* restore detail lost to scaling where the
                                   result kept the picture */
+
+  /* Streaming (stream=true, sent as options): partial images per result. */
+  gboolean   stream;
+  gint       partial_images;
+  /* reference_layers, in order: a layer ID, or -1 for the visible image.
+   * Empty when there are none; the glue checks the IDs. */
+  GArray    *references;       /* gint */
 } EditJob;
 
 /* Validates everything that can be checked before touching pixels or the

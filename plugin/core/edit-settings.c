@@ -39,6 +39,7 @@ edit_settings_init (EditSettings *settings)
   settings->color_match = 1;
   settings->blend_band = EDIT_JOB_BLEND_BAND_DEFAULT;
   settings->keep_detail = 1;
+  settings->partial_images = EDIT_SETTINGS_PARTIAL_IMAGES_DEFAULT;
 }
 
 void
@@ -100,6 +101,17 @@ edit_settings_compose_options (const EditSettings *settings)
          g_strcmp0 (settings->output_format, "webp") == 0))
       append_option (options, model_option_key (model_options[i].option),
                      model_options[i].value);
+  if (settings->stream && (caps->options & (1u << MODEL_OPTION_STREAM)) && ! caps->permissive)
+    {
+      gchar partial[16];
+
+      g_snprintf (partial, sizeof partial, "%d",
+                  CLAMP (settings->partial_images, 1, EDIT_SETTINGS_PARTIAL_IMAGES_MAX));
+      append_option (options, "stream", "true");
+      append_option (options, "partial_images", partial);
+    }
+  if (*settings->references && caps->family == MODEL_FAMILY_GPT_IMAGE)
+    append_option (options, EDIT_JOB_REFERENCES_KEY, settings->references);
   append_option (options, EDIT_JOB_COLOR_MATCH_KEY, settings->color_match ? "on" : "off");
   g_snprintf (band, sizeof band, "%d", CLAMP (settings->blend_band, 0, EDIT_JOB_BLEND_BAND_MAX));
   append_option (options, EDIT_JOB_BLEND_BAND_KEY, band);
@@ -134,5 +146,5 @@ edit_settings_valid (const EditSettings *settings, gsize size)
          TERMINATED (quality) && TERMINATED (background) && TERMINATED (output_format) &&
          TERMINATED (output_compression) &&
          TERMINATED (input_fidelity) && TERMINATED (base_url) &&
-         TERMINATED (organization) && TERMINATED (project);
+         TERMINATED (organization) && TERMINATED (project) && TERMINATED (references);
 }

@@ -8,11 +8,14 @@
 
 #include <glib.h>
 
-#define EDIT_SETTINGS_VERSION        3
+#define EDIT_SETTINGS_VERSION        4
 #define EDIT_SETTINGS_DIALOG_KEY     "plug-in-ai-image-edit"
 #define EDIT_SETTINGS_LAST_CALL_KEY  "plug-in-ai-image-edit-last-call"
 /* 32000 characters of up to 4 UTF-8 bytes each, and the NUL. */
 #define EDIT_SETTINGS_PROMPT_BYTES   (32000 * 4 + 1)
+/* Partial images per result when streaming (the API takes 0..3). */
+#define EDIT_SETTINGS_PARTIAL_IMAGES_DEFAULT 2
+#define EDIT_SETTINGS_PARTIAL_IMAGES_MAX     3
 
 typedef struct
 {
@@ -49,6 +52,14 @@ typedef struct
   gchar  organization[256];
   gchar  project[256];
   gint32 timeout_seconds;
+
+  /* Live partial images (stream=true partial_images=N) where the model
+   * streams, composed into the options. */
+  gint32 stream;               /* 0 or 1 */
+  gint32 partial_images;       /* 1..3 */
+  /* reference_layers for this edit (layer IDs of its image, or
+   * "visible"); the dialog starts each run without. */
+  gchar  references[1024];
 } EditSettings;
 
 void     edit_settings_init (EditSettings *settings);
@@ -61,7 +72,8 @@ void     edit_settings_set  (EditSettings *settings,
                              const gchar  *user,
                              const gchar  *options);
 /* The options parameter: the dialog's model options (those the model
- * takes, see model-caps.h), the fitting options, then the extra fields.
+ * takes, see model-caps.h), streaming, the references, the fitting
+ * options, then the extra fields.
  * g_free the result. */
 gchar   *edit_settings_compose_options (const EditSettings *settings);
 

@@ -8,20 +8,32 @@
 #include "edit-area.h"
 #include "edit-error.h"
 #include "image-decode.h"
+#include "image-stream.h"
 #include "model-caps.h"
 #include "pixel-scale.h"
 #include "plugin-intl.h"
 #include "pixel-png.h"
 #include "result-render.h"
 #include "retry-policy.h"
+#include "sse-parser.h"
 
-static void
+void
 edit_result_free (EditResult *result)
 {
+  if (result == NULL)
+    return;
   g_free (result->pixels);
   g_free (result->weights);
   g_free (result->revised_prompt);
   g_free (result);
+}
+
+static void
+edit_reference_free (EditReference *reference)
+{
+  g_free (reference->name);
+  g_free (reference->rgba);
+  g_free (reference);
 }
 
 EditWorker *
@@ -42,8 +54,36 @@ edit_worker_new (EditJob           *job,
   worker->size_field = g_strdup (upload->size_field);
   worker->results = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_result_free);
   worker->warnings = g_string_new (NULL);
+  worker->references = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_reference_free);
+  g_mutex_init (&worker->partial_lock);
   transfer_progress_init (&worker->progress);
   return worker;
+}
+
+void
+edit_worker_add_reference (EditWorker *worker, gchar *name, guint8 *rgba, gint width,
+                           gint height)
+{
+  EditReference *reference = g_new0 (EditReference, 1);
+
+  reference->name = name;
+  reference->rgba = rgba;
+  reference->width = width;
+  reference->height = height;
+  g_ptr_array_add (worker->references, reference);
+}
+
+EditResult *
+edit_worker_take_partial (EditWorker *worker, gint *result, gint *index)
+{
+  EditResult *partial;
+
+  g_mutex_lock (&worker->partial_lock);
+  partial = g_steal_pointer (&worker->partial);
+  *result = worker->partial_result;
+  *index = worker->partial_index;
+  g_mutex_unlock (&worker->partial_lock);
+  return partial;
 }
 
 void
@@ -59,6 +99,9 @@ edit_worker_free (EditWorker *worker)
   g_ptr_array_unref (worker->results);
   g_clear_error (&worker->error);
   g_string_free (worker->warnings, TRUE);
+  g_ptr_array_unref (worker->references);
+  edit_result_free (worker->partial);
+  g_mutex_clear (&worker->partial_lock);
   transfer_progress_clear (&worker->progress);
   g_free (worker);
 }
@@ -90,6 +133,28 @@ encode_uploads (EditWorker *worker, GBytes **image_png, GBytes **mask_png, GErro
         }
     }
   return TRUE;
+}
+
+/* The reference images as PNG, in order; each one's pixels go once
+ * encoded. */
+static GPtrArray *
+encode_references (EditWorker *worker, GError **error)
+{
+  g_autoptr (GPtrArray) pngs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  for (guint i = 0; i < worker->references->len; i++)
+    {
+      EditReference *reference = g_ptr_array_index (worker->references, i);
+      GBytes *png = pixel_png_encode_rgba (reference->rgba, reference->width,
+                                           reference->height,
+                                           worker->job->caps->upload_max_bytes, NULL, error);
+
+      if (png == NULL)
+        return NULL;
+      g_clear_pointer (&reference->rgba, g_free);
+      g_ptr_array_add (pngs, png);
+    }
+  return g_steal_pointer (&pngs);
 }
 
 /* A result far larger than asked for is refused from its header, before
@@ -180,6 +245,26 @@ typedef struct
   GError           **errors;
 } Collection;
 
+/* An image's bytes decoded, checked and fitted (takes bytes). */
+static EditResult *
+result_from_bytes (EditWorker *worker, GBytes *bytes, GError **error)
+{
+  gsize len;
+  const guint8 *png = g_bytes_get_data (bytes, &len);
+  guint8 *pixels = NULL;
+  gint w = 0, h = 0;
+  EditResult *result;
+
+  if (result_size_acceptable (worker, png, len, error))
+    pixels = image_decode_rgba (png, len, PIXEL_PNG_DECODE_SIDE_MAX, &w, &h, error);
+  g_bytes_unref (bytes);
+  if (pixels == NULL)
+    return NULL;
+  result = g_new0 (EditResult, 1);
+  result_fit (worker, result, pixels, w, h);
+  return result;
+}
+
 /* One image's bytes (or why there are none) into its slot: decoded,
  * checked and fitted at once, so at most one image's bytes are held. */
 static void
@@ -187,25 +272,14 @@ collect_one (guint i, GBytes *bytes, GError *error, gpointer data)
 {
   Collection *c = data;
   const ApiImage *image = g_ptr_array_index (c->response->images, i);
-  guint8 *pixels = NULL;
-  gint w = 0, h = 0;
 
   if (bytes)
-    {
-      gsize len;
-      const guint8 *png = g_bytes_get_data (bytes, &len);
-
-      if (result_size_acceptable (c->worker, png, len, &error))
-        pixels = image_decode_rgba (png, len, PIXEL_PNG_DECODE_SIDE_MAX, &w, &h, &error);
-      g_bytes_unref (bytes);
-    }
-  if (pixels == NULL)
+    c->results[i] = result_from_bytes (c->worker, bytes, &error);
+  if (c->results[i] == NULL)
     {
       c->errors[i] = error;
       return;
     }
-  c->results[i] = g_new0 (EditResult, 1);
-  result_fit (c->worker, c->results[i], pixels, w, h);
   c->results[i]->revised_prompt = g_strdup (image->revised_prompt);
 }
 
@@ -295,11 +369,176 @@ out:
   g_free (c.errors);
 }
 
+/* A streamed answer being read: partial images are shown as they come,
+ * each image_edit.completed is the next result. */
+typedef struct
+{
+  EditWorker *worker;
+  SseParser  *parser;
+  gboolean    started;    /* a 2xx stream began: never sent again */
+  gboolean    stopped;    /* the reader itself stopped the transfer */
+  gint        completed;  /* image_edit.completed events seen */
+  gint        partials;   /* partial images of the result being received */
+  GError     *error;      /* an error event, or an event that made no sense */
+  GError     *first_failure;  /* a completed image that could not be used */
+} StreamReader;
+
+static void
+stream_progress (StreamReader *reader)
+{
+  const EditJob *job = reader->worker->job;
+
+  transfer_progress_set_stream (&reader->worker->progress,
+                                MIN (reader->completed + 1, job->n), job->n,
+                                reader->partials, job->partial_images);
+}
+
+static void
+stream_show_partial (StreamReader *reader, ImageStreamEvent *event)
+{
+  EditWorker *worker = reader->worker;
+  g_autoptr (GError) error = NULL;
+  GBytes *bytes = api_image_decode_b64 (event->b64_json, &error);
+  EditResult *partial = bytes ? result_from_bytes (worker, bytes, &error) : NULL;
+
+  /* A partial image is only a preview: one that cannot be shown is
+   * skipped, the final image decides. */
+  if (partial == NULL)
+    {
+      g_debug ("partial image %d not shown: %s", event->partial_index, error->message);
+      return;
+    }
+  g_mutex_lock (&worker->partial_lock);
+  edit_result_free (worker->partial);
+  worker->partial = partial;
+  worker->partial_result = reader->completed;
+  worker->partial_index = event->partial_index;
+  g_mutex_unlock (&worker->partial_lock);
+  reader->partials++;
+  stream_progress (reader);
+}
+
+static void
+stream_collect_result (StreamReader *reader, ImageStreamEvent *event)
+{
+  EditWorker *worker = reader->worker;
+  GError *error = NULL;
+  GBytes *bytes = api_image_decode_b64 (event->b64_json, &error);
+  EditResult *result = bytes ? result_from_bytes (worker, bytes, &error) : NULL;
+
+  reader->completed++;
+  reader->partials = 0;
+  if (event->created_at > 0)
+    worker->created = event->created_at;
+  if (event->usage.present)
+    {
+      /* One usage per image: the edit's is their sum. */
+      ApiUsage *usage = &worker->usage;
+
+      usage->present = TRUE;
+      usage->total_tokens += event->usage.total_tokens;
+      usage->input_tokens += event->usage.input_tokens;
+      usage->output_tokens += event->usage.output_tokens;
+      usage->input_text_tokens += event->usage.input_text_tokens;
+      usage->input_image_tokens += event->usage.input_image_tokens;
+    }
+  if (result)
+    g_ptr_array_add (worker->results, result);
+  else
+    {
+      g_string_append_printf (worker->warnings, _("Image %d: %s\n"), reader->completed,
+                              error->message);
+      if (reader->first_failure == NULL)
+        reader->first_failure = g_steal_pointer (&error);
+      g_clear_error (&error);
+    }
+  stream_progress (reader);
+}
+
+static gboolean
+stream_on_event (const gchar *name, const gchar *data, gsize length, gpointer user_data)
+{
+  StreamReader *reader = user_data;
+  g_autoptr (ImageStreamEvent) event = image_stream_event_parse (name, data, length,
+                                                                 &reader->error);
+
+  if (event == NULL)
+    return FALSE;
+  switch (event->kind)
+    {
+    case IMAGE_STREAM_ERROR:
+      {
+        g_autofree gchar *message = image_stream_error_describe (event);
+
+        g_set_error_literal (&reader->error, EDIT_ERROR, EDIT_ERROR_HTTP, message);
+        return FALSE;
+      }
+    case IMAGE_STREAM_PARTIAL:
+      stream_show_partial (reader, event);
+      return TRUE;
+    case IMAGE_STREAM_COMPLETED:
+      stream_collect_result (reader, event);
+      return TRUE;
+    default:
+      return TRUE;  /* keep-alives and events of later API versions */
+    }
+}
+
+static gboolean
+stream_feed (const gchar *data, gsize length, gpointer user_data, GError **error)
+{
+  StreamReader *reader = user_data;
+
+  reader->started = TRUE;
+  if (sse_parser_feed (reader->parser, data, length, error))
+    return TRUE;
+  reader->stopped = TRUE;
+  if (reader->error)
+    {
+      g_clear_error (error);
+      g_propagate_error (error, g_steal_pointer (&reader->error));
+    }
+  return FALSE;
+}
+
+/* The message for a stream that ended before its final image. */
+static void
+stream_set_cut_short (GError **error)
+{
+  g_set_error (error, EDIT_ERROR, EDIT_ERROR_RESPONSE,
+               _("The stream ended before the final image arrived, so nothing was "
+                 "changed. Try again, or turn streaming off."));
+}
+
+/* After a streamed answer ended: its results, or why there are none. */
+static void
+stream_finish (EditWorker *worker, StreamReader *reader)
+{
+  gboolean whole = sse_parser_finish (reader->parser);
+
+  if (reader->completed == 0)
+    {
+      stream_set_cut_short (&worker->error);
+      return;
+    }
+  if (worker->results->len == 0)
+    {
+      g_propagate_error (&worker->error, g_steal_pointer (&reader->first_failure));
+      g_string_truncate (worker->warnings, 0);
+      return;
+    }
+  if (reader->completed < worker->job->n || ! whole)
+    g_string_append_printf (worker->warnings,
+                            _("The stream ended after %d of %d images; the others "
+                              "did not arrive.\n"),
+                            reader->completed, worker->job->n);
+}
+
 /* Sends the form, retrying dropped connections and 429/5xx answers with
  * backoff.  TRUE with an HTTP answer in *status and *body. */
 static gboolean
-post_with_retries (EditWorker *worker, GPtrArray *parts, glong *status,
-                   GByteArray **body, gchar **request_id, GError **error)
+post_with_retries (EditWorker *worker, GPtrArray *parts, StreamReader *reader,
+                   glong *status, GByteArray **body, gchar **request_id, GError **error)
 {
   RetryPolicy policy = retry_policy_from_env (error);
   /* A request lost after it was fully sent may have been done and billed
@@ -315,12 +554,25 @@ post_with_retries (EditWorker *worker, GPtrArray *parts, glong *status,
       gboolean answered, retry, after_send;
       gint64 delay;
 
-      answered = http_post_form (worker->config, parts, &worker->progress, status, body,
-                                 request_id, &retry_after, &attempt_error);
+      answered = http_post_form (worker->config, parts, reader ? stream_feed : NULL, reader,
+                                 &worker->progress, status, body, request_id, &retry_after,
+                                 &attempt_error);
       after_send = g_error_matches (attempt_error, EDIT_ERROR, EDIT_ERROR_DROPPED_AFTER_SEND);
       retry = answered ? retry_policy_status_retryable (*status)
                        : g_error_matches (attempt_error, EDIT_ERROR, EDIT_ERROR_DROPPED) ||
                          (after_send && ! resent);
+      if (reader && reader->started)
+        {
+          /* A stream that began is the edit, billed: never sent again.
+           * Lost part-way, it is a stream cut short. */
+          if (! answered && ! reader->stopped &&
+              ! g_error_matches (attempt_error, EDIT_ERROR, EDIT_ERROR_CANCELLED))
+            {
+              g_clear_error (&attempt_error);
+              stream_set_cut_short (&attempt_error);
+            }
+          retry = FALSE;
+        }
       if (! retry || attempt > policy.max_retries)
         {
           if (! answered)
@@ -355,6 +607,8 @@ edit_worker_run (EditWorker *worker)
   g_autoptr (GByteArray) body = NULL;
   g_autofree gchar *request_id = NULL;
   g_autoptr (ApiResponse) response = NULL;
+  g_autoptr (GPtrArray) reference_pngs = NULL;
+  StreamReader reader = { .worker = worker };
   glong status = 0;
 
   g_autoptr (GTimer) timer = g_timer_new ();
@@ -366,8 +620,19 @@ edit_worker_run (EditWorker *worker)
            g_timer_elapsed (timer, NULL) * 1000.0);
   g_timer_start (timer);
 
-  parts = api_form_build (worker->job, worker->size_field, image_png, mask_png);
-  if (! post_with_retries (worker, parts, &status, &body, &request_id, &worker->error))
+  reference_pngs = encode_references (worker, &worker->error);
+  if (reference_pngs == NULL)
+    goto done;
+  parts = api_form_build (worker->job, worker->size_field, image_png, mask_png,
+                          reference_pngs);
+  g_clear_pointer (&reference_pngs, g_ptr_array_unref);
+  if (worker->job->stream)
+    {
+      reader.parser = sse_parser_new (EDIT_WORKER_STREAM_EVENT_MAX, stream_on_event, &reader);
+      stream_progress (&reader);
+    }
+  if (! post_with_retries (worker, parts, worker->job->stream ? &reader : NULL, &status,
+                           &body, &request_id, &worker->error))
     goto done;
   g_debug ("the server answered in %.1f ms", g_timer_elapsed (timer, NULL) * 1000.0);
   g_timer_start (timer);
@@ -381,6 +646,13 @@ edit_worker_run (EditWorker *worker)
       goto done;
     }
 
+  if (reader.started)
+    {
+      stream_finish (worker, &reader);
+      g_debug ("read a stream of %d results in %.1f ms", reader.completed,
+               g_timer_elapsed (timer, NULL) * 1000.0);
+      goto done;
+    }
   response = api_response_parse ((const gchar *) body->data, body->len, &worker->error);
   /* The answer's text is parsed: let it go before the images are decoded. */
   g_clear_pointer (&body, g_byte_array_unref);
@@ -393,6 +665,9 @@ edit_worker_run (EditWorker *worker)
            g_timer_elapsed (timer, NULL) * 1000.0);
 
 done:
+  g_clear_pointer (&reader.parser, sse_parser_free);
+  g_clear_error (&reader.error);
+  g_clear_error (&reader.first_failure);
   g_atomic_int_set (&worker->done, 1);
 }
 

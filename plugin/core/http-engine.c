@@ -71,7 +71,9 @@ on_progress (void *user, curl_off_t dl_total, curl_off_t dl_now,
     gint64 now = g_get_monotonic_time ();
     gint64 moved = ul_now + dl_now;
     gboolean sending = ul_total > 0 && ul_now < ul_total;
-    gboolean receiving = dl_now > 0;
+    /* A stream pauses between events while the model works: only the
+     * total timeout applies to it. */
+    gboolean receiving = dl_now > 0 && ! sink->streaming;
 
     if (moved != sink->last_bytes || sink->last_change_us == 0 || ! (sending || receiving))
       {
@@ -94,7 +96,9 @@ on_progress (void *user, curl_off_t dl_total, curl_off_t dl_now,
   progress->to_send = ul_total;
   progress->received = dl_now;
   progress->to_receive = dl_total;
-  if (dl_now > 0)
+  if (sink->streaming)
+    progress->phase = TRANSFER_PHASE_WAIT;
+  else if (dl_now > 0)
     progress->phase = TRANSFER_PHASE_DOWNLOAD;
   else if (ul_total > 0 && ul_now >= ul_total)
     progress->phase = TRANSFER_PHASE_WAIT;
@@ -110,6 +114,24 @@ on_body (char *data, size_t size, size_t nmemb, void *user)
   HttpSink *sink = user;
   gsize len = size * nmemb;
 
+  if (sink->stream && ! sink->streaming && sink->body->len == 0)
+    {
+      /* Decided at the first byte: a server may answer stream=true with
+       * plain JSON (or an error status), which is read as usual. */
+      long status = 0;
+      const char *type = NULL;
+
+      curl_easy_getinfo (sink->easy, CURLINFO_RESPONSE_CODE, &status);
+      curl_easy_getinfo (sink->easy, CURLINFO_CONTENT_TYPE, &type);
+      sink->streaming = status >= 200 && status <= 299 && type &&
+                        g_ascii_strncasecmp (type, "text/event-stream", 17) == 0;
+    }
+  if (sink->streaming)
+    {
+      if (! sink->stream (data, len, sink->stream_data, &sink->stream_error))
+        return 0;  /* stop reading: CURLE_WRITE_ERROR */
+      return len;
+    }
   if (sink->body->len + len > sink->body_max)
     {
       sink->too_large = TRUE;
@@ -183,6 +205,7 @@ http_engine_easy_new (HttpSink *sink, gint timeout_seconds, gchar *errbuf)
   curl_easy_setopt (curl, CURLOPT_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
   curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
+  sink->easy = curl;
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, sink);
   curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, on_header);

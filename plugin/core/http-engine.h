@@ -20,6 +20,13 @@
 /* How often the transfer loop looks at the cancel flag. */
 #define HTTP_POLL_MS               100
 
+/* Takes a streamed answer's bytes as they arrive; FALSE (error set)
+ * stops the transfer. */
+typedef gboolean (*HttpStreamFunc) (const gchar *data,
+                                    gsize        length,
+                                    gpointer     user_data,
+                                    GError     **error);
+
 /* What one transfer collects, and what its callbacks noticed. */
 typedef struct
 {
@@ -36,6 +43,13 @@ typedef struct
   gboolean          upload_complete; /* every byte of a request body sent */
   gboolean          shared;          /* one of several transfers: progress is
                                         the group's, not this sink's */
+  /* A 2xx text/event-stream answer goes to stream as it arrives instead
+   * of into body (any other answer is collected as usual). */
+  HttpStreamFunc    stream;
+  gpointer          stream_data;
+  gboolean          streaming;       /* the answer is being streamed */
+  GError           *stream_error;    /* why stream stopped the transfer */
+  CURL             *easy;
 } HttpSink;
 
 /* Call once on the main thread before starting any transfer. */

@@ -10,6 +10,8 @@
 gboolean
 http_post_form (const ApiConfig  *config,
                 GPtrArray        *parts,
+                HttpStreamFunc    stream,
+                gpointer          stream_data,
                 TransferProgress *progress,
                 glong            *status,
                 GByteArray      **body,
@@ -19,7 +21,8 @@ http_post_form (const ApiConfig  *config,
 {
   gchar errbuf[CURL_ERROR_SIZE] = "";
   HttpSink sink = { .progress = progress, .body = g_byte_array_new (),
-                       .body_max = HTTP_API_BODY_MAX };
+                    .body_max = HTTP_API_BODY_MAX, .stream = stream,
+                    .stream_data = stream_data };
   g_autofree gchar *url = api_edits_url (config->base_url);
   g_autofree gchar *auth = g_strconcat ("Authorization: Bearer ", config->api_key, NULL);
   struct curl_slist *headers = NULL;
@@ -63,8 +66,11 @@ http_post_form (const ApiConfig  *config,
   code = http_engine_perform (curl, progress);
   if (code == CURLE_OK)
     curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, status);
+  else if (sink.stream_error)
+    g_propagate_error (error, g_steal_pointer (&sink.stream_error));
   else
     http_engine_set_error (error, curl, code, errbuf, url, &sink, config->timeout_seconds);
+  g_clear_error (&sink.stream_error);
 
   curl_easy_cleanup (curl);
   curl_mime_free (mime);

@@ -18,10 +18,14 @@
 #define HTTP_PARALLEL_DOWNLOADS    10
 
 /* POSTs the form to {base}/images/edits.  Returns FALSE only when no HTTP
- * answer arrived (network error, timeout, cancel); an HTTP error status is
- * returned in *status with its body. */
+ * answer arrived (network error, timeout, cancel, stream stopping it); an
+ * HTTP error status is returned in *status with its body.  stream (may
+ * be NULL) takes a 2xx text/event-stream answer as it arrives; *body is
+ * then empty. */
 gboolean   http_post_form  (const ApiConfig  *config,
                             GPtrArray        *parts,
+                            HttpStreamFunc    stream,
+                            gpointer          stream_data,
                             TransferProgress *progress,
                             glong            *status,
                             GByteArray      **body,

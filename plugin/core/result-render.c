@@ -204,3 +204,24 @@ result_detail_weights (const guint8 *result, const guint8 *upload, gint width, g
   g_free (diff);
   return weights;
 }
+
+guint8 *
+result_render_over_upload (const guint8 *upload,
+                           const guint8 *coverage,
+                           const guint8 *result,
+                           gint          width,
+                           gint          height)
+{
+  gsize n = (gsize) width * height;
+  guint8 *out = g_new (guint8, n * 4);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint a = coverage ? coverage[i] : 255;
+
+      for (gint c = 0; c < 4; c++)
+        out[i * 4 + c] = (guint8) ((result[i * 4 + c] * a + upload[i * 4 + c] * (255 - a)
+                                    + 127) / 255);
+    }
+  return out;
+}

@@ -57,6 +57,15 @@ void            result_render_window  (EditRect  region,
                                        gdouble  *width,
                                        gdouble  *height);
 
+/* The result over what was sent, where the edit area covers it
+ * (coverage 0..255, NULL: everywhere): the picture as it will look, for a
+ * preview.  All upload-size; g_free. */
+guint8         *result_render_over_upload (const guint8 *upload,
+                                           const guint8 *coverage,
+                                           const guint8 *result,
+                                           gint          width,
+                                           gint          height);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ResultRenderer, result_renderer_free)
 
 #endif

@@ -34,6 +34,11 @@ transfer_progress_get (TransferProgress *progress)
   status.attempt = progress->attempt;
   status.max_attempts = progress->max_attempts;
   status.resending = progress->resending;
+  status.streaming = progress->streaming;
+  status.stream_result = progress->stream_result;
+  status.stream_results = progress->stream_results;
+  status.stream_partials = progress->stream_partials;
+  status.stream_partials_max = progress->stream_partials_max;
   status.retry_in_s = (gint) MAX (0, (progress->retry_at_us - g_get_monotonic_time ()
                                       + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
   g_mutex_unlock (&progress->lock);
@@ -58,6 +63,22 @@ transfer_progress_set_retry (TransferProgress *progress,
   g_mutex_unlock (&progress->lock);
 }
 
+void
+transfer_progress_set_stream (TransferProgress *progress,
+                              gint              result,
+                              gint              results,
+                              gint              partials,
+                              gint              partials_max)
+{
+  g_mutex_lock (&progress->lock);
+  progress->streaming = TRUE;
+  progress->stream_result = result;
+  progress->stream_results = results;
+  progress->stream_partials = partials;
+  progress->stream_partials_max = partials_max;
+  g_mutex_unlock (&progress->lock);
+}
+
 gboolean
 transfer_progress_sleep (TransferProgress *progress, gint64 delay_ms)
 {
@@ -72,12 +93,40 @@ transfer_progress_sleep (TransferProgress *progress, gint64 delay_ms)
   return ! g_atomic_int_get (&progress->cancelled);
 }
 
+/* Where a streamed answer is: which partial image, or the final one. */
+static gchar *
+transfer_stream_text (const TransferStatus *status, gdouble elapsed_s)
+{
+  g_autofree gchar *stage = NULL;
+  gint k = status->stream_partials, m = status->stream_partials_max;
+
+  if (m == 0)
+    stage = g_strdup_printf (_("waiting for the final image… %d s"), (gint) elapsed_s);
+  else if (k >= m)
+    stage = g_strdup_printf (_("partial image %d of %d shown; waiting for the final "
+                               "image… %d s"), k, m, (gint) elapsed_s);
+  else if (k == 0)
+    stage = g_strdup_printf (_("waiting for the first partial image… %d s"),
+                             (gint) elapsed_s);
+  else
+    stage = g_strdup_printf (_("partial image %d of %d shown; waiting for the next… %d s"),
+                             k, m, (gint) elapsed_s);
+  if (status->stream_results <= 1)
+    /* TRANSLATORS: %s is a stage, e.g. "waiting for the final image… 12 s". */
+    return g_strdup_printf (_("Streaming: %s"), stage);
+  /* TRANSLATORS: "Streaming image 2 of 3: waiting for the final image… 12 s". */
+  return g_strdup_printf (_("Streaming image %d of %d: %s"),
+                          status->stream_result, status->stream_results, stage);
+}
+
 static gchar *
 transfer_phase_text (const TransferStatus *status, gdouble elapsed_s)
 {
   switch (status->phase)
     {
     case TRANSFER_PHASE_WAIT:
+      if (status->streaming)
+        return transfer_stream_text (status, elapsed_s);
       return g_strdup_printf (_("Waiting for the server… %d s"), (gint) elapsed_s);
     case TRANSFER_PHASE_DOWNLOAD:
       return g_strdup (_("Receiving the result…"));

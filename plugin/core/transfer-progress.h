@@ -25,6 +25,11 @@ typedef struct
   gboolean      resending;              /* sending again after a connection
                                            lost once the request was sent */
   gint          cancelled;   /* atomic; set by the main thread */
+  /* A streamed answer: the result being received (from 1, of n) and how
+   * many of its partial images have arrived (of partials_max). */
+  gboolean      streaming;
+  gint          stream_result, stream_results;
+  gint          stream_partials, stream_partials_max;
 } TransferProgress;
 
 /* A consistent copy for the main thread. */
@@ -35,6 +40,9 @@ typedef struct
   gint          attempt, max_attempts;
   gint          retry_in_s;
   gboolean      resending;
+  gboolean      streaming;
+  gint          stream_result, stream_results;
+  gint          stream_partials, stream_partials_max;
 } TransferStatus;
 
 void       transfer_progress_init    (TransferProgress *progress);
@@ -45,6 +53,13 @@ void       transfer_progress_set_retry (TransferProgress *progress,
                                         gint              max_attempts,
                                         gint64            delay_ms,
                                         gboolean          resending);
+/* The stream reached result (from 1, of results) with partials of its
+ * partials_max partial images. */
+void       transfer_progress_set_stream (TransferProgress *progress,
+                                         gint              result,
+                                         gint              results,
+                                         gint              partials,
+                                         gint              partials_max);
 /* Sleeps delay_ms unless cancelled first; FALSE when cancelled. */
 gboolean   transfer_progress_sleep   (TransferProgress *progress,
                                       gint64            delay_ms);

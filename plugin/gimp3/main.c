@@ -162,6 +162,11 @@ ai_image_edit_create_procedure (GimpPlugIn *plug_in, const gchar *name)
                                        G_PARAM_READWRITE);
   gimp_procedure_add_boolean_aux_argument (procedure, "keep-detail", "Keep detail", NULL,
                                            TRUE, G_PARAM_READWRITE);
+  gimp_procedure_add_boolean_aux_argument (procedure, "stream", "Live preview", NULL,
+                                           FALSE, G_PARAM_READWRITE);
+  gimp_procedure_add_int_aux_argument (procedure, "partial-images", "Partial images", NULL,
+                                       1, EDIT_SETTINGS_PARTIAL_IMAGES_MAX,
+                                       EDIT_SETTINGS_PARTIAL_IMAGES_DEFAULT, G_PARAM_READWRITE);
   gimp_procedure_add_string_aux_argument (procedure, "base-url", "Base URL", NULL, "",
                                           G_PARAM_READWRITE);
   gimp_procedure_add_string_aux_argument (procedure, "organization", "Organization", NULL,
@@ -212,8 +217,9 @@ settings_from_config (GimpProcedureConfig *config, EditSettings *s)
   g_autofree gchar *quality = NULL, *background = NULL, *output_format = NULL;
   g_autofree gchar *output_compression = NULL, *input_fidelity = NULL;
   g_autofree gchar *base_url = NULL, *organization = NULL, *project = NULL;
-  gboolean color_match = TRUE, keep_detail = TRUE;
+  gboolean color_match = TRUE, keep_detail = TRUE, stream = FALSE;
   gint n = 1, blend_band = EDIT_JOB_BLEND_BAND_DEFAULT, timeout = 0;
+  gint partial_images = EDIT_SETTINGS_PARTIAL_IMAGES_DEFAULT;
 
   g_object_get (config, "prompt", &prompt, "model", &model, "n", &n, "size", &size,
                 "response-format", &response_format, "user", &user, "options", &options,
@@ -222,7 +228,8 @@ settings_from_config (GimpProcedureConfig *config, EditSettings *s)
                 "input-fidelity", &input_fidelity, "color-match", &color_match,
                 "blend-band", &blend_band, "keep-detail", &keep_detail,
                 "base-url", &base_url, "organization", &organization, "project", &project,
-                "timeout", &timeout, NULL);
+                "timeout", &timeout, "stream", &stream, "partial-images", &partial_images,
+                NULL);
   edit_settings_init (s);
   edit_settings_set (s, prompt, model && *model ? model : MODEL_DEFAULT, n, size,
                      response_format, user, options);
@@ -239,6 +246,8 @@ settings_from_config (GimpProcedureConfig *config, EditSettings *s)
   edit_settings_copy_text (s->organization, sizeof s->organization, organization);
   edit_settings_copy_text (s->project, sizeof s->project, project);
   s->timeout_seconds = timeout;
+  s->stream = stream;
+  s->partial_images = partial_images;
 }
 
 /* What the dialog ran, for GIMP to remember (Repeat, the next dialog). */
@@ -253,7 +262,10 @@ settings_to_config (const EditSettings *s, GimpProcedureConfig *config)
                 "input-fidelity", s->input_fidelity, "color-match", (gboolean) s->color_match,
                 "blend-band", s->blend_band, "keep-detail", (gboolean) s->keep_detail,
                 "base-url", s->base_url, "organization", s->organization,
-                "project", s->project, "timeout", s->timeout_seconds, NULL);
+                "project", s->project, "timeout", s->timeout_seconds,
+                "stream", (gboolean) s->stream,
+                "partial-images", CLAMP (s->partial_images, 1, EDIT_SETTINGS_PARTIAL_IMAGES_MAX),
+                NULL);
 }
 
 static GimpValueArray *

@@ -22,7 +22,9 @@ typedef struct
 {
   GtkWidget     *dialog;
   GtkWidget     *edit_button;
-  GtkWidget     *inputs;          /* everything greyed out while running */
+  GtkWidget     *inputs;          /* the form and the key: greyed out while
+                                     running (the preview stays bright) */
+  GtkWidget     *form, *key_frame;
 
   GtkTextBuffer *prompt;
   GtkWidget     *prompt_view;
@@ -37,6 +39,8 @@ typedef struct
   GtkWidget     *quality, *background, *output_format, *output_compression, *input_fidelity;
   GtkWidget     *quality_label, *background_label, *output_format_label;
   GtkWidget     *output_compression_label, *input_fidelity_label;
+  GtkWidget     *stream, *partial_images;
+  GPtrArray     *reference_checks; /* GtkToggleButton*, "reference-id" data */
   GtkWidget     *color_match, *blend_band, *keep_detail;
   GtkWidget     *extra, *base_url, *organization, *project, *timeout;
 
@@ -238,6 +242,27 @@ dialog_read_settings (EditDialog *d)
   s->color_match = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->color_match));
   s->blend_band = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->blend_band));
   s->keep_detail = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->keep_detail));
+  s->stream = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->stream));
+  s->partial_images = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->partial_images));
+  {
+    g_autoptr (GString) refs = g_string_new (NULL);
+
+    for (guint i = 0; i < d->reference_checks->len; i++)
+      {
+        GtkWidget *check = g_ptr_array_index (d->reference_checks, i);
+        gint id = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "reference-id"));
+
+        if (! gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (check)))
+          continue;
+        if (refs->len)
+          g_string_append_c (refs, ',');
+        if (id < 0)
+          g_string_append (refs, EDIT_JOB_REFERENCE_VISIBLE);
+        else
+          g_string_append_printf (refs, "%d", id);
+      }
+    edit_settings_copy_text (s->references, sizeof s->references, refs->str);
+  }
   edit_settings_copy_text (s->options, sizeof s->options,
                            gtk_entry_get_text (GTK_ENTRY (d->extra)));
   edit_settings_copy_text (s->base_url, sizeof s->base_url,
@@ -326,6 +351,24 @@ dialog_update_preview (EditDialog *d)
   g_debug ("dialog preview: %s; cost: %s", label, cost ? cost : "unknown");
 }
 
+/* A streamed partial image in the preview, over the region where it will
+ * land. */
+static void
+dialog_show_partial (EditDialog *d)
+{
+  gint w, h;
+  guint8 *pixels = edit_run_partial_picture (d->run, PREVIEW_SIDE, &w, &h);
+  GdkPixbuf *pixbuf;
+
+  if (pixels == NULL)
+    return;
+  pixbuf = gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, TRUE, 8, w, h, w * 4,
+                                     preview_pixels_free, NULL);
+  gtk_image_set_from_pixbuf (GTK_IMAGE (d->preview), pixbuf);
+  g_object_unref (pixbuf);
+  g_debug ("dialog preview: partial image %dx%d", w, h);
+}
+
 /* Compression applies to JPEG and WebP results only. */
 static void
 dialog_output_format_changed (EditDialog *d)
@@ -401,7 +444,8 @@ dialog_update_key_label (EditDialog *d)
 static void
 dialog_set_running (EditDialog *d, gboolean running)
 {
-  gtk_widget_set_sensitive (d->inputs, ! running);
+  gtk_widget_set_sensitive (d->form, ! running);
+  gtk_widget_set_sensitive (d->key_frame, ! running);
   gtk_widget_set_visible (d->progress, running);
   if (running)
     {
@@ -451,6 +495,8 @@ dialog_poll (gpointer data)
       dialog_finish (d);
       return G_SOURCE_REMOVE;
     }
+  if (edit_run_poll_partial (d->run))
+    dialog_show_partial (d);
   if (edit_run_progress_describe (d->run, g_timer_elapsed (d->timer, NULL), &text, &fraction))
     gtk_progress_bar_pulse (GTK_PROGRESS_BAR (d->progress));
   else
@@ -610,13 +656,68 @@ build_prompt (EditDialog *d)
   return vbox;
 }
 
+static void
+dialog_stream_toggled (EditDialog *d)
+{
+  gtk_widget_set_sensitive (d->partial_images,
+                            gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->stream)));
+}
+
+/* Other layers of the image (and the visible image) that guide the edit,
+ * a check button each; none ticked when the dialog opens. */
+static GtkWidget *
+build_references (EditDialog *d)
+{
+  GtkWidget *expander = gtk_expander_new_with_mnemonic (_("Reference la_yers"));
+  GtkWidget *list = box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *scrolled = gtk_scrolled_window_new (NULL, NULL);
+  GtkWidget *check;
+  g_autoptr (GArray) ids = glue_image_layer_ids (d->image);
+
+  d->reference_checks = g_ptr_array_new ();
+  check = gtk_check_button_new_with_label (_("The visible image"));
+  g_object_set_data (G_OBJECT (check), "reference-id", GINT_TO_POINTER (-1));
+  g_ptr_array_add (d->reference_checks, check);
+  gtk_box_pack_start (GTK_BOX (list), check, FALSE, FALSE, 0);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint id = g_array_index (ids, gint, i);
+      g_autofree gchar *name = NULL;
+
+      /* The edited layer itself is already the first image. */
+      if (d->drawable != GLUE_NO_DRAWABLE && id == glue_item_id (d->drawable))
+        continue;
+      name = gimp_item_get_name (GLUE_ITEM (glue_layer_from_id (id)));
+      check = gtk_check_button_new_with_label (name);
+      g_object_set_data (G_OBJECT (check), "reference-id", GINT_TO_POINTER (id));
+      g_ptr_array_add (d->reference_checks, check);
+      gtk_box_pack_start (GTK_BOX (list), check, FALSE, FALSE, 0);
+    }
+  gtk_widget_set_tooltip_text (expander,
+                               _("Send these whole, after the area being edited, to "
+                                 "guide the edit (\"make the jacket look like this "
+                                 "fabric\")"));
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_size_request (scrolled, -1, MIN (120, 26 * (gint) d->reference_checks->len));
+#if GTK_CHECK_VERSION (3, 8, 0)
+  gtk_container_add (GTK_CONTAINER (scrolled), list);
+#else
+  gtk_scrolled_window_add_with_viewport (GTK_SCROLLED_WINDOW (scrolled), list);
+#endif
+  gtk_container_add (GTK_CONTAINER (expander), scrolled);
+  return expander;
+}
+
 static GtkWidget *
 build_options (EditDialog *d)
 {
   EditSettings *s = d->settings;
   GtkWidget *vbox = box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *table = form_new (5);
-  GtkWidget *gpt_table = form_new (5);
+  GtkWidget *gpt_table = form_new (6);
+  GtkWidget *gpt_box = box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *stream_box = box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *fit_table = form_new (3);
   GtkWidget *adv_table = form_new (5);
   GtkWidget *expander, *fit_frame, *advanced;
@@ -658,7 +759,27 @@ build_options (EditDialog *d)
              &d->output_compression_label);
   d->input_fidelity = choice_new (edit_form_input_fidelities, s->input_fidelity);
   table_row (gpt_table, 4, _("Input _fidelity:"), d->input_fidelity, &d->input_fidelity_label);
-  gtk_container_add (GTK_CONTAINER (d->gpt_frame), gpt_table);
+  d->stream = gtk_check_button_new_with_mnemonic (_("Stream and s_how"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->stream), s->stream);
+  gtk_widget_set_tooltip_text (d->stream,
+                               _("Stream the edit: show partial images in the preview "
+                                 "and in the picture while the edit forms"));
+  d->partial_images = gtk_spin_button_new_with_range (1, EDIT_SETTINGS_PARTIAL_IMAGES_MAX, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->partial_images),
+                             CLAMP (s->partial_images, 1, EDIT_SETTINGS_PARTIAL_IMAGES_MAX));
+  gtk_widget_set_tooltip_text (d->partial_images,
+                               _("Partial images to show before the final one (each "
+                                 "costs extra output tokens)"));
+  gtk_box_pack_start (GTK_BOX (stream_box), d->stream, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (stream_box), d->partial_images, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (stream_box), gtk_label_new (_("partial images")),
+                      FALSE, FALSE, 0);
+  form_attach (gpt_table, stream_box, 0, 2, 5, FALSE);
+  g_signal_connect_swapped (d->stream, "toggled", G_CALLBACK (dialog_stream_toggled), d);
+  dialog_stream_toggled (d);
+  gtk_box_pack_start (GTK_BOX (gpt_box), gpt_table, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (gpt_box), build_references (d), FALSE, FALSE, 0);
+  gtk_container_add (GTK_CONTAINER (d->gpt_frame), gpt_box);
   gtk_box_pack_start (GTK_BOX (vbox), d->gpt_frame, FALSE, FALSE, 0);
 
   fit_frame = gimp_frame_new (_("Fitting the result into the picture"));
@@ -814,10 +935,12 @@ dialog_build (EditDialog *d, const gchar *binary)
   gtk_box_pack_start (GTK_BOX (top), preview_box, FALSE, FALSE, 0);
 
   left = box_new (GTK_ORIENTATION_VERTICAL, 8);
+  d->form = left;
   gtk_box_pack_start (GTK_BOX (left), build_prompt (d), TRUE, TRUE, 0);
   gtk_box_pack_start (GTK_BOX (left), build_options (d), FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (top), left, TRUE, TRUE, 0);
-  gtk_box_pack_start (GTK_BOX (d->inputs), build_key (d), FALSE, FALSE, 0);
+  d->key_frame = build_key (d);
+  gtk_box_pack_start (GTK_BOX (d->inputs), d->key_frame, FALSE, FALSE, 0);
 
   d->progress = gtk_progress_bar_new ();
 #if GTK_CHECK_VERSION (3, 0, 0)
@@ -871,6 +994,8 @@ edit_dialog_run (const gchar  *binary,
   d.outcome = EDIT_DIALOG_CANCELLED;
   d.timer = g_timer_new ();
   d.key = api_key_find (&d.key_source);
+  /* References are layers of one image: each run picks its own. */
+  settings->references[0] = '\0';
 
 #if GIMP_MAJOR_VERSION >= 3
   gimp_ui_init (binary);
@@ -889,5 +1014,6 @@ edit_dialog_run (const gchar  *binary,
   g_timer_destroy (d.timer);
   api_key_free (d.key);
   edit_source_free (d.source);
+  g_clear_pointer (&d.reference_checks, g_ptr_array_unref);
   return d.outcome;
 }

@@ -2,7 +2,10 @@
 
 #include "cost-estimate.h"
 #include "edit-error.h"
+#include "edit-references.h"
 #include "edit-worker.h"
+#include "pixel-scale.h"
+#include "result-render.h"
 #include "result-layers.h"
 #include "edit-source.h"
 #include "model-caps.h"
@@ -19,6 +22,10 @@ struct _EditRun
   EditSource *source;
   EditWorker *worker;
   GThread    *thread;
+  /* A streamed answer: the newest partial image and the layer showing it. */
+  EditResult *partial;
+  gint        partial_result, partial_index;
+  GlueLayer   preview;
 };
 
 typedef struct
@@ -70,7 +77,8 @@ edit_run_start (GlueImage    image,
   g_autoptr (GTimer) timer = NULL;
   EditRun *run;
 
-  if (! edit_run_check_drawable (image, drawable, error))
+  if (! edit_run_check_drawable (image, drawable, error) ||
+      ! edit_references_check (image, job, error))
     return NULL;
   timer = g_timer_new ();
   source = edit_source_new (image, drawable, job->caps->family == MODEL_FAMILY_DALLE2, error);
@@ -94,6 +102,8 @@ edit_run_start (GlueImage    image,
                                  g_steal_pointer (&source->upload_coverage),
                                  &source->upload);
   run->source = g_steal_pointer (&source);
+  run->preview = GLUE_NO_DRAWABLE;
+  edit_references_read (image, run->worker->job, run->worker);
   run->thread = edit_worker_start (run->worker);
   return run;
 }
@@ -123,6 +133,67 @@ edit_run_progress_describe (EditRun  *run,
   return status.phase == TRANSFER_PHASE_WAIT || status.phase == TRANSFER_PHASE_RETRY_WAIT;
 }
 
+gboolean
+edit_run_poll_partial (EditRun *run)
+{
+  const EditJob *job = run->worker->job;
+  g_autofree gchar *label = NULL;
+  g_autofree gchar *name = NULL;
+  gint result, index;
+  EditResult *partial = edit_worker_take_partial (run->worker, &result, &index);
+
+  if (partial == NULL)
+    return FALSE;
+  edit_result_free (run->partial);
+  run->partial = partial;
+  run->partial_result = result;
+  run->partial_index = index;
+  /* The person may have closed the image or deleted the layer. */
+  if (! edit_source_still_valid (run->source, NULL))
+    return TRUE;
+  label = result_layers_prompt_label (job->prompt);
+  if (job->n > 1)
+    /* TRANSLATORS: the preview layer's name: the prompt, the result's
+     * number of n, the partial image's number of m. */
+    name = g_strdup_printf (_("%s (preview of #%d of %d: partial %d of %d)"), label,
+                            result + 1, job->n, index + 1, job->partial_images);
+  else
+    /* TRANSLATORS: the preview layer's name: the prompt, the partial
+     * image's number of m. */
+    name = g_strdup_printf (_("%s (preview: partial %d of %d)"), label, index + 1,
+                            job->partial_images);
+  run->preview = result_layers_preview_show (run->source, run->worker, run->preview,
+                                             partial, name);
+  return TRUE;
+}
+
+guint8 *
+edit_run_partial_picture (EditRun *run, gint max_side, gint *width, gint *height)
+{
+  const EditWorker *worker = run->worker;
+  gint w = worker->upload_width, h = worker->upload_height;
+  gdouble scale = MIN (1.0, (gdouble) max_side / MAX (w, h));
+  g_autofree guint8 *over = NULL;
+
+  if (run->partial == NULL)
+    return NULL;
+  over = result_render_over_upload (worker->upload_rgba, worker->coverage,
+                                    run->partial->pixels, w, h);
+  *width = MAX (1, (gint) (w * scale + 0.5));
+  *height = MAX (1, (gint) (h * scale + 0.5));
+  if (*width == w && *height == h)
+    return g_steal_pointer (&over);
+  return pixel_scale (over, w, h, 4, *width, *height);
+}
+
+static void
+edit_run_remove_preview (EditRun *run)
+{
+  if (run->preview != GLUE_NO_DRAWABLE)
+    result_layers_preview_remove (run->source->image, run->preview);
+  run->preview = GLUE_NO_DRAWABLE;
+}
+
 void
 edit_run_cancel (EditRun *run)
 {
@@ -146,6 +217,8 @@ edit_run_finish (EditRun  *run,
 
   *n_layers = 0;
   edit_run_join (run);
+  /* The results replace the preview; an error leaves nothing behind. */
+  edit_run_remove_preview (run);
   if (worker->error)
     {
       g_propagate_error (error, g_steal_pointer (&worker->error));
@@ -195,6 +268,8 @@ edit_run_free (EditRun *run)
       edit_run_cancel (run);
       edit_run_join (run);
     }
+  edit_run_remove_preview (run);
+  edit_result_free (run->partial);
   edit_worker_free (run->worker);
   edit_source_free (run->source);
   g_free (run);
@@ -212,6 +287,7 @@ progress_tick (gpointer data)
       g_main_loop_quit (loop->loop);
       return G_SOURCE_REMOVE;
     }
+  edit_run_poll_partial (loop->run);
   if (loop->polls++ % PROGRESS_EVERY_POLLS != 0)
     return G_SOURCE_CONTINUE;
   if (edit_run_progress_describe (loop->run, g_timer_elapsed (loop->timer, NULL),

@@ -29,6 +29,16 @@ gboolean  edit_run_progress_describe (EditRun  *run,
                                       gdouble   elapsed,
                                       gchar   **text,
                                       gdouble  *fraction);
+/* Shows the newest partial image of a streamed answer, if one came since
+ * the last call, in the preview layer; TRUE when there was one.  Call
+ * often while the worker runs. */
+gboolean  edit_run_poll_partial (EditRun *run);
+/* The newest partial image over the region as it will land, at most
+ * max_side pixels (RGBA, sRGB; g_free), or NULL before the first. */
+guint8   *edit_run_partial_picture (EditRun *run,
+                                    gint     max_side,
+                                    gint    *width,
+                                    gint    *height);
 /* Asks the worker to stop; it ends within a fraction of a second. */
 void      edit_run_cancel    (EditRun    *run);
 /* Waits for the worker, then inserts the results (one undo step).

@@ -58,6 +58,15 @@ attach_parasite (GlueLayer layer, const EditSource *source, const EditWorker *wo
   g_key_file_set_boolean (keys, "edit", "color_match", job->color_match);
   g_key_file_set_integer (keys, "edit", "blend_band", job->blend_band);
   g_key_file_set_boolean (keys, "edit", "keep_detail", job->keep_detail);
+  if (worker->references->len > 0)
+    {
+      g_autoptr (GPtrArray) names = g_ptr_array_new ();
+
+      for (guint i = 0; i < worker->references->len; i++)
+        g_ptr_array_add (names, ((EditReference *) g_ptr_array_index (worker->references, i))->name);
+      g_key_file_set_string_list (keys, "edit", "references",
+                                  (const gchar * const *) names->pdata, names->len);
+    }
   if (usage->present)
     {
       g_key_file_set_int64 (keys, "usage", "total_tokens", usage->total_tokens);
@@ -162,8 +171,69 @@ insert_one (const EditSource *source,
       gimp_layer_add_mask (layer, mask);
       write_pixels (GLUE_DRAWABLE (mask), mask_pixels, shown.width, shown.height, "Y u8");
     }
-  attach_parasite (layer, source, worker, result);
+  if (worker)
+    attach_parasite (layer, source, worker, result);
   return layer;
+}
+
+/* What every result's rendering needs: the upload as it would come back
+ * unchanged (*trip) and the layer mask (*mask, NULL: none). */
+static void
+render_inputs (const EditSource *source, const EditWorker *worker, guint8 **trip,
+               guint8 **mask)
+{
+  gsize n = (gsize) worker->upload_width * worker->upload_height;
+
+  *trip = g_memdup2 (worker->upload_rgba, n * 4);
+  picture_from_srgb (&source->space, *trip, n);
+  /* A fade-in band only inside a selection: inside a transparent hole it
+   * would show what lies under the layer. */
+  *mask = source->coverage
+          ? edge_blend_mask (source->coverage, source->shown.width, source->shown.height,
+                             source->kind == EDIT_AREA_SELECTION ? worker->job->blend_band : 0)
+          : NULL;
+}
+
+GlueLayer
+result_layers_preview_show (const EditSource *source,
+                            const EditWorker *worker,
+                            GlueLayer         preview,
+                            const EditResult *partial,
+                            const gchar      *name)
+{
+  g_autofree guint8 *trip = NULL;
+  g_autofree guint8 *mask = NULL;
+
+  render_inputs (source, worker, &trip, &mask);
+  /* The person may have deleted it meanwhile: a new one then. */
+  if (preview != GLUE_NO_DRAWABLE && ! gimp_item_is_valid (GLUE_ITEM (preview)))
+    preview = GLUE_NO_DRAWABLE;
+  /* Frozen: the preview leaves no undo step; the finished edit is one. */
+  gimp_image_undo_freeze (source->image);
+  if (preview == GLUE_NO_DRAWABLE)
+    preview = insert_one (source, NULL, partial, trip, mask, name,
+                          glue_item_parent (source->drawable),
+                          gimp_image_get_item_position (source->image,
+                                                        GLUE_ITEM (source->drawable)));
+  else
+    {
+      write_result (preview, source, partial, trip);
+      gimp_item_set_name (GLUE_ITEM (preview), name);
+    }
+  gimp_image_undo_thaw (source->image);
+  gimp_displays_flush ();
+  return preview;
+}
+
+void
+result_layers_preview_remove (GlueImage image, GlueLayer preview)
+{
+  if (preview == GLUE_NO_DRAWABLE || ! gimp_item_is_valid (GLUE_ITEM (preview)))
+    return;
+  gimp_image_undo_freeze (image);
+  gimp_image_remove_layer (image, preview);
+  gimp_image_undo_thaw (image);
+  gimp_displays_flush ();
 }
 
 GlueLayer *
@@ -177,16 +247,10 @@ result_layers_insert (const EditSource *source,
   GlueLayer parent = glue_item_parent (source->drawable);
   gint position = gimp_image_get_item_position (source->image, GLUE_ITEM (source->drawable));
   GlueLayer *layers = g_new0 (GlueLayer , results->len + 1);
-  gsize n = (gsize) worker->upload_width * worker->upload_height;
-  g_autofree guint8 *trip = g_memdup2 (worker->upload_rgba, n * 4);
+  g_autofree guint8 *trip = NULL;
   g_autofree guint8 *mask = NULL;
 
-  picture_from_srgb (&source->space, trip, n);
-  /* A fade-in band only inside a selection: inside a transparent hole it
-   * would show what lies under the layer. */
-  if (source->coverage)
-    mask = edge_blend_mask (source->coverage, source->shown.width, source->shown.height,
-                            source->kind == EDIT_AREA_SELECTION ? job->blend_band : 0);
+  render_inputs (source, worker, &trip, &mask);
 
   gimp_image_undo_group_start (source->image);
 

@@ -22,6 +22,19 @@ GlueLayer *result_layers_insert (const EditSource *source,
                              EditWorker       *worker,
                              gint             *n_layers);
 
+/* Shows a partial image of a streamed answer as the preview layer: made
+ * at the first (masked like a result, where the results will go), then
+ * repainted and renamed.  Leaves no undo step.  Returns the layer. */
+GlueLayer result_layers_preview_show   (const EditSource *source,
+                                        const EditWorker *worker,
+                                        GlueLayer         preview,
+                                        const EditResult *partial,
+                                        const gchar      *name);
+/* Takes the preview layer away again (no undo step); nothing when it is
+ * GLUE_NO_DRAWABLE or gone. */
+void      result_layers_preview_remove (GlueImage image,
+                                        GlueLayer preview);
+
 /* "the prompt's first 40 characters" on one line (for names). */
 gchar  *result_layers_prompt_label (const gchar *prompt);
 

@@ -55,6 +55,33 @@ find_layer (const gchar *name)
   return found;
 }
 
+/* The picture as a person sees it now (PATH, PNG) and the names of its
+ * top layers (PATH.layers, one a line). */
+static gboolean
+save_picture (gint32 image, const gchar *path)
+{
+  gint32 copy = gimp_image_duplicate (image);
+  gint32 merged = gimp_image_merge_visible_layers (copy, GIMP_CLIP_TO_IMAGE);
+  gboolean ok = gimp_file_save (GIMP_RUN_NONINTERACTIVE, copy, merged, path, path);
+  gint n = 0;
+  gint32 *layers = gimp_image_get_layers (image, &n);
+  GString *names = g_string_new (NULL);
+  g_autofree gchar *names_path = g_strconcat (path, ".layers", NULL);
+
+  for (gint i = 0; i < n; i++)
+    {
+      gchar *name = gimp_item_get_name (layers[i]);
+
+      g_string_append_printf (names, "%s\n", name);
+      g_free (name);
+    }
+  ok = ok && g_file_set_contents (names_path, names->str, -1, NULL);
+  g_string_free (names, TRUE);
+  g_free (layers);
+  gimp_image_delete (copy);
+  return ok;
+}
+
 static gboolean
 carry_out (gchar **words)
 {
@@ -75,6 +102,8 @@ carry_out (gchar **words)
     return gimp_image_remove_layer (image, layer);
   if (strcmp (words[0], "delete-image") == 0)
     return gimp_image_delete (image);
+  if (strcmp (words[0], "save-picture") == 0 && g_strv_length (words) == 3)
+    return save_picture (image, words[2]);
   return FALSE;
 }
 

@@ -28,6 +28,29 @@ find_layer (const gchar *name)
   return found;
 }
 
+/* The picture as a person sees it now (PATH, PNG) and the names of its
+ * top layers (PATH.layers, one a line). */
+static gboolean
+save_picture (GimpImage *image, const gchar *path)
+{
+  GimpImage *copy = gimp_image_duplicate (image);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree GimpLayer **layers = NULL;
+  GString *names = g_string_new (NULL);
+  g_autofree gchar *names_path = g_strconcat (path, ".layers", NULL);
+  gboolean ok;
+
+  gimp_image_merge_visible_layers (copy, GIMP_CLIP_TO_IMAGE);
+  ok = gimp_file_save (GIMP_RUN_NONINTERACTIVE, copy, file, NULL);
+  layers = gimp_image_get_layers (image);
+  for (gint i = 0; layers && layers[i]; i++)
+    g_string_append_printf (names, "%s\n", gimp_item_get_name (GIMP_ITEM (layers[i])));
+  ok = ok && g_file_set_contents (names_path, names->str, -1, NULL);
+  g_string_free (names, TRUE);
+  gimp_image_delete (copy);
+  return ok;
+}
+
 static gboolean
 carry_out (gchar **words)
 {
@@ -48,6 +71,8 @@ carry_out (gchar **words)
     return gimp_image_remove_layer (image, layer);
   if (strcmp (words[0], "delete-image") == 0)
     return gimp_image_delete (image);
+  if (strcmp (words[0], "save-picture") == 0 && g_strv_length (words) == 3)
+    return save_picture (image, words[2]);
   return FALSE;
 }
 

@@ -54,7 +54,7 @@ test_order_and_names (void)
                                      "quality=standard");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GBytes) mask = fake_png ("MASK");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask, NULL);
   g_autofree gchar *names = part_names (parts);
 
   g_assert_cmpstr (names, ==, "image mask prompt model n size response_format user "
@@ -69,12 +69,51 @@ test_order_and_names (void)
 }
 
 static void
+test_references_sent_as_image_array (void)
+{
+  g_autoptr (EditJob) job = job_new ("gpt-image-1.5", 1, "", "", "",
+                                     "reference_layers=4,5 quality=low");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GBytes) mask = fake_png ("MASK");
+  g_autoptr (GPtrArray) refs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GPtrArray) parts = NULL;
+  g_autofree gchar *names = NULL;
+
+  g_ptr_array_add (refs, fake_png ("REF1"));
+  g_ptr_array_add (refs, fake_png ("REF2"));
+  parts = api_form_build (job, job->size, image, mask, refs);
+  names = part_names (parts);
+  /* The edited region first (the mask applies to it), every image as
+   * image[], the plug-in's own reference_layers option never sent. */
+  g_assert_cmpstr (names, ==, "image[] image[] image[] mask prompt model n quality");
+  g_assert_true (g_bytes_equal (((ApiFormPart *) g_ptr_array_index (parts, 0))->data, image));
+  g_assert_true (g_bytes_equal (((ApiFormPart *) g_ptr_array_index (parts, 1))->data,
+                                g_ptr_array_index (refs, 0)));
+  g_assert_true (g_bytes_equal (((ApiFormPart *) g_ptr_array_index (parts, 2))->data,
+                                g_ptr_array_index (refs, 1)));
+  g_assert_cmpstr (((ApiFormPart *) g_ptr_array_index (parts, 2))->filename, ==,
+                   "reference-2.png");
+}
+
+static void
+test_no_references_keeps_image_field (void)
+{
+  g_autoptr (EditJob) job = job_new ("gpt-image-1.5", 1, "", "", "", "");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GPtrArray) refs = g_ptr_array_new ();
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, refs);
+  g_autofree gchar *names = part_names (parts);
+
+  g_assert_cmpstr (names, ==, "image prompt model n");
+}
+
+static void
 test_file_parts (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GBytes) mask = fake_png ("MASK");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask, NULL);
   const ApiFormPart *img = api_form_find (parts, "image");
   const ApiFormPart *msk = api_form_find (parts, "mask");
 
@@ -101,7 +140,7 @@ test_parts_hold_their_own_reference (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   GBytes *image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
 
   g_bytes_unref (image);
   g_assert_cmpmem (g_bytes_get_data (api_form_find (parts, "image")->data, NULL), 5,
@@ -113,7 +152,7 @@ test_no_mask_part_without_mask (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "256x256", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
   g_autofree gchar *names = part_names (parts);
 
   g_assert_null (api_form_find (parts, "mask"));
@@ -125,7 +164,7 @@ test_size_omitted_when_empty (void)
 {
   g_autoptr (EditJob) job = job_new ("gpt-image-1", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
 
   g_assert_null (api_form_find (parts, "size"));
   g_assert_nonnull (api_form_find (parts, "n"));
@@ -136,7 +175,7 @@ test_size_auto_sent (void)
 {
   g_autoptr (EditJob) job = job_new ("gpt-image-1", 1, "auto", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
 
   g_assert_cmpstr (text_of (parts, "size"), ==, "auto");
 }
@@ -151,7 +190,7 @@ test_response_format_omitted_for_gpt (void)
     {
       g_autoptr (EditJob) job = job_new (models[i], 1, "", "b64_json", "", "");
       g_autoptr (GBytes) image = fake_png ("IMAGE");
-      g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
+      g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
 
       g_assert_cmpstr (job->response_format, ==, "b64_json");
       g_assert_null (api_form_find (parts, "response_format"));
@@ -169,7 +208,7 @@ test_response_format_sent_for_dalle2_and_custom (void)
       {
         g_autoptr (EditJob) job = job_new (models[m], 1, "", formats[f], "", "");
         g_autoptr (GBytes) image = fake_png ("IMAGE");
-        g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
+        g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
 
         g_assert_cmpstr (text_of (parts, "response_format"), ==, formats[f]);
       }
@@ -180,7 +219,7 @@ test_response_format_omitted_when_empty (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
 
   g_assert_null (api_form_find (parts, "response_format"));
 }
@@ -191,8 +230,8 @@ test_user_omitted_when_empty (void)
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   g_autoptr (EditJob) job2 = job_new ("dall-e-2", 1, "", "", NULL, "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
-  g_autoptr (GPtrArray) parts2 = api_form_build (job2, job2->size, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
+  g_autoptr (GPtrArray) parts2 = api_form_build (job2, job2->size, image, NULL, NULL);
 
   g_assert_null (api_form_find (parts, "user"));
   g_assert_null (api_form_find (parts2, "user"));
@@ -203,7 +242,7 @@ test_default_model_sent_resolved (void)
 {
   g_autoptr (EditJob) job = job_new ("", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
 
   /* The API's default, sent explicitly so request and model agree. */
   g_assert_cmpstr (text_of (parts, "model"), ==, "gpt-image-1.5");
@@ -216,8 +255,8 @@ test_chosen_size_sent (void)
 {
   g_autoptr (EditJob) job = job_new ("gpt-image-1.5", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, "1536x1024", image, NULL);
-  g_autoptr (GPtrArray) none = api_form_build (job, "", image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, "1536x1024", image, NULL, NULL);
+  g_autoptr (GPtrArray) none = api_form_build (job, "", image, NULL, NULL);
 
   g_assert_cmpstr (text_of (parts, "size"), ==, "1536x1024");
   g_assert_null (api_form_find (none, "size"));
@@ -230,7 +269,7 @@ test_options_after_fixed_fields (void)
                                      "background= output_format=webp extra=a=b");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GBytes) mask = fake_png ("MASK");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask, NULL);
   g_autofree gchar *names = part_names (parts);
 
   g_assert_cmpstr (names, ==, "image mask prompt model n size user background "
@@ -245,7 +284,7 @@ test_find_missing_is_null (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
 
   g_assert_null (api_form_find (parts, "nothing"));
   g_assert_null (api_form_find (parts, ""));
@@ -257,7 +296,7 @@ test_to_mime (void)
   g_autoptr (EditJob) job = job_new ("gpt-image-1.5", 1, "", "", "", "quality=high");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GBytes) mask = fake_png ("MASK");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask, NULL);
   CURL *curl = curl_easy_init ();
   curl_mime *mime;
 
@@ -293,6 +332,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   curl_global_init (CURL_GLOBAL_DEFAULT);
 
+  g_test_add_func ("/api-request/references-sent-as-image-array", test_references_sent_as_image_array);
+  g_test_add_func ("/api-request/no-references-keeps-image-field", test_no_references_keeps_image_field);
   g_test_add_func ("/api-request/form/order-and-names", test_order_and_names);
   g_test_add_func ("/api-request/form/image-and-mask-are-png-files", test_file_parts);
   g_test_add_func ("/api-request/form/parts-hold-their-own-reference", test_parts_hold_their_own_reference);

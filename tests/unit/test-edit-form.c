@@ -175,6 +175,33 @@ test_options_the_model_does_not_take_dropped (void)
 }
 
 static void
+test_stream_and_references_composed (void)
+{
+  g_autofree EditSettings *s = settings_new ("gpt-image-1.5");
+  g_autofree gchar *options = NULL;
+  g_autoptr (EditJob) job = NULL;
+  g_autoptr (GError) error = NULL;
+
+  s->stream = 1;
+  s->partial_images = 3;
+  g_strlcpy (s->references, "7,visible", sizeof s->references);
+  options = edit_settings_compose_options (s);
+  g_assert_nonnull (strstr (options, "stream=true partial_images=3 "
+                                     "reference_layers=7,visible color_match=on"));
+  job = edit_form_job (s, &error);
+  g_assert_no_error (error);
+  g_assert_true (job->stream);
+  g_assert_cmpint (job->partial_images, ==, 3);
+  g_assert_cmpuint (job->references->len, ==, 2);
+
+  /* dall-e-2 streams nothing and takes no references: both stay behind. */
+  g_strlcpy (s->model, "dall-e-2", sizeof s->model);
+  g_free (options);
+  options = edit_settings_compose_options (s);
+  g_assert_cmpstr (options, ==, "color_match=on blend_band=8 keep_detail=on");
+}
+
+static void
 test_gpt_options_dropped_for_dalle2 (void)
 {
   g_autofree EditSettings *s = settings_new ("dall-e-2");
@@ -263,6 +290,7 @@ main (int argc, char **argv)
   g_test_add_func ("/edit-form/settings-as-call-for-repeat", test_settings_as_call_for_repeat);
   g_test_add_func ("/edit-form/cost-and-upload-text", test_cost_and_upload_text);
   g_test_add_func ("/edit-form/invalid-extra-fields-rejected", test_invalid_extra_fields_rejected);
+  g_test_add_func ("/edit-form/stream-and-references-composed", test_stream_and_references_composed);
   g_test_add_func ("/edit-form/settings-round-trip", test_settings_round_trip_through_bytes);
   return g_test_run ();
 }

@@ -435,9 +435,67 @@ test_options_rules_between_options (void)
   assert_option_refused ("gpt-image-1.5", "output_format=png output_compression=80",
                          "output_compression");
   assert_option_refused ("gpt-image-1.5", "background=transparent output_format=jpeg", "JPEG");
-  /* Streaming answers are not read by this version. */
-  assert_option_refused ("gpt-image-1.5", "stream=true", "stream");
-  assert_option_refused ("gpt-image-1.5", "partial_images=2", "partial_images");
+  /* Partial images come only in a streamed answer. */
+  assert_option_refused ("gpt-image-1.5", "partial_images=2", "stream=true");
+  assert_option_refused ("gpt-image-1.5", "stream=true partial_images=4", "partial_images");
+  assert_option_refused ("dall-e-2", "stream=true", "stream");
+}
+
+static void
+test_options_stream_resolved (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) job = job_try ("x", "gpt-image-1.5", 2, "", "",
+                                     "stream=true partial_images=2", &error);
+  g_autoptr (EditJob) plain = job_try ("x", "gpt-image-1.5", 1, "", "", "", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (job->stream);
+  g_assert_cmpint (job->partial_images, ==, 2);
+  /* Both are sent: they are the API's own fields. */
+  g_assert_cmpstr (edit_options_get (job->options, "stream"), ==, "true");
+  g_assert_cmpstr (edit_options_get (job->options, "partial_images"), ==, "2");
+  g_assert_false (plain->stream);
+  g_assert_cmpint (plain->partial_images, ==, 0);
+}
+
+static void
+test_options_references_parsed (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) job = job_try ("x", "gpt-image-1.5", 1, "", "",
+                                     "reference_layers=12,visible,7 quality=low", &error);
+  g_autoptr (EditJob) none = job_try ("x", "gpt-image-1.5", 1, "", "", "", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (job->references->len, ==, 3);
+  g_assert_cmpint (g_array_index (job->references, gint, 0), ==, 12);
+  g_assert_cmpint (g_array_index (job->references, gint, 1), ==, -1);
+  g_assert_cmpint (g_array_index (job->references, gint, 2), ==, 7);
+  /* The plug-in's own option: never sent. */
+  g_assert_null (edit_options_get (job->options, "reference_layers"));
+  g_assert_cmpuint (job->options->len, ==, 1);
+  g_assert_cmpuint (none->references->len, ==, 0);
+}
+
+static void
+test_options_references_refused (void)
+{
+  GString *many = g_string_new ("reference_layers=1");
+
+  assert_option_refused ("dall-e-2", "reference_layers=3", "dall-e-2");
+  assert_option_refused ("my-local-model", "reference_layers=3", "reference");
+  assert_option_refused ("gpt-image-1.5", "reference_layers=3,abc", "layer IDs");
+  assert_option_refused ("gpt-image-1.5", "reference_layers=", "layer IDs");
+  assert_option_refused ("gpt-image-1.5", "reference_layers=-4", "layer IDs");
+  assert_option_refused ("gpt-image-1.5", "reference_layers=3,,4", "layer IDs");
+  assert_option_refused ("gpt-image-1.5", "reference_layers=3,4,3", "twice");
+  assert_option_refused ("gpt-image-1.5", "reference_layers=99999999999", "layer IDs");
+  /* 15 references and the region: the model's 16 images. */
+  for (gint i = 2; i <= 16; i++)
+    g_string_append_printf (many, ",%d", i);
+  assert_option_refused ("gpt-image-1.5", many->str, "at most 15");
+  g_string_free (many, TRUE);
 }
 
 static void
@@ -517,6 +575,9 @@ main (int argc, char **argv)
   g_test_add_func ("/edit-job/free-null-is-noop", test_free_null);
   g_test_add_func ("/edit-job/options/checked-against-the-model", test_options_checked_against_model);
   g_test_add_func ("/edit-job/options/rules-between-options", test_options_rules_between_options);
+  g_test_add_func ("/edit-job/options/stream-resolved", test_options_stream_resolved);
+  g_test_add_func ("/edit-job/options/references-parsed", test_options_references_parsed);
+  g_test_add_func ("/edit-job/options/references-refused", test_options_references_refused);
   g_test_add_func ("/edit-job/options/server-model-sends-anything", test_options_server_model_sends_anything);
   g_test_add_func ("/edit-job/options/fit-options-taken-out-and-resolved", test_fit_options_taken_out_and_resolved);
 

@@ -26,6 +26,13 @@
 #include "http-transfer.h"
 #include "pixel-scale.h"
 
+static void
+json_unref (json_object *obj)
+{
+  json_object_put (obj);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_unref)
+
 #define FAKE_API_SCRIPT  "tests/fake_api.py"
 #define TEST_API_KEY     "sk-test-0123456789"
 #define TEST_PROMPT      "a red hat on the cat"
@@ -1616,6 +1623,225 @@ test_download_url_schemes (void)
 #define ADD(path, fn) \
   g_test_add ("/edit-worker/" path, Fake, NULL, fake_setup, fn, fake_teardown)
 
+/* ------------------------------------------------------- streaming -- */
+
+/* A streamed gpt-image-1 job with partial images, run on its thread;
+ * every partial the worker publishes is taken as the main thread would. */
+static EditWorker *
+run_stream (const gchar *scenario, gint n, gint partials, gint *taken)
+{
+  g_autofree gchar *options = g_strdup_printf ("stream=true partial_images=%d "
+                                               "color_match=off keep_detail=off", partials);
+  EditWorker *worker = make_worker_with ("gpt-image-1", n, "", "", scenario, options,
+                                         64, 48, TRUE);
+  GThread *thread = edit_worker_start (worker);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  *taken = 0;
+  while (! g_atomic_int_get (&worker->done) && g_get_monotonic_time () < deadline)
+    {
+      gint result, index;
+      EditResult *partial = edit_worker_take_partial (worker, &result, &index);
+
+      if (partial)
+        {
+          g_assert_cmpint (partial->width, ==, 64);
+          g_assert_cmpint (partial->height, ==, 48);
+          g_assert_cmpint (index, >=, 0);
+          g_assert_cmpint (index, <, partials);
+          g_assert_cmpint (result, >=, 0);
+          g_assert_cmpint (result, <, n);
+          edit_result_free (partial);
+          (*taken)++;
+        }
+      g_usleep (2 * 1000);
+    }
+  g_thread_join (thread);
+  g_assert_true (g_atomic_int_get (&worker->done));
+  return worker;
+}
+
+static void
+test_stream_results_and_partials (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (json_object) requests = NULL;
+  json_object *rec, *v;
+  gint taken;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  /* 0.2 s between events: each partial is taken before the next comes. */
+  worker = run_stream ("slowstream:0.2:b64", 2, 2, &taken);
+  g_assert_no_error (worker->error);
+  g_assert_cmpuint (worker->results->len, ==, 2);
+  assert_result_colour (worker, 0, palette[0], 64, 48);
+  assert_result_colour (worker, 1, palette[1], 64, 48);
+  g_assert_cmpint (taken, ==, 4);
+  g_assert_true (worker->usage.present);
+  g_assert_cmpstr (worker->warnings->str, ==, "");
+
+  requests = fake_requests (fake);
+  g_assert_cmpint (json_object_array_length (requests), ==, 1);
+  rec = json_object_array_get_idx (requests, 0);
+  g_assert_cmpstr (json_path_string (rec, "fields", "stream"), ==, "true");
+  g_assert_cmpstr (json_path_string (rec, "fields", "partial_images"), ==, "2");
+  g_assert_true (json_object_object_get_ex (rec, "stream_end", &v));
+  g_assert_cmpstr (json_object_get_string (v), ==, "completed");
+}
+
+static void
+test_stream_crlf (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  gint taken;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  worker = run_stream ("crlfstream:b64", 1, 1, &taken);
+  g_assert_no_error (worker->error);
+  g_assert_cmpuint (worker->results->len, ==, 1);
+  assert_result_colour (worker, 0, palette[0], 64, 48);
+}
+
+static void
+test_stream_cut_short (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (json_object) requests = NULL;
+  gint taken;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  /* Ends cleanly after one partial: no image_edit.completed. */
+  worker = run_stream ("streamcut:1:b64", 1, 2, &taken);
+  assert_failed (worker, EDIT_ERROR_RESPONSE, "stream ended before the final image");
+  /* Never sent again: the stream was the edit. */
+  requests = fake_requests (fake);
+  g_assert_cmpint (json_object_array_length (requests), ==, 1);
+}
+
+static void
+test_stream_dropped (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (json_object) requests = NULL;
+  gint taken;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  /* The connection closes in the middle of the chunked body. */
+  worker = run_stream ("streamdrop:1:b64", 1, 2, &taken);
+  assert_failed (worker, EDIT_ERROR_RESPONSE, "stream ended before the final image");
+  requests = fake_requests (fake);
+  g_assert_cmpint (json_object_array_length (requests), ==, 1);
+}
+
+static void
+test_stream_error_event (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  gint taken;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  worker = run_stream ("streamerror:1:b64", 1, 2, &taken);
+  assert_failed (worker, EDIT_ERROR_HTTP, "rejected by the safety system");
+  g_assert_cmpint (taken, ==, 1);
+}
+
+static void
+test_stream_cancel_mid_stream (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  GThread *thread;
+  gint64 deadline, cancelled_at = 0;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  worker = make_worker_with ("gpt-image-1", 1, "", "", "slowstream:2:b64",
+                             "stream=true partial_images=3", 64, 48, TRUE);
+  thread = edit_worker_start (worker);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  /* Cancelled once the first partial image is in. */
+  while (! g_atomic_int_get (&worker->done) && g_get_monotonic_time () < deadline)
+    {
+      gint result, index;
+      EditResult *partial = edit_worker_take_partial (worker, &result, &index);
+
+      if (partial)
+        {
+          edit_result_free (partial);
+          cancelled_at = g_get_monotonic_time ();
+          transfer_progress_cancel (&worker->progress);
+          break;
+        }
+      g_usleep (5 * 1000);
+    }
+  g_assert_cmpint (cancelled_at, >, 0);
+  g_thread_join (thread);
+  g_test_message ("cancel took %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - cancelled_at) / 1000);
+  g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, 1200 * 1000);
+  assert_failed (worker, EDIT_ERROR_CANCELLED, NULL);
+}
+
+static void
+test_stream_answered_with_json (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  /* A compatible server's own model streams too (nothing checked). */
+  worker = make_worker_with ("my-local-model", 1, "", "", "b64",
+                             "stream=true color_match=off keep_detail=off", 64, 48, TRUE);
+  edit_worker_run (worker);
+  g_assert_no_error (worker->error);
+  g_assert_cmpuint (worker->results->len, ==, 1);
+}
+
+static void
+test_references_sent_after_region (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (json_object) requests = NULL;
+  json_object *rec, *images, *image, *v;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  worker = make_worker_with ("gpt-image-1", 1, "", "", "b64",
+                             "reference_layers=5,visible", 64, 48, TRUE);
+  edit_worker_add_reference (worker, g_strdup ("fabric"),
+                             test_rgba_solid (40, 30, 10, 200, 30, 255), 40, 30);
+  edit_worker_add_reference (worker, g_strdup ("Visible image"),
+                             test_rgba_solid (20, 60, 200, 10, 30, 255), 20, 60);
+  edit_worker_run (worker);
+  g_assert_no_error (worker->error);
+  g_assert_cmpuint (worker->results->len, ==, 1);
+
+  requests = fake_requests (fake);
+  rec = json_object_array_get_idx (requests, 0);
+  g_assert_true (json_object_object_get_ex (rec, "images", &images));
+  g_assert_cmpint (json_object_array_length (images), ==, 3);
+  {
+    const gint sizes[3][2] = { { 64, 48 }, { 40, 30 }, { 20, 60 } };
+
+    for (gint i = 0; i < 3; i++)
+      {
+        image = json_object_array_get_idx (images, i);
+        g_assert_cmpstr (json_path_string (image, "field", NULL), ==, "image[]");
+        g_assert_true (json_object_object_get_ex (image, "width", &v));
+        g_assert_cmpint (json_object_get_int (v), ==, sizes[i][0]);
+        g_assert_true (json_object_object_get_ex (image, "height", &v));
+        g_assert_cmpint (json_object_get_int (v), ==, sizes[i][1]);
+      }
+  }
+  /* The encoded pixels are let go; the names stay for the parasite. */
+  g_assert_null (((EditReference *) worker->references->pdata[0])->rgba);
+  g_assert_cmpstr (((EditReference *) worker->references->pdata[1])->name, ==, "Visible image");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1684,6 +1910,14 @@ main (int argc, char **argv)
   ADD ("http-error/error-without-message", test_error_without_message);
   ADD ("bad-answer/wrong-size-accepted", test_wrong_size_accepted);
   ADD ("bad-answer/partial-success-keeps-good-results", test_partial_success_keeps_good_results);
+  ADD ("stream/results-and-partials", test_stream_results_and_partials);
+  ADD ("stream/crlf-line-ends", test_stream_crlf);
+  ADD ("stream/cut-short-is-an-error", test_stream_cut_short);
+  ADD ("stream/dropped-is-an-error-never-resent", test_stream_dropped);
+  ADD ("stream/error-event-is-an-error", test_stream_error_event);
+  ADD ("stream/cancel-mid-stream", test_stream_cancel_mid_stream);
+  ADD ("stream/compatible-server-model-streams", test_stream_answered_with_json);
+  ADD ("references/sent-after-region-as-image-array", test_references_sent_after_region);
   ADD_TLS ("tls/self-signed-refused", test_tls_self_signed_refused);
   ADD_TLS ("tls/accepted-with-ssl-cert-file", test_tls_with_ssl_cert_file);
   g_test_add_func ("/edit-worker/config/plain-http-key-only-to-loopback",

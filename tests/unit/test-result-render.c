@@ -359,6 +359,23 @@ test_bands_give_identical_bytes (void)
   g_rand_free (rand);
 }
 
+static void
+test_over_upload_follows_coverage (void)
+{
+  const guint8 upload[] = { 10, 20, 30, 255,  10, 20, 30, 255,  10, 20, 30, 255 };
+  const guint8 result[] = { 250, 0, 100, 255,  250, 0, 100, 255,  250, 0, 100, 0 };
+  const guint8 coverage[] = { 0, 255, 128 };
+  g_autofree guint8 *out = result_render_over_upload (upload, coverage, result, 3, 1);
+  g_autofree guint8 *all = result_render_over_upload (upload, NULL, result, 3, 1);
+
+  /* Outside the edit area the picture, inside the result, between a mix. */
+  g_assert_cmpmem (out, 4, upload, 4);
+  g_assert_cmpmem (out + 4, 4, result + 4, 4);
+  g_assert_cmpint (out[8], ==, (250 * 128 + 10 * 127 + 127) / 255);
+  g_assert_cmpint (out[11], ==, (0 * 128 + 255 * 127 + 127) / 255);
+  g_assert_cmpmem (all, 12, result, 12);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -377,5 +394,7 @@ main (int argc, char **argv)
                    test_weights_neighbourhood_and_ramp);
   g_test_add_func ("/result-render/bands-give-identical-bytes", test_bands_give_identical_bytes);
 
+  g_test_add_func ("/result-render/over-upload-follows-coverage",
+                   test_over_upload_follows_coverage);
   return g_test_run ();
 }
