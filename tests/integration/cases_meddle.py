@@ -11,6 +11,8 @@ import time
 
 import numpy as np
 
+import measure
+
 from common import SEL, Case, check_pixels, error_text, fact, facts_for, layer_rows, load, rect
 
 DELAYED_ECHO = "scenario:echo:delay=3;pattern=1"
@@ -31,6 +33,23 @@ def meddle_case(name, command, layer_copy=False):
     return case
 
 
+# A stream with a second between its events; the picture is saved (by the
+# extension, through the PDB) while the first partial image shows.
+STREAM_WATCHED = "scenario:slowstream:1.2:echo:pattern=2"
+
+
+def stream_watch_case(name):
+    setup = ("(let* ((img (make-image 400 300 RGB)) (d (top-layer img)))"
+             " (gimp-item-set-name d CASE) " + SEL % (120, 90, 100, 80) +
+             " (run-case CASE img d PROMPT \"\" 1 \"\" \"\" \"%s\""
+             " \"stream=true partial_images=2\"))" % STREAM_WATCHED)
+    case = Case(name, setup, inside=rect(120, 90, 100, 80))
+    case.command = "save-picture %s MIDSTREAM" % name
+    # After the first partial image was sent, and time to show it.
+    case.after_events, case.settle = 1, 0.6
+    return case
+
+
 MEDDLE_CASES = [
     # Live selection grown to the whole picture: outside the original
     # area must stay untouched.
@@ -40,6 +59,7 @@ MEDDLE_CASES = [
     meddle_case("selection_cleared_while_waiting", "select-none LAYER"),
     # The layer being edited deleted: a clean error, nothing inserted.
     meddle_case("layer_deleted_while_waiting", "remove-layer LAYER", layer_copy=True),
+    stream_watch_case("stream_shown_while_it_runs"),
 ]
 
 WIDE_CASE = Case(
@@ -60,21 +80,26 @@ class Meddler(threading.Thread):
     """Writes each case's command for the extension once the stand-in has
     its request, then waits for the extension to carry it out."""
 
-    def __init__(self, api, command_file, cases):
+    def __init__(self, api, command_file, cases, midstream_path=None):
         super().__init__(daemon=True)
         self.api, self.file, self.cases = api, command_file, cases
+        self.midstream = midstream_path
         self.results = {}
         self.stop = threading.Event()
 
     def run(self):
         pending = list(self.cases)
         while pending and not self.stop.is_set():
-            prompts = {r.get("fields", {}).get("prompt") for r in self.api.requests
-                       if r.get("method") == "POST"}
+            posts = {r.get("fields", {}).get("prompt"): r for r in self.api.requests
+                     if r.get("method") == "POST"}
             case = pending[0]
-            if case.prompt in prompts:
+            rec = posts.get(case.prompt)
+            events = len(rec.get("stream_events") or []) if rec else 0
+            if rec and events >= getattr(case, "after_events", 0):
+                if getattr(case, "settle", 0):
+                    time.sleep(case.settle)
                 with open(self.file + ".tmp", "w") as f:
-                    f.write(case.command)
+                    f.write(case.command.replace("MIDSTREAM", self.midstream or ""))
                 os.replace(self.file + ".tmp", self.file)
                 done = self.file + ".done"
                 deadline = time.time() + 10
@@ -134,6 +159,43 @@ def check_meddle_cases(tap, profile, lines, meddler):
               "layer_deleted_while_waiting: no result layer was inserted", layers)
     tap.equal(fact(f, "count-after"), [str(int(fact(f, "count-before")[0]) - 1)],
               "layer_deleted_while_waiting: only the person's deletion changed the layers")
+
+
+def check_stream_watched(tap, profile, lines, midstream_path):
+    """The picture while the stream ran showed the first partial image in
+    a preview layer; the finished edit replaced it."""
+    name = "stream_shown_while_it_runs"
+    c = [m for m in MEDDLE_CASES if m.name == name][0]
+    f = facts_for(lines, name)
+    tap.equal(fact(f, "status"), ["ok"], "%s: the streamed edit completes" % name)
+    names = open(midstream_path + ".layers").read().split("\n") \
+        if os.path.exists(midstream_path + ".layers") else []
+    previews = [n for n in names if "preview" in n]
+    tap.check(len(previews) == 1 and "partial 1 of 2" in previews[0],
+              "%s: while streaming, the image holds one preview layer (partial 1 of 2)" % name,
+              names)
+    if not os.path.exists(midstream_path):
+        tap.check(False, "%s: the picture was saved mid-stream" % name)
+        return
+    before = load(profile, name, "before")
+    during = measure.load_rgba(midstream_path)
+    after = load(profile, name, "after")
+    xx, yy = np.mgrid[0:before.shape[0], 0:before.shape[1]][::-1]
+    area = c.inside(xx, yy)
+    changed = (during != before).any(axis=2)
+    tap.check(changed[area].mean() > 0.9,
+              "%s: the picture shows the partial image inside the edit area while the "
+              "stream runs" % name, "%.2f changed" % changed[area].mean())
+    tap.equal(int((changed & ~area).sum()), 0,
+              "%s: outside the edit area the picture stays as it was mid-stream" % name)
+    final_differs = (after != during).any(axis=2)
+    tap.check(final_differs[area].mean() > 0.5,
+              "%s: the final result replaced the partial image" % name,
+              "%.2f differ" % final_differs[area].mean())
+    layers = layer_rows(f)
+    tap.check(len(layers) == 2 and not any("preview" in l["name"] for l in layers),
+              "%s: afterwards the result layer and no preview" % name,
+              [l["name"] for l in layers])
 
 
 def check_wide_case(tap, lines, log, gimp_peak_kb):

@@ -20,8 +20,9 @@ sys.path.insert(0, os.path.dirname(HERE))
 from cases_core import CASES, NO_KEY_CASE, check_cases  # noqa: E402
 from cases_gpt import GPT_CASES, check_gpt_cases, write_pictures  # noqa: E402
 from cases_meddle import (MEDDLE_CASES, WIDE_CASE, Meddler, PeakMemory,  # noqa: E402
-                          check_meddle_cases, check_wide_case)
+                          check_meddle_cases, check_stream_watched, check_wide_case)
 from cases_odd import ODD_CASES, check_odd_inputs  # noqa: E402
+from cases_stream import STREAM_CASES, check_stream_cases  # noqa: E402
 from common import API_KEY, check_unchanged, error_text, fact, facts_for  # noqa: E402
 from fake_api import FakeApi  # noqa: E402
 from gimp_batch import (GIMP_CONSOLE, GimpProfile, files_containing,  # noqa: E402
@@ -37,7 +38,7 @@ def main():
     profile = GimpProfile()
     try:
         write_pictures(profile.out)
-        script = " ".join(c.script() for c in CASES + ODD_CASES + GPT_CASES)
+        script = " ".join(c.script() for c in CASES + ODD_CASES + GPT_CASES + STREAM_CASES)
         lines, log = profile.run(script, OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=api.base_url,
                                  G_MESSAGES_DEBUG="ai-image-edit")
         if os.environ.get("AI_IMAGE_EDIT_TEST_VERBOSE"):
@@ -45,6 +46,7 @@ def main():
         check_cases(tap, profile, lines, log, api.requests)
         check_odd_inputs(tap, profile, lines, log, api.requests)
         check_gpt_cases(tap, profile, lines, log, api.requests, api.pixels)
+        check_stream_cases(tap, profile, lines, api.requests)
         tap.check(API_KEY not in log, "the API key appears nowhere in GIMP's output")
         leaks = files_containing(profile.root, API_KEY.encode())
         tap.equal(leaks, [], "the API key is in no file of the GIMP profile, HOME or outputs")
@@ -69,7 +71,8 @@ def main():
         # Third start: the image changed while the server works.
         api.clear()
         command_file = os.path.join(profile.root, "meddle.cmd")
-        meddler = Meddler(api, command_file, MEDDLE_CASES)
+        midstream = os.path.join(profile.out, "stream_shown_while_it_runs-midstream.png")
+        meddler = Meddler(api, command_file, MEDDLE_CASES, inner(midstream))
         meddler.start()
         script = " ".join(c.script() for c in MEDDLE_CASES)
         lines, log = profile.run(script, facts_name="facts-meddle.txt", OPENAI_API_KEY=API_KEY,
@@ -77,6 +80,7 @@ def main():
                                  AI_IMAGE_EDIT_MEDDLE=inner(command_file))
         meddler.stop.set()
         check_meddle_cases(tap, profile, lines, meddler)
+        check_stream_watched(tap, profile, lines, midstream)
 
         # Fourth start: a 16000x1000 layer edited whole, memory watched.
         api.clear()
