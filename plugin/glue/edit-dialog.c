@@ -759,7 +759,7 @@ build_options (EditDialog *d)
              &d->output_compression_label);
   d->input_fidelity = choice_new (edit_form_input_fidelities, s->input_fidelity);
   table_row (gpt_table, 4, _("Input _fidelity:"), d->input_fidelity, &d->input_fidelity_label);
-  d->stream = gtk_check_button_new_with_mnemonic (_("Stream and s_how"));
+  d->stream = gtk_check_button_new_with_label (_("Stream and show"));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->stream), s->stream);
   gtk_widget_set_tooltip_text (d->stream,
                                _("Stream the edit: show partial images in the preview "

@@ -12,6 +12,7 @@ A second run, in a private D-Bus session with gnome-keyring, remembers a
 typed key and finds it from the keyring in the next GIMP start."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -209,6 +210,178 @@ def dialog_cases(tap, x, api, profile):
                     os.path.join(profile.root, "dialog-latest.png"))
 
 
+STREAM_SETUP = ("(let* ((img (make-image 400 300 RGB)) (d (top-layer img)))"
+                " (gimp-item-set-name d %s)"
+                " (gimp-image-select-ellipse img CHANNEL-OP-REPLACE 120 90 120 90)"
+                " (run-case-interactive %s img d))")
+# The preview in the dialog's screenshots: its left column's top.
+PREVIEW_BOX = (12, 12, 204, 204)
+
+
+def stream_events(api, count, timeout=20.0):
+    """Waits until the newest request's stream sent count events."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        posts = [r for r in api.requests if r.get("method") == "POST"]
+        if posts and len(posts[-1].get("stream_events") or []) >= count:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def meddle(command_file, command):
+    """Has the tests' GIMP extension carry out command now; its answer."""
+    done = command_file + ".done"
+    with open(command_file + ".tmp", "w") as f:
+        f.write(command)
+    os.replace(command_file + ".tmp", command_file)
+    deadline = time.time() + 15
+    while not os.path.exists(done) and time.time() < deadline:
+        time.sleep(0.02)
+    if not os.path.exists(done):
+        return None
+    answer = open(done).read()
+    os.unlink(done)
+    return answer
+
+
+def preview_of(path):
+    import numpy as np
+    from PIL import Image
+    with Image.open(path) as img:
+        return np.asarray(img.convert("RGB").crop(PREVIEW_BOX), dtype=np.int16)
+
+
+def picture_check(tap, profile, name, path):
+    """A picture saved mid-stream: a preview layer, and the partial image
+    showing inside the ellipse only."""
+    import numpy as np
+    import measure
+    names = open(path + ".layers").read().split("\n") if os.path.exists(path + ".layers") else []
+    tap.check(any("preview" in n for n in names),
+              "%s: while streaming, the picture holds the preview layer" % name, names)
+    before = os.path.join(profile.out, "%s-before.png" % name)
+    if not (os.path.exists(path) and os.path.exists(before)):
+        tap.check(False, "%s: the picture was saved mid-stream" % name)
+        return
+    a, b = measure.load_rgba(before), measure.load_rgba(path)
+    yy, xx = np.mgrid[0:a.shape[0], 0:a.shape[1]]
+    inside = ((xx + 0.5 - 180) / 60) ** 2 + ((yy + 0.5 - 135) / 45) ** 2 < 0.8
+    outside = ((xx + 0.5 - 180) / 60) ** 2 + ((yy + 0.5 - 135) / 45) ** 2 > 1.2
+    changed = (a != b).any(axis=2)
+    tap.check(changed[inside].mean() > 0.9 and not changed[outside].any(),
+              "%s: the picture shows the partial image in the selection, nothing else"
+              % name, "inside %.2f changed, outside %d" % (changed[inside].mean(),
+                                                         changed[outside].sum()))
+
+
+def stream_cases(tap, x, api, profile):
+    """Streaming from the dialog: partial images in the preview and in the
+    picture (saved through the tests' GIMP extension) while the stream
+    runs, the visible image ticked as a reference; then Cancel in the
+    middle of a stream."""
+    command_file = os.path.join(profile.root, "meddle-ui.cmd")
+    mid = [os.path.join(profile.out, "ui_stream-mid%d.png" % i) for i in (1, 2, 3)]
+    script = " ".join(STREAM_SETUP % (scheme_string(c), scheme_string(c))
+                      for c in ("ui_stream", "ui_stream_cancel"))
+    api.clear()
+    gimp = profile.start(script, facts_name="ui-stream.txt", OPENAI_API_KEY=API_KEY,
+                         OPENAI_BASE_URL=api.base_url, G_MESSAGES_DEBUG="ai-image-edit",
+                         AI_IMAGE_EDIT_MEDDLE=inner(command_file), **x.env())
+    try:
+        api.default_scenario = "slowstream:1.5:echo:pattern=2"
+        wid = x.find_window(TITLE, timeout=90)
+        if not tap.check(wid is not None, "ui_stream: the dialog opens"):
+            return
+        time.sleep(0.5)
+        x.type(wid, "a tiled mosaic floor")
+        # From Input fidelity on: tick "Stream and show [2] partial images",
+        # past the count, open Reference layers, tick the visible image.
+        x.key(wid, "alt+f", "Tab", "space")
+        time.sleep(0.3)
+        x.key(wid, "Tab", "Tab", "space")
+        time.sleep(0.3)
+        x.key(wid, "Tab", "space")
+        time.sleep(0.3)
+        before = os.path.join(profile.out, "dialog-stream-before.png")
+        x.screenshot(before, wid)
+        x.key(wid, "alt+w")              # back to the prompt
+        x.key(wid, "ctrl+Return")
+        shots = []
+        for k in (1, 2):
+            if not tap.check(stream_events(api, k), "ui_stream: partial image %d arrives" % k):
+                break
+            time.sleep(0.6)
+            shot = os.path.join(profile.out, "dialog-stream-%d.png" % k)
+            x.screenshot(shot, wid)
+            shots.append(shot)
+            tap.equal(meddle(command_file, "save-picture ui_stream %s" % inner(mid[k - 1])),
+                      "done", "ui_stream: the picture is saved while partial %d shows" % k)
+        tap.check(x.wait_gone(wid, 30) is not None, "ui_stream: the dialog closes with the result")
+        if len(shots) == 2:
+            p0, p1, p2 = preview_of(before), preview_of(shots[0]), preview_of(shots[1])
+            d01, d12 = abs(p1 - p0).mean(), abs(p2 - p1).mean()
+            print("# ui_stream: preview change %.1f to partial 1, %.1f to partial 2" % (d01, d12))
+            tap.check(d01 > 3 and d12 > 3,
+                      "ui_stream: the dialog's preview visibly changes with each partial image",
+                      "mean change %.1f then %.1f" % (d01, d12))
+            text = screen_text(shots[0])
+            # (The pulse's highlight over the text has OCR read "of" as "pf".)
+            tap.check(re.search(r"Streaming: partial image 1 .f 2 shown", text) is not None,
+                      "ui_stream: the progress says which partial image is shown (on screen)",
+                      text)
+        posts = [r for r in api.requests if r.get("method") == "POST"]
+        req = posts[0] if posts else {}
+        tap.equal((req.get("fields", {}).get("stream"), req.get("fields", {}).get("partial_images")),
+                  ("true", "2"), "ui_stream: the dialog asks for a stream with 2 partial images")
+        tap.equal([(i.get("field"), i.get("width"), i.get("height"))
+                   for i in req.get("images", [])][1:],
+                  [("image[]", 400, 300)],
+                  "ui_stream: the visible image ticked in the dialog goes as a reference")
+
+        # 2. The same again (remembered: streaming on); Cancel mid-stream.
+        api.default_scenario = "slowstream:2:echo:pattern=2"
+        wid = x.find_window(TITLE, timeout=60)
+        if not tap.check(wid is not None, "ui_stream_cancel: the dialog opens again"):
+            return
+        time.sleep(0.5)
+        x.key(wid, "ctrl+Return")
+        if tap.check(len(wait_requests(api, 2)) == 2 and stream_events(api, 1),
+                     "ui_stream_cancel: a partial image arrives"):
+            time.sleep(0.6)
+            tap.equal(meddle(command_file, "save-picture ui_stream_cancel %s" % inner(mid[2])),
+                      "done", "ui_stream_cancel: the picture is saved mid-stream")
+        x.key(wid, "Escape")
+        gone = x.wait_gone(wid, 10)
+        tap.check(gone is not None and gone < 1.0,
+                  "ui_stream_cancel: Cancel closes the dialog mid-stream promptly",
+                  "took %r s" % gone)
+        gimp.wait(timeout=120)
+    finally:
+        if gimp.poll() is None:
+            gimp.kill()
+            gimp.wait()
+
+    lines = profile.facts("ui-stream.txt")
+    f = facts_for(lines, "ui_stream")
+    tap.equal(f.get("status"), ["ok"], "ui_stream: the plug-in returns success")
+    names = [l[5] for l in lines if l and l[0] == "ui_stream" and l[1] == "layer"]
+    tap.check(len(names) == 2 and not any("preview" in n for n in names),
+              "ui_stream: the result layer is in, the preview layer gone", names)
+    picture_check(tap, profile, "ui_stream", mid[0])
+    if all(os.path.exists(m) for m in mid[:2]):
+        import numpy as np
+        import measure
+        tap.check(not np.array_equal(measure.load_rgba(mid[0]), measure.load_rgba(mid[1])),
+                  "ui_stream: the picture changes from partial 1 to partial 2")
+    f = facts_for(lines, "ui_stream_cancel")
+    tap.equal(f.get("status"), ["error"], "ui_stream_cancel: the plug-in returns without success")
+    picture_check(tap, profile, "ui_stream_cancel", mid[2])
+    tap.equal(layer_count(lines, "ui_stream_cancel"), 1,
+              "ui_stream_cancel: no layer is left, the preview neither")
+    tap.check(same_png(profile, "ui_stream_cancel"), "ui_stream_cancel: the image is untouched")
+
+
 class KeyringSession:
     """A private D-Bus session bus with gnome-keyring-daemon's Secret
     Service, its login keyring created and unlocked with a test password."""
@@ -312,6 +485,7 @@ def main():
     profile = GimpProfile()
     try:
         dialog_cases(tap, x, api, profile)
+        stream_cases(tap, x, api, profile)
         keyring_cases(tap, x, api, profile)
         print("# screenshots in %s" % profile.out)
         if os.environ.get("AI_IMAGE_EDIT_UPDATE_SCREENSHOT") and GIMP_VERSION == "3":
