@@ -75,7 +75,7 @@ MO_FILES = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo)
 
 .SECONDARY:
 
-.PHONY: bench all check check-installed unit sanitize valgrind fuzz fuzz-check integration install demo clean pot
+.PHONY: bench all check check-installed unit sanitize valgrind fuzz fuzz-check integration install demo clean pot update-po
 
 all: $(PLUGINS) $(CORE_LIB) $(MO_FILES)
 
@@ -142,11 +142,22 @@ $(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt -c -o $@ $<
 
+# The template from the files po/POTFILES.in lists, then every language
+# of po/LINGUAS merged with it (new strings untranslated, changed ones fuzzy).
+XGETTEXT_FLAGS = --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --from-code=UTF-8 \
+  --package-name=ai-image-edit --add-comments=TRANSLATORS: --sort-by-file
+
 pot:
-	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/ai-image-edit.pot \
-	  --package-name=ai-image-edit --add-comments=TRANSLATORS: \
-	  $(CORE_SRC) $(GLUE_SRC) $(GLUE2_SRC) $(GLUE3_SRC) $(CORE_HDR) $(GLUE_HDR) \
-	  $(wildcard plugin/gimp2/*.h plugin/gimp3/*.h)
+	xgettext $(XGETTEXT_FLAGS) --files-from=po/POTFILES.in -o po/ai-image-edit.pot
+
+update-po: pot
+	@for lang in $$(grep -v '^#' po/LINGUAS); do \
+	  if [ -f po/$$lang.po ]; then \
+	    msgmerge --quiet --update --backup=none po/$$lang.po po/ai-image-edit.pot; \
+	  else \
+	    msginit --no-translator --locale=$$lang.UTF-8 -i po/ai-image-edit.pot -o po/$$lang.po; \
+	  fi; \
+	done
 
 unit: $(UNIT_BINS)
 	@AI_IMAGE_EDIT_ONLY=unit tests/run-all.sh $(UNIT_BINS)

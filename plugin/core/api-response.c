@@ -108,7 +108,9 @@ api_usage_describe (const ApiUsage *usage)
 {
   if (! usage->present)
     return NULL;
-  return g_strdup_printf (_("%lld tokens (input %lld: %lld text, %lld image; output %lld)"),
+  return g_strdup_printf (ngettext ("%lld token (input %lld: %lld text, %lld image; output %lld)",
+                                    "%lld tokens (input %lld: %lld text, %lld image; output %lld)",
+                                    (gulong) CLAMP (usage->total_tokens, 0, G_MAXLONG)),
                           (long long) usage->total_tokens, (long long) usage->input_tokens,
                           (long long) usage->input_text_tokens,
                           (long long) usage->input_image_tokens,

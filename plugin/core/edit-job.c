@@ -151,8 +151,10 @@ parse_references (EditJob *job, const gchar *value, GError **error)
   if ((gint) job->references->len > job->caps->max_images - 1)
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
-                   _("%s takes at most %d reference images beside the edited area, "
-                     "not %u; remove some."),
+                   ngettext ("%s takes at most %d reference image beside the edited area, "
+                             "not %u; remove some.",
+                             "%s takes at most %d reference images beside the edited area, "
+                             "not %u; remove some.", job->caps->max_images - 1),
                    job->model, job->caps->max_images - 1, job->references->len);
       return FALSE;
     }
@@ -310,8 +312,10 @@ edit_job_new (const gchar *prompt,
   if (length > model_prompt_max (job->model))
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
-                   _("The prompt has %ld characters; %s accepts at most %d. "
-                     "Shorten the prompt."),
+                   ngettext ("The prompt has %ld character; %s accepts at most %d. "
+                             "Shorten the prompt.",
+                             "The prompt has %ld characters; %s accepts at most %d. "
+                             "Shorten the prompt.", (gulong) length),
                    length, job->model, model_prompt_max (job->model));
       return NULL;
     }

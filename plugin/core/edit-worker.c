@@ -170,8 +170,11 @@ result_size_acceptable (EditWorker *worker, const guint8 *data, gsize len, GErro
   if (w > EDIT_WORKER_RESULT_SCALE_MAX * uw || h > EDIT_WORKER_RESULT_SCALE_MAX * uh)
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_DECODE,
-                   _("The returned image is %d × %d pixels, more than %d times the "
-                     "%d × %d that was asked for; it was not used."),
+                   ngettext ("The returned image is %d × %d pixels, more than %d time the "
+                             "%d × %d that was asked for; it was not used.",
+                             "The returned image is %d × %d pixels, more than %d times the "
+                             "%d × %d that was asked for; it was not used.",
+                             EDIT_WORKER_RESULT_SCALE_MAX),
                    w, h, EDIT_WORKER_RESULT_SCALE_MAX, uw, uh);
       return FALSE;
     }
@@ -529,8 +532,10 @@ stream_finish (EditWorker *worker, StreamReader *reader)
     }
   if (reader->completed < worker->job->n || ! whole)
     g_string_append_printf (worker->warnings,
-                            _("The stream ended after %d of %d images; the others "
-                              "did not arrive.\n"),
+                            ngettext ("The stream ended after %d of %d image; the "
+                                      "others did not arrive.\n",
+                                      "The stream ended after %d of %d images; the "
+                                      "others did not arrive.\n", worker->job->n),
                             reader->completed, worker->job->n);
 }
 

@@ -233,8 +233,11 @@ http_engine_set_error (GError      **error,
 
   if (sink->stalled)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
-                 _("The transfer with %s stalled: no data moved for %d seconds. "
-                   "Check your connection and try again."), url, sink->stall_seconds);
+                 ngettext ("The transfer with %s stalled: no data moved for %d second. "
+                           "Check your connection and try again.",
+                           "The transfer with %s stalled: no data moved for %d seconds. "
+                           "Check your connection and try again.", sink->stall_seconds),
+                 url, sink->stall_seconds);
   else if (code == CURLE_ABORTED_BY_CALLBACK)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_CANCELLED, _("The edit was cancelled."));
   else if (sink->too_large)
@@ -243,12 +246,17 @@ http_engine_set_error (GError      **error,
                  url, (gulong) (sink->body_max / (1024 * 1024)));
   else if (code == CURLE_OPERATION_TIMEDOUT && connect_time <= 0.0)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
-                 _("Could not connect to %s within %d seconds: check your network "
-                   "connection and OPENAI_BASE_URL."), url, HTTP_CONNECT_TIMEOUT_S);
+                 ngettext ("Could not connect to %s within %d second: check your network "
+                           "connection and OPENAI_BASE_URL.",
+                           "Could not connect to %s within %d seconds: check your network "
+                           "connection and OPENAI_BASE_URL.", HTTP_CONNECT_TIMEOUT_S),
+                 url, HTTP_CONNECT_TIMEOUT_S);
   else if (code == CURLE_OPERATION_TIMEDOUT)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
-                 _("The server did not finish answering within %d seconds. "
-                   "Try again, or raise AI_IMAGE_EDIT_TIMEOUT. (%s)"),
+                 ngettext ("The server did not finish answering within %d second. "
+                           "Try again, or raise AI_IMAGE_EDIT_TIMEOUT. (%s)",
+                           "The server did not finish answering within %d seconds. "
+                           "Try again, or raise AI_IMAGE_EDIT_TIMEOUT. (%s)", timeout_seconds),
                  timeout_seconds, detail);
   else if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
            code == CURLE_COULDNT_RESOLVE_PROXY)
@@ -271,7 +279,8 @@ http_engine_set_error (GError      **error,
                    "complete (%s). Try again."), url, detail);
   else if (code == CURLE_TOO_MANY_REDIRECTS)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
-                 _("%s redirects more than %d times."), url, HTTP_MAX_REDIRECTS);
+                 ngettext ("%s redirects more than %d time.", "%s redirects more than %d times.",
+                           HTTP_MAX_REDIRECTS), url, HTTP_MAX_REDIRECTS);
   else
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK,
                  _("The connection to %s failed: %s."), url, detail);

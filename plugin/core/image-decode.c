@@ -189,8 +189,9 @@ image_jpeg_set_failure (j_decompress_ptr cinfo, JpegFailure failure,
       return;
     case JPEG_FAIL_SCANS:
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_DECODE,
-                   _("The returned JPEG is damaged: it has more than %d "
-                     "scans."), JPEG_SCANS_MAX);
+                   ngettext ("The returned JPEG is damaged: it has more than %d scan.",
+                             "The returned JPEG is damaged: it has more than %d scans.",
+                             JPEG_SCANS_MAX), JPEG_SCANS_MAX);
       return;
     case JPEG_FAIL_LIBJPEG:
     default:

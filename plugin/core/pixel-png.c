@@ -158,12 +158,15 @@ png_encode_fitting (const guint8 *pixels,
 
   if (min_bits == 8)
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_ENCODE,
-                 _("The image is larger than %lu bytes as PNG; choose a smaller "
-                   "size."), (gulong) max_bytes);
+                 ngettext ("The image is larger than %lu byte as PNG; choose a smaller size.",
+                           "The image is larger than %lu bytes as PNG; choose a smaller size.",
+                           (gulong) max_bytes), (gulong) max_bytes);
   else
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_ENCODE,
-                 _("The image cannot be made smaller than %lu bytes; choose a "
-                   "smaller size."), (gulong) max_bytes);
+                 ngettext ("The image cannot be made smaller than %lu byte; choose a "
+                           "smaller size.",
+                           "The image cannot be made smaller than %lu bytes; choose a "
+                           "smaller size.", (gulong) max_bytes), (gulong) max_bytes);
   return NULL;
 }
 

@@ -9,4 +9,10 @@
 
 #include <glib/gi18n-lib.h>
 
+/* Plural forms where a count appears, in the plug-in's own domain (plain
+ * ngettext would look in the host program's). */
+#undef ngettext
+#define ngettext(singular, plural, n) \
+  g_dngettext (GETTEXT_PACKAGE, singular, plural, n)
+
 #endif
