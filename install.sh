@@ -99,6 +99,9 @@ test_deps_present() {
   done
   /usr/bin/python3 -c 'import numpy, PIL' >/dev/null 2>&1 || return 1
   [ -f /usr/share/color/icc/compatibleWithAdobeRGB1998.icc ] || return 1
+  # Japanese glyphs for the translated dialog's screenshot.
+  [ -d /usr/share/fonts/opentype/ipafont-gothic ] || return 1
+  tesseract --list-langs 2>/dev/null | grep -qx jpn || return 1
   ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1
 }
 
@@ -108,7 +111,8 @@ install_test_deps() {
   if command -v apt-get >/dev/null 2>&1; then
     apt_install python3 python3-numpy python3-pil openssl xvfb xauth xdotool imagemagick \
       clang libclang-rt-14-dev valgrind dbus gnome-keyring libsecret-tools gimp \
-      icc-profiles-free tesseract-ocr tesseract-ocr-eng mmdebstrap
+      icc-profiles-free tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-rus \
+      tesseract-ocr-jpn mmdebstrap fonts-ipafont-gothic
   else
     echo "install.sh: install Xvfb, xdotool, ImageMagick, tesseract, clang with its fuzzer" \
          "runtime, valgrind, dbus, gnome-keyring, secret-tool, mmdebstrap, numpy and PIL" \

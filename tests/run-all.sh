@@ -9,7 +9,7 @@
 #   - integration tests (gimp-console) and dialog tests (gimp-2.10, Xvfb),
 #   - the build, unit and integration tests on Debian 11 (GIMP 2.10.22) and
 #     Debian 13 (GIMP 3), in roots outside the checkout (tests/distros).
-# AI_IMAGE_EDIT_ONLY=unit|sanitize|valgrind|fuzz|integration|distros runs one part.
+# AI_IMAGE_EDIT_ONLY=unit|sanitize|valgrind|fuzz|i18n|integration|distros runs one part.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -83,6 +83,10 @@ fi
 # The tests' Python is Debian's, with numpy and PIL from its packages
 # (install.sh --test-deps); a version manager's python3 on PATH lacks them.
 PYTHON=${AI_IMAGE_EDIT_PYTHON:-/usr/bin/python3}
+
+if want i18n; then
+  run_suite i18n "$PYTHON" tests/i18n/check_po.py
+fi
 
 if want integration; then
   run_suite fake-api "$PYTHON" tests/test_fake_api.py --tap

@@ -77,6 +77,8 @@ query (void)
                           GIMP_PLUGIN,
                           G_N_ELEMENTS (args), G_N_ELEMENTS (return_vals),
                           args, return_vals);
+  /* The submenu's own label, translated by GIMP in the plug-in's domain. */
+  gimp_plugin_menu_branch_register ("<Image>/Filters", N_("Generative"));
   gimp_plugin_menu_register (PLUG_IN_PROC, "<Image>/Filters/Generative");
 }
 

@@ -106,6 +106,8 @@ ai_image_edit_create_procedure (GimpPlugIn *plug_in, const gchar *name)
   gimp_procedure_set_sensitivity_mask (procedure, GIMP_PROCEDURE_SENSITIVE_DRAWABLE);
   gimp_procedure_set_menu_label (procedure, _("Edit with Prompt…"));
   gimp_procedure_add_menu_path (procedure, "<Image>/Filters/Generative");
+  /* The submenu's own label, translated by GIMP in the plug-in's domain. */
+  gimp_plug_in_add_menu_branch (plug_in, "<Image>/Filters", N_("Generative"));
   gimp_procedure_set_documentation (procedure,
                                     _("Edit the selection from a text prompt with the "
                                       "OpenAI Images API"),

@@ -15,8 +15,9 @@ common="build-essential pkg-config gettext ca-certificates libcurl4-openssl-dev 
 case $release in
   bullseye) packages="gimp libgimp2.0-dev $common" ;;      # Debian 11: GIMP 2.10.22, curl 7.74
   # Debian 13: GIMP 3.0.4.  Its glibc ignores LANGUAGE under C.UTF-8, so
-  # the tests run in en_US.UTF-8 (generated below).
-  trixie)   packages="gimp libgimp-3.0-dev locales $common" ;;
+  # the tests run in en_US.UTF-8 (generated below); Japanese glyphs for
+  # the translated dialog.
+  trixie)   packages="gimp libgimp-3.0-dev locales fonts-ipafont-gothic $common" ;;
   *) echo "make-root.sh: unknown release $release" >&2; exit 2 ;;
 esac
 packages=$(echo $packages)

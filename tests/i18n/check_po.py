@@ -130,7 +130,12 @@ def bypasses(path):
 
 
 def placeholders(s):
-    return sorted(re.findall(r"%(?:\d+\$)?[-+ #0]*\d*(?:\.\d+)?(?:hh|h|ll|l|z)?[diouxXeEfgcsp%]", s))
+    """The printf conversions of s in argument order (positional ones,
+    %2$d, put in their place and written plain)."""
+    found = re.findall(r"%(?:(\d+)\$)?([-+ #0]*\d*(?:\.\d+)?(?:hh|h|ll|l|z)?[diouxXeEfgcsp%])", s)
+    if any(n for n, _ in found):
+        found = sorted(found, key=lambda f: int(f[0] or 0))
+    return ["%" + c for _, c in found]
 
 
 def accelerator(s):
@@ -145,7 +150,8 @@ def dialog_mnemonics():
     ids = set()
     for m in re.finditer(r'_\("((?:[^"\\]|\\.)*_(?:[^"\\]|\\.)*)"\)', text):
         msgid = m.group(1)
-        if re.search(r"_[A-Za-z]", msgid) and not re.search(r"[A-Z]{2,}_[A-Z]", msgid):
+        # (Not the underscores of names like OPENAI_API_KEY.)
+        if re.search(r"_[A-Za-z]", msgid) and not re.search(r"[A-Z]{2,}_[A-Z]{2,}", msgid):
             ids.add(msgid)
     return ids
 

@@ -23,11 +23,23 @@ from cases_meddle import (MEDDLE_CASES, WIDE_CASE, Meddler, PeakMemory,  # noqa:
                           check_meddle_cases, check_stream_watched, check_wide_case)
 from cases_odd import ODD_CASES, check_odd_inputs  # noqa: E402
 from cases_stream import STREAM_CASES, check_stream_cases  # noqa: E402
-from common import API_KEY, check_unchanged, error_text, fact, facts_for  # noqa: E402
+from common import (API_KEY, SEL, Case, check_unchanged, error_text, fact,  # noqa: E402
+                    facts_for)
 from fake_api import FakeApi  # noqa: E402
 from gimp_batch import (GIMP_CONSOLE, GimpProfile, files_containing,  # noqa: E402
                         inner)
 from tap import Tap  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "i18n"))
+from check_po import PO, po_entries  # noqa: E402
+
+
+def translation(lang, msgid):
+    """msgid's translation in po/LANG.po, or None."""
+    for e in po_entries(os.path.join(PO, lang + ".po")):
+        if e["msgid"] == msgid:
+            return e["msgstr"].get(0)
+    return None
 
 
 def main():
@@ -67,6 +79,28 @@ def main():
                   "missing_key: with LANGUAGE=de the message is in German", text)
         tap.equal(len(api.requests), 0, "missing_key: nothing was sent")
         check_unchanged(tap, profile, c)
+
+        # The empty prompt's message in French, Japanese and Chinese, as
+        # the translations say it (one start each: the language is the
+        # process's).
+        for lang in ("fr", "ja", "zh_CN"):
+            api.clear()
+            c = Case("empty_prompt_" + lang,
+                     "(let* ((img (make-image 200 150 RGB)) (d (top-layer img)))"
+                     + SEL % (50, 40, 60, 50) +
+                     " (run-case CASE img d \"\" \"\" 1 \"\" \"\" \"scenario:b64\" \"\"))")
+            lines, log = profile.run(c.script(), facts_name="facts-%s.txt" % lang,
+                                     OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=api.base_url,
+                                     LANGUAGE=lang)
+            want = translation(lang, "The prompt is empty: describe what should appear in "
+                                     "the selected area.")
+            text = error_text(profile, c.name)
+            tap.equal(fact(facts_for(lines, c.name), "status"), ["error"],
+                      "%s: the call fails" % c.name)
+            tap.check(bool(want) and want in text,
+                      "%s: with LANGUAGE=%s the message is the translation" % (c.name, lang),
+                      "want %r in %r" % (want, text))
+            tap.equal(len(api.requests), 0, "%s: nothing was sent" % c.name)
 
         # Third start: the image changed while the server works.
         api.clear()

@@ -38,7 +38,7 @@ SETUP = ("(let* ((img (make-image 400 300 RGB)) (d (top-layer img)))"
          " (run-case-interactive %s img d))")
 
 
-def screen_text(path):
+def screen_text(path, lang="eng"):
     """What a person reads in a screenshot: OCR with tesseract, the picture
     enlarged three times for the small dialog font (twice misread "for 1
     image" in GTK 2), in grey; spaces normalised."""
@@ -46,7 +46,7 @@ def screen_text(path):
     big = path + ".x3.png"
     with Image.open(path) as img:
         img.convert("L").resize((img.width * 3, img.height * 3), Image.LANCZOS).save(big)
-    out = subprocess.run(["tesseract", big, "-"], stdout=subprocess.PIPE,
+    out = subprocess.run(["tesseract", big, "-", "-l", lang], stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, timeout=60).stdout.decode("utf-8", "replace")
     return " ".join(out.split())
 
@@ -382,6 +382,62 @@ def stream_cases(tap, x, api, profile):
     tap.check(same_png(profile, "ui_stream_cancel"), "ui_stream_cancel: the image is untouched")
 
 
+# The dialog in long and wide-glyph languages; each start in its language.
+LANGUAGE_SHOTS = ("de", "ru", "ja")
+# The English dialog is 564 x 822 in GTK 2: translations may make it wider
+# or taller, within a laptop's screen.
+DIALOG_MAX = (900, 900)
+
+
+def window_size(x, wid):
+    out = x.run("xdotool", "getwindowgeometry", wid)
+    m = re.search(r"Geometry: (\d+)x(\d+)", " ".join(out))
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def language_cases(tap, x, api, profile):
+    """The dialog in German, Russian and Japanese: its title and labels in
+    the language, laid out within a laptop's screen (screenshots kept in
+    the profile's out folder; docs/dialog-LANG.png when updated)."""
+    sys.path.insert(0, os.path.join(TESTS, "i18n"))
+    from check_po import PO, po_entries
+    for lang in LANGUAGE_SHOTS:
+        tr = {e["msgid"]: e["msgstr"].get(0) for e in po_entries(os.path.join(PO, lang + ".po"))}
+        title = tr.get(TITLE) or TITLE
+        case = "ui_lang_" + lang
+        gimp = profile.start(SETUP % scheme_string(case), facts_name="%s.txt" % case,
+                             OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=api.base_url,
+                             LANGUAGE=lang, **x.env())
+        try:
+            wid = x.find_window(title, timeout=90)
+            if not tap.check(wid is not None, "%s: the dialog opens titled %r" % (case, title)):
+                continue
+            time.sleep(1.0)
+            shot = os.path.join(profile.out, "dialog-%s.png" % lang)
+            x.screenshot(shot, wid)
+            size = window_size(x, wid)
+            tap.check(size is not None and size[0] <= DIALOG_MAX[0] and size[1] <= DIALOG_MAX[1],
+                      "%s: the translated dialog fits in %dx%d" % ((case,) + DIALOG_MAX), size)
+            text = screen_text(shot, {"de": "deu", "ru": "rus", "ja": "jpn"}[lang])
+            # (tesseract reads Japanese without spaces.)
+            label = re.sub(r"\(_.\)|_|:", "", tr.get("_Model:") or "").strip()
+            if lang == "ja":
+                text = text.replace(" ", "")
+            tap.check(label and label in text,
+                          "%s: the dialog's labels are in the language (on screen)" % case,
+                          "want %r in %r" % (label, text))
+            if os.environ.get("AI_IMAGE_EDIT_UPDATE_SCREENSHOT") and GIMP_VERSION == "2":
+                shutil.copy(shot, os.path.join(os.path.dirname(SCREENSHOT),
+                                               "dialog-%s.png" % lang))
+            x.key(wid, "Escape")
+            tap.check(x.wait_gone(wid, 10) is not None, "%s: Cancel closes it" % case)
+            gimp.wait(timeout=60)
+        finally:
+            if gimp.poll() is None:
+                gimp.kill()
+                gimp.wait()
+
+
 class KeyringSession:
     """A private D-Bus session bus with gnome-keyring-daemon's Secret
     Service, its login keyring created and unlocked with a test password."""
@@ -486,6 +542,7 @@ def main():
     try:
         dialog_cases(tap, x, api, profile)
         stream_cases(tap, x, api, profile)
+        language_cases(tap, x, api, profile)
         keyring_cases(tap, x, api, profile)
         print("# screenshots in %s" % profile.out)
         if os.environ.get("AI_IMAGE_EDIT_UPDATE_SCREENSHOT") and GIMP_VERSION == "3":
