@@ -911,7 +911,12 @@ dialog_build (EditDialog *d, const gchar *binary)
   content = gtk_dialog_get_content_area (GTK_DIALOG (d->dialog));
   main_vbox = box_new (GTK_ORIENTATION_VERTICAL, 8);
   gtk_container_set_border_width (GTK_CONTAINER (main_vbox), 12);
+  /* At least this wide (GTK 3; in GTK 2 a size request is exact and would
+   * cut off longer translations, so there the wrapped labels' widths
+   * below set the minimum). */
+#if GTK_CHECK_VERSION (3, 0, 0)
   gtk_widget_set_size_request (main_vbox, CONTENT_WIDTH, -1);
+#endif
   gtk_box_pack_start (GTK_BOX (content), main_vbox, TRUE, TRUE, 0);
 
   d->inputs = box_new (GTK_ORIENTATION_VERTICAL, 8);

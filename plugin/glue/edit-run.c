@@ -130,6 +130,14 @@ edit_run_progress_describe (EditRun  *run,
 
   *text = transfer_status_text (&status, elapsed);
   *fraction = status.fraction;
+  if (status.streaming && status.phase == TRANSFER_PHASE_WAIT && status.stream_partials_max > 0)
+    {
+      /* A stream with partial images moves the bar a step with each. */
+      *fraction = (status.stream_result - 1 +
+                   (gdouble) status.stream_partials / (status.stream_partials_max + 1)) /
+                  MAX (1, status.stream_results);
+      return FALSE;
+    }
   return status.phase == TRANSFER_PHASE_WAIT || status.phase == TRANSFER_PHASE_RETRY_WAIT;
 }
 

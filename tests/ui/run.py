@@ -51,6 +51,30 @@ def screen_text(path, lang="eng"):
     return " ".join(out.split())
 
 
+def progress_text(path):
+    """What the progress bar says: GTK 2 draws the text over the bar, its
+    filled part in white on the selection colour, which OCR misreads; the
+    filled columns are inverted first so all of it reads dark on light."""
+    import numpy as np
+    from PIL import Image
+    with Image.open(path) as img:
+        rgb = np.asarray(img.convert("RGB"), dtype=np.int16)
+    fill = (rgb[:, :, 2] - rgb[:, :, 0] > 25) & (rgb[:, :, 2] > 90) & (rgb[:, :, 2] < 200)
+    # The bar is below the form (the preview above holds blue too).
+    fill[:int(rgb.shape[0] * 0.6)] = False
+    rows = np.where(fill.sum(axis=1) > 20)[0]
+    # Without a filled bar the screenshot reads as it is.
+    if len(rows) == 0:
+        return screen_text(path)
+    top, bottom = max(0, rows.min() - 4), min(rgb.shape[0], rows.max() + 5)
+    cols = np.where(fill[top:bottom].any(axis=0))[0]
+    grey = rgb[top:bottom].mean(axis=2)
+    grey[:, cols.min():cols.max() + 1] = 255 - grey[:, cols.min():cols.max() + 1]
+    bar = path + ".bar.png"
+    Image.fromarray(grey.astype(np.uint8)).save(bar)
+    return screen_text(bar)
+
+
 def facts_for(lines, case):
     return {l[1]: l[2:] for l in lines if l and l[0] == case}
 
@@ -325,11 +349,13 @@ def stream_cases(tap, x, api, profile):
             tap.check(d01 > 3 and d12 > 3,
                       "ui_stream: the dialog's preview visibly changes with each partial image",
                       "mean change %.1f then %.1f" % (d01, d12))
-            text = screen_text(shots[0])
-            # (The pulse's highlight over the text has OCR read "of" as "pf".)
-            tap.check(re.search(r"Streaming: partial image 1 .f 2 shown", text) is not None,
-                      "ui_stream: the progress says which partial image is shown (on screen)",
-                      text)
+            # Which stage the stream is in, on screen; the bar's fill over
+            # the text can make OCR misread the rest of the line.
+            for k, shot in enumerate(shots, 1):
+                text = progress_text(shot)
+                tap.check(re.search(r"Streaming: partial image %d\b" % k, text) is not None,
+                          "ui_stream: the progress says partial image %d is shown (on screen)"
+                          % k, text[-300:])
         posts = [r for r in api.requests if r.get("method") == "POST"]
         req = posts[0] if posts else {}
         tap.equal((req.get("fields", {}).get("stream"), req.get("fields", {}).get("partial_images")),
@@ -395,6 +421,18 @@ def window_size(x, wid):
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
+def right_margin_clear(path, width=8):
+    """TRUE when nothing is drawn in the dialog's right margin (above the
+    buttons): a layout too narrow for its labels cuts widgets off there."""
+    import numpy as np
+    from PIL import Image
+    with Image.open(path) as img:
+        rgb = np.asarray(img.convert("RGB"), dtype=np.int16)
+    strip = rgb[:-60, -width:]
+    background = np.median(strip.reshape(-1, 3), axis=0)
+    return bool((abs(strip - background).max(axis=2) <= 12).all())
+
+
 def language_cases(tap, x, api, profile):
     """The dialog in German, Russian and Japanese: its title and labels in
     the language, laid out within a laptop's screen (screenshots kept in
@@ -418,6 +456,8 @@ def language_cases(tap, x, api, profile):
             size = window_size(x, wid)
             tap.check(size is not None and size[0] <= DIALOG_MAX[0] and size[1] <= DIALOG_MAX[1],
                       "%s: the translated dialog fits in %dx%d" % ((case,) + DIALOG_MAX), size)
+            tap.check(right_margin_clear(shot),
+                      "%s: the dialog grows with its labels, nothing is cut off" % case)
             text = screen_text(shot, {"de": "deu", "ru": "rus", "ja": "jpn"}[lang])
             # (tesseract reads Japanese without spaces.)
             label = re.sub(r"\(_.\)|_|:", "", tr.get("_Model:") or "").strip()
