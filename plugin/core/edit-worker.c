@@ -238,6 +238,30 @@ result_fit (EditWorker *worker, EditResult *result, guint8 *pixels, gint w, gint
     }
 }
 
+/* A result that failed while others may have worked: a warning, and the
+ * first such error kept in case none worked.  Takes *error. */
+static void
+result_failed (EditWorker *worker, guint number, GError **error, GError **first)
+{
+  g_string_append_printf (worker->warnings, _("Image %u: %s\n"), number, (*error)->message);
+  if (*first == NULL)
+    *first = g_steal_pointer (error);
+  g_clear_error (error);
+}
+
+/* With no result at all, the first failure is the edit's error (the
+ * warnings only repeat it). */
+static void
+results_settle (EditWorker *worker, GError **first)
+{
+  if (worker->results->len == 0 && *first)
+    {
+      g_propagate_error (&worker->error, g_steal_pointer (first));
+      g_string_truncate (worker->warnings, 0);
+    }
+  g_clear_error (first);
+}
+
 /* The results being collected: a slot per image wanted, filled as each
  * one arrives (downloads finish in any order). */
 typedef struct
@@ -346,20 +370,9 @@ collect_results (EditWorker *worker, ApiResponse *response)
       if (c.results[i])
         g_ptr_array_add (worker->results, g_steal_pointer (&c.results[i]));
       else if (c.errors[i])
-        {
-          g_string_append_printf (worker->warnings, _("Image %u: %s\n"), i + 1,
-                                  c.errors[i]->message);
-          if (first_error == NULL)
-            first_error = g_steal_pointer (&c.errors[i]);
-        }
+        result_failed (worker, i + 1, &c.errors[i], &first_error);
     }
-  if (worker->results->len == 0 && first_error)
-    {
-      g_propagate_error (&worker->error, first_error);
-      g_string_truncate (worker->warnings, 0);
-    }
-  else
-    g_clear_error (&first_error);
+  results_settle (worker, &first_error);
 
 out:
   for (guint i = 0; i < wanted; i++)
@@ -448,13 +461,7 @@ stream_collect_result (StreamReader *reader, ImageStreamEvent *event)
   if (result)
     g_ptr_array_add (worker->results, result);
   else
-    {
-      g_string_append_printf (worker->warnings, _("Image %d: %s\n"), reader->completed,
-                              error->message);
-      if (reader->first_failure == NULL)
-        reader->first_failure = g_steal_pointer (&error);
-      g_clear_error (&error);
-    }
+    result_failed (worker, (guint) reader->completed, &error, &reader->first_failure);
   stream_progress (reader);
 }
 
@@ -526,8 +533,7 @@ stream_finish (EditWorker *worker, StreamReader *reader)
     }
   if (worker->results->len == 0)
     {
-      g_propagate_error (&worker->error, g_steal_pointer (&reader->first_failure));
-      g_string_truncate (worker->warnings, 0);
+      results_settle (worker, &reader->first_failure);
       return;
     }
   if (reader->completed < worker->job->n || ! whole)

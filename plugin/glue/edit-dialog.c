@@ -314,6 +314,18 @@ preview_pixels_free (guchar *pixels, gpointer data G_GNUC_UNUSED)
   g_free (pixels);
 }
 
+/* width x height RGBA pixels (taken) into the preview. */
+static void
+preview_show (EditDialog *d, guint8 *pixels, gint width, gint height)
+{
+  GdkPixbuf *pixbuf = gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, TRUE, 8,
+                                                width, height, width * 4,
+                                                preview_pixels_free, NULL);
+
+  gtk_image_set_from_pixbuf (GTK_IMAGE (d->preview), pixbuf);
+  g_object_unref (pixbuf);
+}
+
 /* The preview of what is sent, and what it would cost. */
 static void
 dialog_update_preview (EditDialog *d)
@@ -323,7 +335,6 @@ dialog_update_preview (EditDialog *d)
   EditRect region;
   gint pw, ph;
   guint8 *pixels;
-  GdkPixbuf *pixbuf;
   g_autofree gchar *label = NULL;
   g_autofree gchar *cost = NULL;
 
@@ -332,10 +343,7 @@ dialog_update_preview (EditDialog *d)
     return;
   edit_source_geometry (d->source, s->model, s->size, &upload, &region);
   pixels = edit_source_preview (d->source, s->model, s->size, PREVIEW_SIDE, &pw, &ph);
-  pixbuf = gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, TRUE, 8, pw, ph, pw * 4,
-                                     preview_pixels_free, NULL);
-  gtk_image_set_from_pixbuf (GTK_IMAGE (d->preview), pixbuf);
-  g_object_unref (pixbuf);
+  preview_show (d, pixels, pw, ph);
 
   if (d->source->kind == EDIT_AREA_WHOLE && model_family (s->model) == MODEL_FAMILY_DALLE2)
     label = g_strdup (_("Nothing to edit: select the area to edit, or erase it to "
@@ -358,14 +366,10 @@ dialog_show_partial (EditDialog *d)
 {
   gint w, h;
   guint8 *pixels = edit_run_partial_picture (d->run, PREVIEW_SIDE, &w, &h);
-  GdkPixbuf *pixbuf;
 
   if (pixels == NULL)
     return;
-  pixbuf = gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, TRUE, 8, w, h, w * 4,
-                                     preview_pixels_free, NULL);
-  gtk_image_set_from_pixbuf (GTK_IMAGE (d->preview), pixbuf);
-  g_object_unref (pixbuf);
+  preview_show (d, pixels, w, h);
   g_debug ("dialog preview: partial image %dx%d", w, h);
 }
 

@@ -76,6 +76,30 @@ WIDE_PLUG_IN_PEAK_MB = 260
 WIDE_GIMP_PEAK_MB = 600
 
 
+def meddle(command_file, command, timeout=10.0):
+    """Has the tests' GIMP extension carry out command now: its answer
+    ("done" or "failed"), or None when it did not answer in time."""
+    done = command_file + ".done"
+    with open(command_file + ".tmp", "w") as f:
+        f.write(command)
+    os.replace(command_file + ".tmp", command_file)
+    deadline = time.time() + timeout
+    while not os.path.exists(done) and time.time() < deadline:
+        time.sleep(0.02)
+    if not os.path.exists(done):
+        return None
+    answer = open(done).read()
+    os.unlink(done)
+    return answer
+
+
+def picture_layers(path):
+    """The layer names the extension's save-picture wrote beside path."""
+    if not os.path.exists(path + ".layers"):
+        return []
+    return open(path + ".layers").read().split("\n")
+
+
 class Meddler(threading.Thread):
     """Writes each case's command for the extension once the stand-in has
     its request, then waits for the extension to carry it out."""
@@ -98,16 +122,8 @@ class Meddler(threading.Thread):
             if rec and events >= getattr(case, "after_events", 0):
                 if getattr(case, "settle", 0):
                     time.sleep(case.settle)
-                with open(self.file + ".tmp", "w") as f:
-                    f.write(case.command.replace("MIDSTREAM", self.midstream or ""))
-                os.replace(self.file + ".tmp", self.file)
-                done = self.file + ".done"
-                deadline = time.time() + 10
-                while not os.path.exists(done) and time.time() < deadline:
-                    time.sleep(0.02)
-                self.results[case.name] = open(done).read() if os.path.exists(done) else None
-                if os.path.exists(done):
-                    os.unlink(done)
+                self.results[case.name] = meddle(
+                    self.file, case.command.replace("MIDSTREAM", self.midstream or ""))
                 pending.pop(0)
             time.sleep(0.02)
 
@@ -168,8 +184,7 @@ def check_stream_watched(tap, profile, lines, midstream_path):
     c = [m for m in MEDDLE_CASES if m.name == name][0]
     f = facts_for(lines, name)
     tap.equal(fact(f, "status"), ["ok"], "%s: the streamed edit completes" % name)
-    names = open(midstream_path + ".layers").read().split("\n") \
-        if os.path.exists(midstream_path + ".layers") else []
+    names = picture_layers(midstream_path)
     previews = [n for n in names if "preview" in n]
     tap.check(len(previews) == 1 and "partial 1 of 2" in previews[0],
               "%s: while streaming, the image holds one preview layer (partial 1 of 2)" % name,

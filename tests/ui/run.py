@@ -24,6 +24,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, TESTS)
 sys.path.insert(0, os.path.join(TESTS, "integration"))
 
+from cases_meddle import meddle, picture_layers  # noqa: E402
 from fake_api import FakeApi  # noqa: E402
 from gimp_batch import (GIMP_VERSION, GimpProfile, files_containing, inner, ROOT,  # noqa: E402
                         scheme_string)
@@ -260,22 +261,6 @@ def stream_events(api, count, timeout=20.0):
     return False
 
 
-def meddle(command_file, command):
-    """Has the tests' GIMP extension carry out command now; its answer."""
-    done = command_file + ".done"
-    with open(command_file + ".tmp", "w") as f:
-        f.write(command)
-    os.replace(command_file + ".tmp", command_file)
-    deadline = time.time() + 15
-    while not os.path.exists(done) and time.time() < deadline:
-        time.sleep(0.02)
-    if not os.path.exists(done):
-        return None
-    answer = open(done).read()
-    os.unlink(done)
-    return answer
-
-
 def preview_of(path):
     import numpy as np
     from PIL import Image
@@ -288,7 +273,7 @@ def picture_check(tap, profile, name, path):
     showing inside the ellipse only."""
     import numpy as np
     import measure
-    names = open(path + ".layers").read().split("\n") if os.path.exists(path + ".layers") else []
+    names = picture_layers(path)
     tap.check(any("preview" in n for n in names),
               "%s: while streaming, the picture holds the preview layer" % name, names)
     before = os.path.join(profile.out, "%s-before.png" % name)
@@ -352,8 +337,8 @@ def stream_cases(tap, x, api, profile):
             shot = os.path.join(profile.out, "dialog-stream-%d.png" % k)
             x.screenshot(shot, wid)
             shots.append(shot)
-            tap.equal(meddle(command_file, "save-picture ui_stream %s" % inner(mid[k - 1])),
-                      "done", "ui_stream: the picture is saved while partial %d shows" % k)
+            saved = meddle(command_file, "save-picture ui_stream %s" % inner(mid[k - 1]), 15)
+            tap.equal(saved, "done", "ui_stream: the picture is saved while partial %d shows" % k)
         tap.check(x.wait_gone(wid, 30) is not None, "ui_stream: the dialog closes with the result")
         if len(shots) == 2:
             p0, p1, p2 = preview_of(before), preview_of(shots[0]), preview_of(shots[1])
@@ -371,8 +356,9 @@ def stream_cases(tap, x, api, profile):
                           % k, text[-300:])
         posts = [r for r in api.requests if r.get("method") == "POST"]
         req = posts[0] if posts else {}
-        tap.equal((req.get("fields", {}).get("stream"), req.get("fields", {}).get("partial_images")),
-                  ("true", "2"), "ui_stream: the dialog asks for a stream with 2 partial images")
+        fields = req.get("fields", {})
+        tap.equal((fields.get("stream"), fields.get("partial_images")), ("true", "2"),
+                  "ui_stream: the dialog asks for a stream with 2 partial images")
         tap.equal([(i.get("field"), i.get("width"), i.get("height"))
                    for i in req.get("images", [])][1:],
                   [("image[]", 400, 300)],
@@ -388,8 +374,8 @@ def stream_cases(tap, x, api, profile):
         if tap.check(len(wait_requests(api, 2)) == 2 and stream_events(api, 1),
                      "ui_stream_cancel: a partial image arrives"):
             time.sleep(0.6)
-            tap.equal(meddle(command_file, "save-picture ui_stream_cancel %s" % inner(mid[2])),
-                      "done", "ui_stream_cancel: the picture is saved mid-stream")
+            saved = meddle(command_file, "save-picture ui_stream_cancel %s" % inner(mid[2]), 15)
+            tap.equal(saved, "done", "ui_stream_cancel: the picture is saved mid-stream")
         x.key(wid, "Escape")
         gone = x.wait_gone(wid, 10)
         tap.check(gone is not None and gone < 1.0,
