@@ -475,6 +475,8 @@ dialog_finish (EditDialog *d)
        * debug log lets a script follow the dialog (G_MESSAGES_DEBUG). */
       g_debug ("dialog error: %s", error->message);
       dialog_set_running (d, FALSE);
+      /* A streamed partial image is gone with the edit: the region again. */
+      dialog_update_preview (d);
       dialog_show_message (d, "dialog-error", error->message);
       return;
     }

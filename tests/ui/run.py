@@ -299,7 +299,7 @@ def stream_cases(tap, x, api, profile):
     command_file = os.path.join(profile.root, "meddle-ui.cmd")
     mid = [os.path.join(profile.out, "ui_stream-mid%d.png" % i) for i in (1, 2, 3)]
     script = " ".join(STREAM_SETUP % (scheme_string(c), scheme_string(c))
-                      for c in ("ui_stream", "ui_stream_cancel"))
+                      for c in ("ui_stream", "ui_stream_cancel", "ui_stream_error"))
     api.clear()
     gimp = profile.start(script, facts_name="ui-stream.txt", OPENAI_API_KEY=API_KEY,
                          OPENAI_BASE_URL=api.base_url, G_MESSAGES_DEBUG="ai-image-edit",
@@ -381,6 +381,36 @@ def stream_cases(tap, x, api, profile):
         tap.check(gone is not None and gone < 1.0,
                   "ui_stream_cancel: Cancel closes the dialog mid-stream promptly",
                   "took %r s" % gone)
+
+        # 3. An error event after a partial image: the dialog stays open
+        # and its preview shows the region again, not the partial.
+        api.default_scenario = "streamerror:1:slowstream:1:echo:pattern=2"
+        wid = x.find_window(TITLE, timeout=60)
+        if not tap.check(wid is not None, "ui_stream_error: the dialog opens again"):
+            return
+        time.sleep(0.5)
+        shots = [os.path.join(profile.out, "dialog-stream-error-%s.png" % s)
+                 for s in ("before", "partial", "after")]
+        x.screenshot(shots[0], wid)
+        x.key(wid, "ctrl+Return")
+        if tap.check(len(wait_requests(api, 3)) == 3 and stream_events(api, 1),
+                     "ui_stream_error: a partial image arrives"):
+            time.sleep(0.6)
+            x.screenshot(shots[1], wid)
+            stream_events(api, 2)
+            time.sleep(1.0)
+            tap.check(x.window_exists(wid), "ui_stream_error: the dialog stays open")
+            x.screenshot(shots[2], wid)
+            before, partial, after = (preview_of(s) for s in shots)
+            tap.check(abs(partial - before).mean() > 3 and abs(after - before).mean() < 1,
+                      "ui_stream_error: the preview showed the partial image, and after the "
+                      "error the region again",
+                      "mean change %.1f, then %.1f from the region"
+                      % (abs(partial - before).mean(), abs(after - before).mean()))
+            tap.check("dialog error: The server stopped the edit" in profile.log("ui-stream.txt"),
+                      "ui_stream_error: the dialog shows the error event's message")
+        x.key(wid, "Escape")
+        tap.check(x.wait_gone(wid, 10) is not None, "ui_stream_error: Cancel then closes it")
         gimp.wait(timeout=120)
     finally:
         if gimp.poll() is None:
@@ -405,6 +435,9 @@ def stream_cases(tap, x, api, profile):
     tap.equal(layer_count(lines, "ui_stream_cancel"), 1,
               "ui_stream_cancel: no layer is left, the preview neither")
     tap.check(same_png(profile, "ui_stream_cancel"), "ui_stream_cancel: the image is untouched")
+    tap.equal(layer_count(lines, "ui_stream_error"), 1,
+              "ui_stream_error: no layer is left, the preview neither")
+    tap.check(same_png(profile, "ui_stream_error"), "ui_stream_error: the image is untouched")
 
 
 # The dialog in long and wide-glyph languages; each start in its language.
