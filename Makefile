@@ -4,6 +4,7 @@
 # build/gimp3/ai-image-edit (libgimp 3.0).  `make check` runs every test;
 # `make install` copies into the GIMP profiles.
 
+BUILD    = build
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -ftree-vectorize -Wall -Wextra -Werror=implicit-function-declaration \
@@ -11,7 +12,7 @@ CFLAGS  += -std=gnu11 -ftree-vectorize -Wall -Wextra -Werror=implicit-function-d
 PKG_CORE = glib-2.0 gio-2.0 libcurl json-c libpng libjpeg libwebp libsecret-1
 PKG_GIMP = gimp-2.0 gimpui-2.0 gegl-0.4 $(PKG_CORE)
 PKG_GIMP3 = gimp-3.0 gimpui-3.0 gegl-0.4 $(PKG_CORE)
-CORE_CFLAGS := $(shell pkg-config --cflags $(PKG_CORE)) -Iplugin/core
+CORE_CFLAGS := $(shell pkg-config --cflags $(PKG_CORE)) -Iplugin/core -I$(BUILD)/gen
 CORE_LIBS   := $(shell pkg-config --libs $(PKG_CORE)) -lm
 # GTK 2's headers use GLib API that GLib now marks deprecated.
 GIMP_CFLAGS := $(shell pkg-config --cflags $(PKG_GIMP) 2>/dev/null) \
@@ -26,7 +27,9 @@ HAVE_GIMP3 := $(shell pkg-config --exists gimp-3.0 gimpui-3.0 && echo yes)
 # plugin/core: the GIMP-free pipeline, unit-tested and fuzzed without GIMP,
 # one static library for the tests and the glue.
 CORE_SRC = $(wildcard plugin/core/*.c)
-CORE_HDR = $(wildcard plugin/core/*.h)
+# The shipped model table, built in as text too (model-table.c).
+MODEL_TABLE = plugin/data/models.ini
+CORE_HDR = $(wildcard plugin/core/*.h) $(BUILD)/gen/models-ini.h
 # plugin/glue: the glue to libgimp, written once and compiled for each
 # GIMP; plugin/gimp2 and plugin/gimp3: what differs (registration, run).
 GLUE_SRC  = $(wildcard plugin/glue/*.c)
@@ -36,7 +39,6 @@ GLUE2_HDR = $(wildcard plugin/gimp2/*.h) $(GLUE_HDR)
 GLUE3_SRC = $(wildcard plugin/gimp3/*.c)
 GLUE3_HDR = $(wildcard plugin/gimp3/*.h) $(GLUE_HDR)
 
-BUILD     = build
 CORE_OBJ  = $(CORE_SRC:plugin/core/%.c=$(BUILD)/core/%.o)
 CORE_LIB  = $(BUILD)/core/libai-image-edit-core.a
 GLUE2_OBJ = $(GLUE2_SRC:plugin/gimp2/%.c=$(BUILD)/gimp2/%.o) \
@@ -78,6 +80,13 @@ MO_FILES = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo)
 .PHONY: bench all check check-installed unit sanitize valgrind fuzz fuzz-check integration install demo clean pot update-po
 
 all: $(PLUGINS) $(CORE_LIB) $(MO_FILES)
+
+# The shipped table as a C string, line by line.
+$(BUILD)/gen/models-ini.h: $(MODEL_TABLE)
+	@mkdir -p $(dir $@)
+	{ echo 'static const char models_ini[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/  "/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } >$@
 
 $(BUILD)/core/%.o: plugin/core/%.c $(CORE_HDR)
 	@mkdir -p $(dir $@)

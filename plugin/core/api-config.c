@@ -73,7 +73,7 @@ api_config_new (const gchar *api_key,
       return NULL;
     }
 
-  config->base_url = config_value (base_url, "OPENAI_BASE_URL", HTTP_DEFAULT_BASE_URL);
+  config->base_url = api_config_base_url (base_url);
   if (! g_str_has_prefix (config->base_url, "https://") &&
       ! g_str_has_prefix (config->base_url, "http://"))
     {
@@ -113,6 +113,25 @@ ApiConfig *
 api_config_from_env (const gchar *api_key, GError **error)
 {
   return api_config_new (api_key, NULL, NULL, NULL, 0, error);
+}
+
+gchar *
+api_config_base_url (const gchar *override)
+{
+  return config_value (override, "OPENAI_BASE_URL", HTTP_DEFAULT_BASE_URL);
+}
+
+ApiConfig *
+api_config_copy (const ApiConfig *config)
+{
+  ApiConfig *copy = g_new0 (ApiConfig, 1);
+
+  copy->base_url = g_strdup (config->base_url);
+  copy->api_key = g_strdup (config->api_key);
+  copy->organization = g_strdup (config->organization);
+  copy->project = g_strdup (config->project);
+  copy->timeout_seconds = config->timeout_seconds;
+  return copy;
 }
 
 void

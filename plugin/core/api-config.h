@@ -32,6 +32,11 @@ ApiConfig *api_config_new      (const gchar *api_key,
                                 const gchar *project,
                                 gint         timeout_seconds,
                                 GError     **error);
+/* Where requests go: the override, OPENAI_BASE_URL or the default
+ * (g_free); known without a key, for the cached list of models. */
+gchar     *api_config_base_url (const gchar *override);
+/* A copy (the key too: free it with api_config_free, which wipes it). */
+ApiConfig *api_config_copy     (const ApiConfig *config);
 void       api_config_free     (ApiConfig *config);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApiConfig, api_config_free)

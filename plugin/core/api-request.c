@@ -40,7 +40,7 @@ add_png (GPtrArray *parts, const gchar *name, const gchar *filename, GBytes *png
 
 GPtrArray *
 api_form_build (const EditJob *job, const gchar *size, GBytes *image_png, GBytes *mask_png,
-                GPtrArray *references)
+                GBytes *markup_png, GPtrArray *references)
 {
   GPtrArray *parts = g_ptr_array_new_with_free_func ((GDestroyNotify) api_form_part_free);
   gchar n[16];
@@ -59,6 +59,8 @@ api_form_build (const EditJob *job, const gchar *size, GBytes *image_png, GBytes
     add_png (parts, "image", "image", image_png);
   if (mask_png)
     add_png (parts, "mask", "mask", mask_png);
+  if (markup_png)
+    add_png (parts, "markup", "markup", markup_png);
   add_text (parts, "prompt", job->prompt);
   add_text (parts, "model", job->model);
   g_snprintf (n, sizeof n, "%d", job->n);
@@ -117,12 +119,18 @@ api_form_to_mime (GPtrArray *parts, CURL *curl)
 }
 
 gchar *
-api_edits_url (const gchar *base_url)
+api_url (const gchar *base_url, const gchar *path)
 {
   g_autofree gchar *base = g_strdup (base_url);
   gsize len = strlen (base);
 
   while (len > 0 && base[len - 1] == '/')
     base[--len] = '\0';
-  return g_strconcat (base, "/images/edits", NULL);
+  return g_strconcat (base, "/", path, NULL);
+}
+
+gchar *
+api_edits_url (const gchar *base_url)
+{
+  return api_url (base_url, "images/edits");
 }

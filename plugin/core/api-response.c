@@ -5,6 +5,7 @@
 
 #include "edit-error.h"
 #include "model-caps.h"
+#include "model-choice.h"
 #include "plugin-intl.h"
 
 /* json-c refuses nesting deeper than this; the API needs about 4. */
@@ -12,7 +13,7 @@
 /* How much of a non-JSON body is quoted in a message. */
 #define API_BODY_QUOTE_MAX 200
 
-static json_object *
+json_object *
 api_json_parse (const gchar *body, gsize length)
 {
   json_tokener *tok;
@@ -32,8 +33,8 @@ api_json_parse (const gchar *body, gsize length)
   return root;
 }
 
-static const gchar *
-json_get_string (json_object *obj, const gchar *key)
+const gchar *
+api_json_get_string (json_object *obj, const gchar *key)
 {
   json_object *value;
 
@@ -162,8 +163,8 @@ api_response_parse (const gchar *body, gsize length, GError **error)
   for (size_t i = 0; i < json_object_array_length (data); i++)
     {
       json_object *entry = json_object_array_get_idx (data, i);
-      const gchar *b64 = json_get_string (entry, "b64_json");
-      const gchar *url = json_get_string (entry, "url");
+      const gchar *b64 = api_json_get_string (entry, "b64_json");
+      const gchar *url = api_json_get_string (entry, "url");
       ApiImage *image;
 
       if ((b64 == NULL || *b64 == '\0') && (url == NULL || *url == '\0'))
@@ -178,8 +179,8 @@ api_response_parse (const gchar *body, gsize length, GError **error)
       image->b64_json = (b64 && *b64) ? g_strdup (b64) : NULL;
       /* Text from the server ends up in messages and parasites: UTF-8. */
       image->url = image->b64_json ? NULL : g_utf8_make_valid (url, -1);
-      if (json_get_string (entry, "revised_prompt"))
-        image->revised_prompt = g_utf8_make_valid (json_get_string (entry, "revised_prompt"), -1);
+      if (api_json_get_string (entry, "revised_prompt"))
+        image->revised_prompt = g_utf8_make_valid (api_json_get_string (entry, "revised_prompt"), -1);
       g_ptr_array_add (response->images, image);
     }
 
@@ -189,7 +190,7 @@ api_response_parse (const gchar *body, gsize length, GError **error)
 
 /* A server that does not know the model: says so by code, or by a 404
  * whose message talks about the model. */
-static gboolean
+gboolean
 api_error_is_unknown_model (glong status, const gchar *code, const gchar *message)
 {
   if (code && (strcmp (code, "model_not_found") == 0 || strstr (code, "model_deprecated") ||
@@ -206,14 +207,14 @@ api_error_hint (glong status, const gchar *code, const gchar *message, const gch
 {
   if (api_error_is_unknown_model (status, code, message))
     {
-      if (g_strcmp0 (model, "dall-e-2") == 0)
-        return g_strdup_printf (_("The server does not offer the model %s: OpenAI retired "
-                                  "dall-e-2 from its API on 2026-05-12 (it still works with "
-                                  "compatible servers that serve it). Choose %s instead."),
-                                model, MODEL_DEFAULT);
+      const ModelCaps *caps = model_caps_lookup (model);
+
+      /* A model the table knows was shut down: say when, and what lives. */
+      if (model && caps->shutdown)
+        return model_choice_shutdown_text (model, caps->shutdown, model_default_offline ());
       return g_strdup_printf (_("The server does not offer the model %s, or it was retired. "
-                                "Choose %s, the API's default, or another model the server "
-                                "lists."), model ? model : "?", MODEL_DEFAULT);
+                                "Choose %s, or another model the server lists."),
+                              model ? model : "?", model_default_offline ());
     }
   if (status == 401)
     return g_strdup (_("Check that OPENAI_API_KEY holds a valid, active API key."));
@@ -228,6 +229,41 @@ api_error_hint (glong status, const gchar *code, const gchar *message, const gch
   return NULL;
 }
 
+/* The error object of an answer (or NULL), its message and code (both
+ * may be NULL; they belong to root). */
+static json_object *
+error_fields (json_object *root, const gchar **message, const gchar **code)
+{
+  json_object *err = NULL;
+
+  *message = *code = NULL;
+  if (root && json_object_is_type (root, json_type_object) &&
+      json_object_object_get_ex (root, "error", &err) &&
+      json_object_is_type (err, json_type_string))
+    *message = json_object_get_string (err);   /* {"error": "text"} */
+  else if (err)
+    {
+      *message = api_json_get_string (err, "message");
+      *code = api_json_get_string (err, "code");
+      if (*code == NULL)
+        *code = api_json_get_string (err, "type");
+    }
+  return err;
+}
+
+gboolean
+api_error_body_is_unknown_model (glong status, const gchar *body, gsize length)
+{
+  json_object *root = api_json_parse (body, length);
+  const gchar *message, *code;
+  gboolean unknown;
+
+  error_fields (root, &message, &code);
+  unknown = api_error_is_unknown_model (status, code, message);
+  json_object_put (root);
+  return unknown;
+}
+
 gchar *
 api_error_describe (glong        status,
                     const gchar *body,
@@ -236,21 +272,10 @@ api_error_describe (glong        status,
                     const gchar *model)
 {
   json_object *root = api_json_parse (body, length);
-  json_object *err = NULL;
-  const gchar *message = NULL, *code = NULL;
+  const gchar *message, *code;
+  json_object *err = error_fields (root, &message, &code);
   g_autofree gchar *hint = NULL;
   GString *text = g_string_new (NULL);
-
-  if (root && json_object_object_get_ex (root, "error", &err) &&
-      json_object_is_type (err, json_type_string))
-    message = json_object_get_string (err);   /* {"error": "text"} */
-  else if (err)
-    {
-      message = json_get_string (err, "message");
-      code = json_get_string (err, "code");
-      if (code == NULL)
-        code = json_get_string (err, "type");
-    }
 
   if (message && *message)
     g_string_append (text, message);

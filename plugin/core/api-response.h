@@ -46,11 +46,31 @@ gchar       *api_error_describe (glong        status,
                                  const gchar *request_id,
                                  const gchar *model);
 
+/* TRUE for an answer saying the server does not know the model: the
+ * code model_not_found (or ..._deprecated, ..._retired), or a 404 or 400
+ * whose message says so. */
+gboolean     api_error_is_unknown_model (glong        status,
+                                         const gchar *code,
+                                         const gchar *message);
+/* The same for an answer's body. */
+gboolean     api_error_body_is_unknown_model (glong        status,
+                                              const gchar *body,
+                                              gsize        length);
+
 /* Reads the "usage" object of a parsed answer or streamed event (root,
  * a json-c object); usage->present is FALSE when there is none, and odd
  * or missing counts read as 0. */
 void         api_usage_parse    (struct json_object *root,
                                  ApiUsage           *usage);
+
+/* A whole JSON document (json-c, json_object_put it), or NULL for
+ * anything else: truncated, nested past reason, or empty. */
+struct json_object *api_json_parse    (const gchar *body,
+                                       gsize        length);
+/* The string member key of obj, or NULL when obj is no object or the
+ * member is missing or not a string. */
+const gchar *api_json_get_string (struct json_object *obj,
+                                  const gchar        *key);
 
 /* "1234 tokens (input 600: 100 text, 500 image; output 634)". g_free. */
 gchar       *api_usage_describe (const ApiUsage *usage);

@@ -4,22 +4,23 @@
 #include "model-caps.h"
 #include "plugin-intl.h"
 
-/* The API's default first; dall-e-2 last, for servers that still serve it. */
-const gchar * const edit_form_models[] =
-  { "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21", "gpt-image-1",
-    "gpt-image-1-mini", "chatgpt-image-latest", "dall-e-2", NULL };
-const gchar * const edit_form_qualities[] =
-  { "", "low", "medium", "high", "auto", NULL };
-const gchar * const edit_form_backgrounds[] =
-  { "", "transparent", "opaque", "auto", NULL };
-const gchar * const edit_form_output_formats[] =
-  { "", "png", "jpeg", "webp", NULL };
 const gchar * const edit_form_output_compressions[] =
   { "", "100", "95", "90", "80", "70", "50", NULL };
-const gchar * const edit_form_input_fidelities[] =
-  { "", "low", "high", NULL };
 const gchar * const edit_form_response_formats[] =
   { "", "b64_json", "url", NULL };
+
+const gchar **
+edit_form_choices (const gchar *model, ModelOption option)
+{
+  const gchar * const *values = model_option_values (model, option);
+  GPtrArray *choices = g_ptr_array_new ();
+
+  g_ptr_array_add (choices, "");
+  for (; values && *values; values++)
+    g_ptr_array_add (choices, (gpointer) *values);
+  g_ptr_array_add (choices, NULL);
+  return (const gchar **) g_ptr_array_free (choices, FALSE);
+}
 
 EditFormVisibility
 edit_form_visibility (const gchar *model)
@@ -40,17 +41,28 @@ edit_form_visibility (const gchar *model)
                                   model_takes_option (model, MODEL_OPTION_OUTPUT_COMPRESSION);
   visibility.input_fidelity = ! caps->permissive &&
                               model_takes_option (model, MODEL_OPTION_INPUT_FIDELITY);
+  visibility.complexity = ! caps->permissive &&
+                          model_takes_option (model, MODEL_OPTION_COMPLEXITY);
+  visibility.markup = ! caps->permissive && caps->markup;
   visibility.gpt_options = visibility.quality || visibility.background ||
                            visibility.output_format || visibility.input_fidelity;
   return visibility;
 }
 
 gchar *
-edit_form_cost_text (const EditSettings *settings, gint upload_width, gint upload_height)
+edit_form_cost_text (const EditSettings *settings, gint upload_width, gint upload_height,
+                     const CostImage *others, guint n_others)
 {
-  CostEstimate estimate = cost_estimate (model_resolve (settings->model), settings->quality,
-                                         upload_width, upload_height, settings->n);
+  g_autofree CostImage *inputs = g_new (CostImage, n_others + 1);
+  CostEstimate estimate;
 
+  /* The region goes first, at the upload's size. */
+  inputs[0] = (CostImage) { upload_width, upload_height };
+  for (guint i = 0; i < n_others; i++)
+    inputs[i + 1] = others[i];
+  estimate = cost_estimate_edit (model_resolve (settings->model), settings->quality,
+                                 upload_width, upload_height, settings->n, inputs,
+                                 n_others + 1, g_utf8_strlen (settings->prompt, -1));
   return cost_estimate_describe (&estimate, settings->n);
 }
 

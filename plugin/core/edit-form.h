@@ -9,32 +9,40 @@
 #include "edit-job.h"
 #include "edit-settings.h"
 
+#include "cost-estimate.h"
+#include "model-caps.h"
+
 typedef struct
 {
   gboolean response_format;   /* dall-e-2 (and other servers' models) */
   gboolean gpt_options;       /* the frame holding the options below */
   gboolean quality, background, output_format, output_compression, input_fidelity;
+  gboolean complexity;        /* gpt-image-2.6 */
+  gboolean markup;            /* takes a markup layer */
 } EditFormVisibility;
 
-/* The models offered in the combo (NULL-terminated). */
-extern const gchar * const edit_form_models[];
-/* Choices for the GPT options; the first, "", is "default". */
-extern const gchar * const edit_form_qualities[];
-extern const gchar * const edit_form_backgrounds[];
-extern const gchar * const edit_form_output_formats[];
+/* Choices for output compression and the response format; the first,
+ * "", is "default". */
 extern const gchar * const edit_form_output_compressions[];
-extern const gchar * const edit_form_input_fidelities[];
 extern const gchar * const edit_form_response_formats[];
+
+/* The choices a menu offers for option with model: "" ("default") and
+ * then the values the model table says it takes (NULL-terminated;
+ * g_free the array, not the strings: they are the table's). */
+const gchar **edit_form_choices (const gchar *model, ModelOption option);
 
 /* Which controls apply, from the model's row of the capability table. */
 EditFormVisibility edit_form_visibility (const gchar *model);
 
 /* "About $0.034 for 1 image (…)" for the edit the settings describe,
- * sent at upload_width x upload_height; NULL when the model has no known
- * price.  g_free. */
+ * sent at upload_width x upload_height with the other images (references,
+ * markup; may be NULL) beside it; NULL when the model has no known price.
+ * g_free. */
 gchar   *edit_form_cost_text (const EditSettings *settings,
                               gint                upload_width,
-                              gint                upload_height);
+                              gint                upload_height,
+                              const CostImage    *others,
+                              guint               n_others);
 
 /* "Sent: this region, scaled to 1536 × 1024." with a note when the size
  * is experimental or transparency is a preview.  g_free. */

@@ -4,6 +4,7 @@
 
 #include "edit-error.h"
 #include "model-caps.h"
+#include "model-choice.h"
 #include "plugin-intl.h"
 
 /* Fields the plug-in fills in itself: an option may not send them twice. */
@@ -145,7 +146,7 @@ parse_references (EditJob *job, const gchar *value, GError **error)
                    _("%s takes only the image being edited, not reference layers; "
                      "choose a GPT image model (for example %s) or remove the "
                      "references."),
-                   job->model, MODEL_DEFAULT);
+                   job->model, model_default_offline ());
       return FALSE;
     }
   if ((gint) job->references->len > job->caps->max_images - 1)
@@ -158,6 +159,33 @@ parse_references (EditJob *job, const gchar *value, GError **error)
                    job->model, job->caps->max_images - 1, job->references->len);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* markup_layer=ID: the layer whose pixels go as the markup overlay. */
+static gboolean
+parse_markup (EditJob *job, const gchar *value, GError **error)
+{
+  gchar *end = NULL;
+  gint64 id = g_ascii_strtoll (value, &end, 10);
+
+  if (! g_ascii_isdigit (value[0]) || *end != '\0' || id <= 0 || id > G_MAXINT)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("The option %s=%s is not valid: give the ID of the layer you "
+                     "painted the markup on (for example %s=12)."),
+                   EDIT_JOB_MARKUP_KEY, value, EDIT_JOB_MARKUP_KEY);
+      return FALSE;
+    }
+  if (! job->caps->markup)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("The model %s takes no markup layer; choose one that does (%s) "
+                     "or remove %s."),
+                   job->model, model_with_markup (), EDIT_JOB_MARKUP_KEY);
+      return FALSE;
+    }
+  job->markup_layer = (gint) id;
   return TRUE;
 }
 
@@ -184,6 +212,8 @@ take_fit_options (EditJob *job, GError **error)
         ok = parse_on_off (option->key, option->value, &job->keep_detail, error);
       else if (strcmp (option->key, EDIT_JOB_REFERENCES_KEY) == 0)
         ok = parse_references (job, option->value, error);
+      else if (strcmp (option->key, EDIT_JOB_MARKUP_KEY) == 0)
+        ok = parse_markup (job, option->value, error);
       else if (strcmp (option->key, EDIT_JOB_BLEND_BAND_KEY) == 0)
         {
           gchar *end;
@@ -283,6 +313,8 @@ edit_job_new (const gchar *prompt,
   glong length;
 
   job->model = g_strdup (model_resolve (model));
+  job->model_is_default = model == NULL || *model == '\0';
+  job->options_text = g_strdup (options ? options : "");
   job->caps = model_caps_lookup (job->model);
   job->size = g_strdup (size ? size : "");
   job->response_format = g_strdup (response_format ? response_format : "");
@@ -337,11 +369,58 @@ edit_job_new (const gchar *prompt,
                      "empty, not \"%s\"."), job->response_format);
       return NULL;
     }
+  /* The markup shows where to edit: a mask besides it contradicts it. */
+  if (options && strstr (options, EDIT_JOB_MARKUP_KEY "=") &&
+      (g_str_has_prefix (options, "mask=") || strstr (options, " mask=")))
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                   _("A markup layer cannot be combined with a mask: the markup "
+                     "shows where to edit. Remove mask= from the options."));
+      return NULL;
+    }
   job->options = edit_options_parse (options, error);
   if (job->options == NULL || ! take_fit_options (job, error) ||
       ! check_api_options (job, error))
     return NULL;
 
+  return g_steal_pointer (&job);
+}
+
+EditJob *
+edit_job_with_model (const EditJob *job, const gchar *model, GError **error)
+{
+  EditJob *other = edit_job_new (job->prompt, model, job->n, job->size, job->response_format,
+                                 job->user, job->options_text, error);
+
+  if (other)
+    other->model_is_default = job->model_is_default;
+  return other;
+}
+
+EditJob *
+edit_job_choose_model (EditJob *job_in, const ModelList *list, const gchar *base_url,
+                       GError **error)
+{
+  g_autoptr (EditJob) job = job_in;
+  g_autofree gchar *today = model_table_today ();
+  const ModelTable *table = model_table_current ();
+
+  if (job->model_is_default)
+    {
+      const gchar *chosen = model_choice_default (table, list, today);
+
+      if (strcmp (chosen, job->model) != 0)
+        {
+          EditJob *other = edit_job_with_model (job, chosen, error);
+
+          if (other == NULL)
+            return NULL;
+          edit_job_free (job);
+          job = other;
+        }
+    }
+  if (! model_choice_check (table, list, job->model, base_url, today, error))
+    return NULL;
   return g_steal_pointer (&job);
 }
 
@@ -351,6 +430,7 @@ edit_job_free (EditJob *job)
   if (job == NULL)
     return;
   g_free (job->prompt);
+  g_free (job->options_text);
   g_free (job->model);
   g_free (job->size);
   g_free (job->response_format);

@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "model-caps.h"
+#include "model-list.h"
 
 #define EDIT_JOB_OPTION_KEY_MAX  64
 
@@ -18,6 +19,9 @@
  * layer IDs of the same image, or "visible" for the visible image. */
 #define EDIT_JOB_REFERENCES_KEY   "reference_layers"  /* ID,ID,... */
 #define EDIT_JOB_REFERENCE_VISIBLE "visible"
+/* A layer of the image painted with arrows, circles or notes, sent as
+ * the markup overlay (gpt-image-2.6) instead of a mask. */
+#define EDIT_JOB_MARKUP_KEY       "markup_layer"      /* ID */
 /* Default band inside a selection's edge over which the result fades in. */
 #define EDIT_JOB_BLEND_BAND_DEFAULT 8
 #define EDIT_JOB_BLEND_BAND_MAX     256
@@ -32,6 +36,8 @@ typedef struct
 {
   gchar     *prompt;
   gchar     *model;            /* resolved: never "" */
+  gboolean   model_is_default; /* asked for "": the server may choose */
+  gchar     *options_text;     /* the options as given, for edit_job_with_model */
   gint       n;
   gchar     *size;             /* "" = model default, not sent */
   gchar     *response_format;  /* "" = not sent */
@@ -51,6 +57,8 @@ typedef struct
   /* reference_layers, in order: a layer ID, or -1 for the visible image.
    * Empty when there are none; the glue checks the IDs. */
   GArray    *references;       /* gint */
+  /* markup_layer: the layer sent as the markup overlay, or 0. */
+  gint       markup_layer;
 } EditJob;
 
 /* Validates everything that can be checked before touching pixels or the
@@ -65,6 +73,19 @@ EditJob *edit_job_new   (const gchar *prompt,
                          const gchar *user,
                          const gchar *options,
                          GError     **error);
+/* The same parameters checked for another model (what "" means once the
+ * server was asked); model_is_default carries over. */
+EditJob *edit_job_with_model (const EditJob *job,
+                              const gchar   *model,
+                              GError       **error);
+/* The model the edit goes with, once the server's list is known (list
+ * may be NULL): "" becomes the server's default (model_choice_default),
+ * and a model shut down is refused (model_choice_check).  Takes job;
+ * returns it, or the job for the default, or NULL with the reason. */
+EditJob *edit_job_choose_model (EditJob         *job,
+                                const ModelList *list,
+                                const gchar     *base_url,
+                                GError         **error);
 void     edit_job_free  (EditJob *job);
 
 /* Parses "key=value key2=value2" into EditOption*s.  Exposed for the

@@ -35,7 +35,7 @@ edit_settings_init (EditSettings *settings)
   memset (settings, 0, sizeof *settings);
   settings->version = EDIT_SETTINGS_VERSION;
   settings->n = 1;
-  g_strlcpy (settings->model, MODEL_DEFAULT, sizeof settings->model);
+  /* model "": the default, whatever the server offers when it runs. */
   settings->color_match = 1;
   settings->blend_band = EDIT_JOB_BLEND_BAND_DEFAULT;
   settings->keep_detail = 1;
@@ -79,6 +79,7 @@ edit_settings_compose_options (const EditSettings *settings)
       { MODEL_OPTION_OUTPUT_FORMAT, settings->output_format },
       { MODEL_OPTION_OUTPUT_COMPRESSION, settings->output_compression },
       { MODEL_OPTION_INPUT_FIDELITY, settings->input_fidelity },
+      { MODEL_OPTION_COMPLEXITY, settings->complexity },
     };
   const ModelCaps *caps = model_caps_lookup (settings->model);
   GString *options;
@@ -101,7 +102,8 @@ edit_settings_compose_options (const EditSettings *settings)
          g_strcmp0 (settings->output_format, "webp") == 0))
       append_option (options, model_option_key (model_options[i].option),
                      model_options[i].value);
-  if (settings->stream && (caps->options & (1u << MODEL_OPTION_STREAM)) && ! caps->permissive)
+  if (settings->stream && model_takes_option (settings->model, MODEL_OPTION_STREAM) &&
+      ! caps->permissive)
     {
       gchar partial[16];
 
@@ -112,6 +114,13 @@ edit_settings_compose_options (const EditSettings *settings)
     }
   if (*settings->references && caps->family == MODEL_FAMILY_GPT_IMAGE)
     append_option (options, EDIT_JOB_REFERENCES_KEY, settings->references);
+  if (settings->markup_layer > 0 && caps->markup)
+    {
+      gchar id[16];
+
+      g_snprintf (id, sizeof id, "%d", settings->markup_layer);
+      append_option (options, EDIT_JOB_MARKUP_KEY, id);
+    }
   append_option (options, EDIT_JOB_COLOR_MATCH_KEY, settings->color_match ? "on" : "off");
   g_snprintf (band, sizeof band, "%d", CLAMP (settings->blend_band, 0, EDIT_JOB_BLEND_BAND_MAX));
   append_option (options, EDIT_JOB_BLEND_BAND_KEY, band);
@@ -130,7 +139,35 @@ edit_settings_as_call (const EditSettings *settings, EditSettings *call)
   edit_settings_copy_text (call->options, sizeof call->options, options);
   call->composed = TRUE;
   call->quality[0] = call->background[0] = call->output_format[0] = '\0';
-  call->output_compression[0] = call->input_fidelity[0] = '\0';
+  call->output_compression[0] = call->input_fidelity[0] = call->complexity[0] = '\0';
+}
+
+void
+edit_settings_fit_model (EditSettings *settings)
+{
+  static const gchar * const own[] =
+    { EDIT_JOB_COLOR_MATCH_KEY, EDIT_JOB_BLEND_BAND_KEY, EDIT_JOB_KEEP_DETAIL_KEY,
+      EDIT_JOB_REFERENCES_KEY, EDIT_JOB_MARKUP_KEY, NULL };
+  g_autoptr (GPtrArray) options = NULL;
+  g_autoptr (GString) kept = NULL;
+  const ModelCaps *caps = model_caps_lookup (settings->model);
+
+  if (! settings->composed || caps->permissive ||
+      (options = edit_options_parse (settings->options, NULL)) == NULL)
+    return;
+  kept = g_string_new (NULL);
+  for (guint i = 0; i < options->len; i++)
+    {
+      const EditOption *option = g_ptr_array_index (options, i);
+
+      if (! g_strv_contains (own, option->key) &&
+          ! model_option_check (settings->model, option->key, option->value, NULL))
+        continue;
+      if (strcmp (option->key, EDIT_JOB_MARKUP_KEY) == 0 && ! caps->markup)
+        continue;
+      append_option (kept, option->key, option->value);
+    }
+  edit_settings_copy_text (settings->options, sizeof settings->options, kept->str);
 }
 
 /* Each text field must end inside its buffer: the data may come from an
@@ -146,5 +183,6 @@ edit_settings_valid (const EditSettings *settings, gsize size)
          TERMINATED (quality) && TERMINATED (background) && TERMINATED (output_format) &&
          TERMINATED (output_compression) &&
          TERMINATED (input_fidelity) && TERMINATED (base_url) &&
-         TERMINATED (organization) && TERMINATED (project) && TERMINATED (references);
+         TERMINATED (organization) && TERMINATED (project) && TERMINATED (references) &&
+         TERMINATED (complexity);
 }

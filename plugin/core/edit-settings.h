@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#define EDIT_SETTINGS_VERSION        4
+#define EDIT_SETTINGS_VERSION        5
 #define EDIT_SETTINGS_DIALOG_KEY     "plug-in-ai-image-edit"
 #define EDIT_SETTINGS_LAST_CALL_KEY  "plug-in-ai-image-edit-last-call"
 /* 32000 characters of up to 4 UTF-8 bytes each, and the NUL. */
@@ -22,7 +22,7 @@ typedef struct
   gint32 version;
   gint32 n;
   gchar  prompt[EDIT_SETTINGS_PROMPT_BYTES];
-  gchar  model[128];
+  gchar  model[128];           /* "" = the default the server offers */
   gchar  size[32];
   gchar  response_format[16];
   gchar  user[256];
@@ -60,6 +60,11 @@ typedef struct
   /* reference_layers for this edit (layer IDs of its image, or
    * "visible"); the dialog starts each run without. */
   gchar  references[1024];
+  /* gpt-image-2.6's complexity ("" = the API's default). */
+  gchar  complexity[16];
+  /* markup_layer for this edit (a layer ID of its image, 0 none); the
+   * dialog starts each run without. */
+  gint32 markup_layer;
 } EditSettings;
 
 void     edit_settings_init (EditSettings *settings);
@@ -80,6 +85,11 @@ gchar   *edit_settings_compose_options (const EditSettings *settings);
 /* The settings as one run of the edit: options composed into the options
  * field, the dialog-only fields cleared.  What Repeat runs again. */
 void     edit_settings_as_call (const EditSettings *settings, EditSettings *call);
+
+/* After the model changed (a remembered one replaced): options composed
+ * for the old model keep only the fields the new one takes, and the
+ * plug-in's own.  Nothing changes for options not yet composed. */
+void     edit_settings_fit_model (EditSettings *settings);
 
 /* TRUE when data of size bytes is a settings struct of this version. */
 gboolean edit_settings_valid (const EditSettings *settings, gsize size);

@@ -1,6 +1,7 @@
 #include "edit-worker.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "api-request.h"
 #include "api-response.h"
@@ -10,6 +11,8 @@
 #include "image-decode.h"
 #include "image-stream.h"
 #include "model-caps.h"
+#include "model-choice.h"
+#include "model-discovery.h"
 #include "pixel-scale.h"
 #include "plugin-intl.h"
 #include "pixel-png.h"
@@ -55,6 +58,7 @@ edit_worker_new (EditJob           *job,
   worker->results = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_result_free);
   worker->warnings = g_string_new (NULL);
   worker->references = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_reference_free);
+  worker->cache_dir = model_list_cache_dir ();
   g_mutex_init (&worker->partial_lock);
   transfer_progress_init (&worker->progress);
   return worker;
@@ -71,6 +75,13 @@ edit_worker_add_reference (EditWorker *worker, gchar *name, guint8 *rgba, gint w
   reference->width = width;
   reference->height = height;
   g_ptr_array_add (worker->references, reference);
+}
+
+void
+edit_worker_set_markup (EditWorker *worker, guint8 *rgba)
+{
+  g_free (worker->markup_rgba);
+  worker->markup_rgba = rgba;
 }
 
 EditResult *
@@ -100,28 +111,43 @@ edit_worker_free (EditWorker *worker)
   g_clear_error (&worker->error);
   g_string_free (worker->warnings, TRUE);
   g_ptr_array_unref (worker->references);
+  g_free (worker->markup_rgba);
+  g_free (worker->cache_dir);
   edit_result_free (worker->partial);
   g_mutex_clear (&worker->partial_lock);
   transfer_progress_clear (&worker->progress);
   g_free (worker);
 }
 
-/* The upload and its mask as PNG: lossless for the GPT models (up to
- * their limit), posterized under 4 MB where the model asks for that. */
+/* The upload and its mask (or the markup overlay, which takes the mask's
+ * place) as PNG: lossless for the GPT models (up to their limit),
+ * posterized under 4 MB where the model asks for that. */
 static gboolean
-encode_uploads (EditWorker *worker, GBytes **image_png, GBytes **mask_png, GError **error)
+encode_uploads (EditWorker *worker, GBytes **image_png, GBytes **mask_png,
+                GBytes **markup_png, GError **error)
 {
   const ModelCaps *caps = worker->job->caps;
   gint w = worker->upload_width, h = worker->upload_height;
 
-  *mask_png = NULL;
+  *mask_png = *markup_png = NULL;
   *image_png = caps->lossless_only
                ? pixel_png_encode_rgba (worker->upload_rgba, w, h, caps->upload_max_bytes, NULL, error)
                : pixel_png_encode_lossless (worker->upload_rgba, w, h, caps->upload_max_bytes, error);
   if (*image_png == NULL)
     return FALSE;
 
-  if (worker->coverage)
+  if (worker->markup_rgba)
+    {
+      /* The markup says where to edit: no mask goes with it. */
+      *markup_png = pixel_png_encode_lossless (worker->markup_rgba, w, h,
+                                               caps->upload_max_bytes, error);
+      if (*markup_png == NULL)
+        {
+          g_clear_pointer (image_png, g_bytes_unref);
+          return FALSE;
+        }
+    }
+  else if (worker->coverage)
     {
       g_autofree guint8 *mask = edit_area_mask_rgba (worker->coverage, w, h);
 
@@ -609,22 +635,56 @@ post_with_retries (EditWorker *worker, GPtrArray *parts, StreamReader *reader,
     }
 }
 
+/* A "" edit the server answered model_not_found: the server's list is
+ * asked again, and when its default is another model that takes this
+ * very upload, the job becomes that model's (a 404 is not billed).
+ * TRUE when the edit should be sent again. */
+static gboolean
+rediscover_default (EditWorker *worker)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ModelList) list = model_discovery_run (worker->config, worker->cache_dir, TRUE,
+                                                    &worker->progress, &error);
+  g_autofree gchar *today = model_table_today ();
+  const gchar *fresh = model_choice_default (model_table_current (), list, today);
+  g_autofree gchar *dropped = g_strdup (worker->job->model);
+  EditJob *job;
+  gint w, h;
+
+  if (list == NULL || strcmp (fresh, dropped) == 0 ||
+      ! model_size_parse (fresh, worker->size_field, &w, &h, NULL))
+    return FALSE;
+  job = edit_job_with_model (worker->job, fresh, &error);
+  if (job == NULL)
+    {
+      g_debug ("not sent again with %s: %s", fresh, error->message);
+      return FALSE;
+    }
+  g_debug ("the server no longer offers %s: sending again with %s", dropped, fresh);
+  edit_job_free (worker->job);
+  worker->job = job;
+  transfer_progress_set_resent_model (&worker->progress, dropped, fresh);
+  return TRUE;
+}
+
 void
 edit_worker_run (EditWorker *worker)
 {
   g_autoptr (GBytes) image_png = NULL;
   g_autoptr (GBytes) mask_png = NULL;
+  g_autoptr (GBytes) markup_png = NULL;
   g_autoptr (GPtrArray) parts = NULL;
   g_autoptr (GByteArray) body = NULL;
   g_autofree gchar *request_id = NULL;
   g_autoptr (ApiResponse) response = NULL;
   g_autoptr (GPtrArray) reference_pngs = NULL;
   StreamReader reader = { .worker = worker };
+  gboolean rediscovered = FALSE;
   glong status = 0;
 
   g_autoptr (GTimer) timer = g_timer_new ();
 
-  if (! encode_uploads (worker, &image_png, &mask_png, &worker->error))
+  if (! encode_uploads (worker, &image_png, &mask_png, &markup_png, &worker->error))
     goto done;
   /* G_MESSAGES_DEBUG=ai-image-edit: where the time goes. */
   g_debug ("encoded the upload (%lu bytes) in %.1f ms", (gulong) g_bytes_get_size (image_png),
@@ -634,11 +694,14 @@ edit_worker_run (EditWorker *worker)
   reference_pngs = encode_references (worker, &worker->error);
   if (reference_pngs == NULL)
     goto done;
-  parts = api_form_build (worker->job, worker->size_field, image_png, mask_png,
+
+send:
+  g_clear_pointer (&parts, g_ptr_array_unref);
+  parts = api_form_build (worker->job, worker->size_field, image_png, mask_png, markup_png,
                           reference_pngs);
-  g_clear_pointer (&reference_pngs, g_ptr_array_unref);
   if (worker->job->stream)
     {
+      g_clear_pointer (&reader.parser, sse_parser_free);
       reader.parser = sse_parser_new (EDIT_WORKER_STREAM_EVENT_MAX, stream_on_event, &reader);
       stream_progress (&reader);
     }
@@ -650,12 +713,27 @@ edit_worker_run (EditWorker *worker)
 
   if (status < 200 || status > 299)
     {
-      gchar *message = api_error_describe (status, (const gchar *) body->data,
-                                           body->len, request_id, worker->job->model);
+      gchar *message;
+
+      /* "" meant a model the server dropped since its list was cached. */
+      if (worker->job->model_is_default && ! rediscovered &&
+          api_error_body_is_unknown_model (status, (const gchar *) body->data, body->len))
+        {
+          rediscovered = TRUE;
+          if (rediscover_default (worker))
+            {
+              g_clear_pointer (&body, g_byte_array_unref);
+              g_clear_pointer (&request_id, g_free);
+              goto send;
+            }
+        }
+      message = api_error_describe (status, (const gchar *) body->data, body->len,
+                                    request_id, worker->job->model);
       g_set_error_literal (&worker->error, EDIT_ERROR, EDIT_ERROR_HTTP, message);
       g_free (message);
       goto done;
     }
+  g_clear_pointer (&reference_pngs, g_ptr_array_unref);
 
   if (reader.started)
     {

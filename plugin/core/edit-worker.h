@@ -48,6 +48,9 @@ typedef struct
   gint       upload_width, upload_height;
   gchar     *size_field;    /* the form's size ("" = not sent) */
   GPtrArray *references;    /* EditReference*, in the order sent */
+  guint8    *markup_rgba;   /* the markup overlay at the upload's size, or
+                               NULL; with it no mask is sent */
+  gchar     *cache_dir;     /* where the server's list of models is kept */
 
   /* Shared with the main thread while running. */
   TransferProgress progress;
@@ -78,6 +81,9 @@ void        edit_worker_add_reference (EditWorker *worker,
                                        guint8     *rgba,
                                        gint        width,
                                        gint        height);
+/* The markup overlay (upload-size RGBA, taken); before the run. */
+void        edit_worker_set_markup    (EditWorker *worker,
+                                       guint8     *rgba);
 /* The newest partial image not yet taken, or NULL; the caller owns it
  * (edit_result_free).  result and index: which result and which of its
  * partial images, from 0.  Main thread, while running. */

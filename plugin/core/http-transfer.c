@@ -7,37 +7,15 @@
 #include "http-engine.h"
 #include "plugin-intl.h"
 
-gboolean
-http_post_form (const ApiConfig  *config,
-                GPtrArray        *parts,
-                HttpStreamFunc    stream,
-                gpointer          stream_data,
-                TransferProgress *progress,
-                glong            *status,
-                GByteArray      **body,
-                gchar           **request_id,
-                gchar           **retry_after,
-                GError          **error)
+/* The headers every API request carries: the key (in *auth, wiped by
+ * api_headers_free), organization and project. */
+static struct curl_slist *
+api_headers_new (const ApiConfig *config, gchar **auth)
 {
-  gchar errbuf[CURL_ERROR_SIZE] = "";
-  HttpSink sink = { .progress = progress, .body = g_byte_array_new (),
-                    .body_max = HTTP_API_BODY_MAX, .stream = stream,
-                    .stream_data = stream_data };
-  g_autofree gchar *url = api_edits_url (config->base_url);
-  g_autofree gchar *auth = g_strconcat ("Authorization: Bearer ", config->api_key, NULL);
   struct curl_slist *headers = NULL;
-  curl_mime *mime;
-  CURL *curl;
-  CURLcode code;
 
-  curl = http_engine_easy_new (&sink, config->timeout_seconds, errbuf);
-  if (curl == NULL)
-    {
-      g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK, _("Could not start a transfer."));
-      g_byte_array_unref (sink.body);
-      return FALSE;
-    }
-  headers = curl_slist_append (headers, auth);
+  *auth = g_strconcat ("Authorization: Bearer ", config->api_key, NULL);
+  headers = curl_slist_append (headers, *auth);
   /* No "Expect: 100-continue" (curl's default for large bodies): it costs
    * a round trip before the upload starts, and the API answers at once
    * anyway when it refuses a request. */
@@ -52,45 +30,135 @@ http_post_form (const ApiConfig  *config,
       g_autofree gchar *h = g_strconcat ("OpenAI-Project: ", config->project, NULL);
       headers = curl_slist_append (headers, h);
     }
-  mime = api_form_to_mime (parts, curl);
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_MIMEPOST, mime);
-  /* The API does not redirect; never resend the key elsewhere. */
-  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
+  return headers;
+}
 
-  g_mutex_lock (&progress->lock);
-  progress->phase = TRANSFER_PHASE_UPLOAD;
-  g_mutex_unlock (&progress->lock);
-
-  code = http_engine_perform (curl, progress);
-  if (code == CURLE_OK)
-    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, status);
-  else if (sink.stream_error)
-    g_propagate_error (error, g_steal_pointer (&sink.stream_error));
-  else
-    http_engine_set_error (error, curl, code, errbuf, url, &sink, config->timeout_seconds);
-  g_clear_error (&sink.stream_error);
-
-  curl_easy_cleanup (curl);
-  curl_mime_free (mime);
-  /* The Authorization line holds the key: wipe it before freeing. */
+/* The Authorization line holds the key: wiped before it is freed. */
+static void
+api_headers_free (struct curl_slist *headers, gchar *auth)
+{
   memset (auth, 0, strlen (auth));
+  g_free (auth);
   for (struct curl_slist *h = headers; h; h = h->next)
     memset (h->data, 0, strlen (h->data));
   curl_slist_free_all (headers);
+}
+
+/* One request to the API at url, its body set up by the caller (mime may
+ * be NULL: a GET).  Returns FALSE only when no HTTP answer arrived. */
+static gboolean
+api_perform (const ApiConfig  *config,
+             const gchar      *url,
+             curl_mime        *(*body) (CURL *curl, gpointer data),
+             gpointer          body_data,
+             HttpSink         *sink,
+             glong            *status,
+             GByteArray      **answer,
+             gchar           **request_id,
+             gchar           **retry_after,
+             GError          **error)
+{
+  gchar errbuf[CURL_ERROR_SIZE] = "";
+  gchar *auth = NULL;
+  struct curl_slist *headers;
+  curl_mime *mime = NULL;
+  CURL *curl;
+  CURLcode code;
+
+  curl = http_engine_easy_new (sink, config->timeout_seconds, errbuf);
+  if (curl == NULL)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK, _("Could not start a transfer."));
+      g_byte_array_unref (sink->body);
+      return FALSE;
+    }
+  headers = api_headers_new (config, &auth);
+  if (body)
+    {
+      mime = body (curl, body_data);
+      curl_easy_setopt (curl, CURLOPT_MIMEPOST, mime);
+    }
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  /* The API does not redirect; never resend the key elsewhere. */
+  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
+
+  g_mutex_lock (&sink->progress->lock);
+  sink->progress->phase = body ? TRANSFER_PHASE_UPLOAD : TRANSFER_PHASE_DISCOVER;
+  g_mutex_unlock (&sink->progress->lock);
+
+  code = http_engine_perform (curl, sink->progress);
+  if (code == CURLE_OK)
+    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, status);
+  else if (sink->stream_error)
+    g_propagate_error (error, g_steal_pointer (&sink->stream_error));
+  else
+    http_engine_set_error (error, curl, code, errbuf, url, sink, config->timeout_seconds);
+  g_clear_error (&sink->stream_error);
+
+  curl_easy_cleanup (curl);
+  curl_mime_free (mime);
+  api_headers_free (headers, auth);
 
   if (code != CURLE_OK)
     {
-      g_byte_array_unref (sink.body);
-      g_free (sink.request_id);
-      g_free (sink.retry_after);
+      g_byte_array_unref (sink->body);
+      g_free (sink->request_id);
+      g_free (sink->retry_after);
       return FALSE;
     }
-  *body = sink.body;
-  *request_id = sink.request_id;
-  *retry_after = sink.retry_after;
+  *answer = sink->body;
+  if (request_id)
+    *request_id = sink->request_id;
+  else
+    g_free (sink->request_id);
+  if (retry_after)
+    *retry_after = sink->retry_after;
+  else
+    g_free (sink->retry_after);
   return TRUE;
+}
+
+static curl_mime *
+form_body (CURL *curl, gpointer parts)
+{
+  return api_form_to_mime (parts, curl);
+}
+
+gboolean
+http_post_form (const ApiConfig  *config,
+                GPtrArray        *parts,
+                HttpStreamFunc    stream,
+                gpointer          stream_data,
+                TransferProgress *progress,
+                glong            *status,
+                GByteArray      **body,
+                gchar           **request_id,
+                gchar           **retry_after,
+                GError          **error)
+{
+  HttpSink sink = { .progress = progress, .body = g_byte_array_new (),
+                    .body_max = HTTP_API_BODY_MAX, .stream = stream,
+                    .stream_data = stream_data };
+  g_autofree gchar *url = api_edits_url (config->base_url);
+
+  return api_perform (config, url, form_body, parts, &sink, status, body, request_id,
+                      retry_after, error);
+}
+
+gboolean
+http_get_api (const ApiConfig  *config,
+              const gchar      *path,
+              gsize             body_max,
+              TransferProgress *progress,
+              glong            *status,
+              GByteArray      **body,
+              GError          **error)
+{
+  HttpSink sink = { .progress = progress, .body = g_byte_array_new (), .body_max = body_max };
+  g_autofree gchar *url = api_url (config->base_url, path);
+
+  return api_perform (config, url, NULL, NULL, &sink, status, body, NULL, NULL, error);
 }
 
 gboolean

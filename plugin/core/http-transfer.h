@@ -33,6 +33,16 @@ gboolean   http_post_form  (const ApiConfig  *config,
                             gchar           **retry_after,
                             GError          **error);
 
+/* GETs {base}/path (path without a leading slash) with the key, as
+ * http_post_form sends; the answer up to body_max bytes. */
+gboolean   http_get_api    (const ApiConfig  *config,
+                            const gchar      *path,
+                            gsize             body_max,
+                            TransferProgress *progress,
+                            glong            *status,
+                            GByteArray      **body,
+                            GError          **error);
+
 /* TRUE for a well-formed http or https URL with a host. */
 gboolean   http_url_downloadable (const gchar *url, GError **error);
 

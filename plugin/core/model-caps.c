@@ -7,94 +7,54 @@
 #include "edit-error.h"
 #include "plugin-intl.h"
 
-#define OPT(o) (1u << (o))
-
-/* Upload limits: dall-e-2 takes a square PNG under 4 MB, the GPT models
- * PNG, JPEG or WebP under 50 MB (a margin keeps the form's overhead in). */
-#define DALLE2_UPLOAD_MAX_BYTES (4000000 - 4096)
-#define GPT_UPLOAD_MAX_BYTES    (50000000 - 65536)
-#define GPT_MAX_IMAGES          16
 #define DEFAULT_UPLOAD_SIDE     1024
 
-static const gchar * const dalle2_sizes[] =
-  { "256x256", "512x512", "1024x1024", NULL };
+/* The standard sizes every GPT image model takes (dall-e-2 and servers'
+ * models get 1024x1024 when nothing fits). */
 static const gchar * const gpt_sizes[] =
   { "1024x1024", "1536x1024", "1024x1536", "auto", NULL };
 
-#define GPT_OPTIONS  (OPT (MODEL_OPTION_QUALITY) | OPT (MODEL_OPTION_BACKGROUND) | \
-                      OPT (MODEL_OPTION_OUTPUT_FORMAT) |                          \
-                      OPT (MODEL_OPTION_OUTPUT_COMPRESSION) |                     \
-                      OPT (MODEL_OPTION_STREAM) | OPT (MODEL_OPTION_PARTIAL_IMAGES))
-#define GPT_OPTIONS_FIDELITY (GPT_OPTIONS | OPT (MODEL_OPTION_INPUT_FIDELITY))
-
-/* One row per model the API documents for edits.  The newest GPT model
- * comes last among the GPT rows: unknown gpt-image-* names follow it. */
-static const ModelCaps model_table[] =
+static const gchar * const option_keys[MODEL_N_OPTIONS] =
 {
-  { "dall-e-2", MODEL_FAMILY_DALLE2, MODEL_DALLE2_PROMPT_MAX, TRUE, TRUE, 1, TRUE,
-    DALLE2_UPLOAD_MAX_BYTES, dalle2_sizes, FALSE, OPT (MODEL_OPTION_QUALITY), FALSE, FALSE },
-  { "gpt-image-1", MODEL_FAMILY_GPT_IMAGE, MODEL_GPT_PROMPT_MAX, FALSE, TRUE, GPT_MAX_IMAGES,
-    FALSE, GPT_UPLOAD_MAX_BYTES, gpt_sizes, FALSE, GPT_OPTIONS_FIDELITY, FALSE, FALSE },
-  { "gpt-image-1-mini", MODEL_FAMILY_GPT_IMAGE, MODEL_GPT_PROMPT_MAX, FALSE, TRUE,
-    GPT_MAX_IMAGES, FALSE, GPT_UPLOAD_MAX_BYTES, gpt_sizes, FALSE, GPT_OPTIONS, FALSE, FALSE },
-  { "gpt-image-1.5", MODEL_FAMILY_GPT_IMAGE, MODEL_GPT_PROMPT_MAX, FALSE, TRUE,
-    GPT_MAX_IMAGES, FALSE, GPT_UPLOAD_MAX_BYTES, gpt_sizes, FALSE, GPT_OPTIONS_FIDELITY,
-    FALSE, FALSE },
-  { "chatgpt-image-latest", MODEL_FAMILY_GPT_IMAGE, MODEL_GPT_PROMPT_MAX, FALSE, TRUE,
-    GPT_MAX_IMAGES, FALSE, GPT_UPLOAD_MAX_BYTES, gpt_sizes, FALSE, GPT_OPTIONS, FALSE, FALSE },
-  { "gpt-image-2-2026-04-21", MODEL_FAMILY_GPT_IMAGE, MODEL_GPT_PROMPT_MAX, FALSE, TRUE,
-    GPT_MAX_IMAGES, FALSE, GPT_UPLOAD_MAX_BYTES, gpt_sizes, TRUE, GPT_OPTIONS, TRUE, FALSE },
-  { "gpt-image-2", MODEL_FAMILY_GPT_IMAGE, MODEL_GPT_PROMPT_MAX, FALSE, TRUE,
-    GPT_MAX_IMAGES, FALSE, GPT_UPLOAD_MAX_BYTES, gpt_sizes, TRUE, GPT_OPTIONS, TRUE, FALSE },
+  [MODEL_OPTION_QUALITY]            = "quality",
+  [MODEL_OPTION_BACKGROUND]         = "background",
+  [MODEL_OPTION_OUTPUT_FORMAT]      = "output_format",
+  [MODEL_OPTION_OUTPUT_COMPRESSION] = "output_compression",
+  [MODEL_OPTION_INPUT_FIDELITY]     = "input_fidelity",
+  [MODEL_OPTION_STREAM]             = "stream",
+  [MODEL_OPTION_PARTIAL_IMAGES]     = "partial_images",
+  [MODEL_OPTION_COMPLEXITY]         = "complexity",
 };
-#define NEWEST_GPT (&model_table[G_N_ELEMENTS (model_table) - 1])
 
-/* A compatible server's model: send what the person set, check nothing
- * the server might define differently. */
-static const ModelCaps permissive_caps =
-  { NULL, MODEL_FAMILY_OTHER, MODEL_GPT_PROMPT_MAX, TRUE, TRUE, GPT_MAX_IMAGES, FALSE,
-    GPT_UPLOAD_MAX_BYTES, gpt_sizes, FALSE, ~0u, FALSE, TRUE };
-
-/* Values per option, from CreateImageEditRequest. */
-static const gchar * const quality_values[] = { "low", "medium", "high", "auto", NULL };
-static const gchar * const dalle2_quality_values[] = { "standard", NULL };
-static const gchar * const background_values[] = { "transparent", "opaque", "auto", NULL };
-static const gchar * const output_format_values[] = { "png", "jpeg", "webp", NULL };
-static const gchar * const input_fidelity_values[] = { "high", "low", NULL };
-static const gchar * const boolean_values[] = { "true", "false", NULL };
-
-static const struct
+const gchar *
+model_default_offline (void)
 {
-  const gchar         *key;
-  const gchar * const *values;   /* NULL: an integer in [min, max] */
-  gint                 min, max;
-} option_specs[MODEL_N_OPTIONS] =
+  g_autofree gchar *today = model_table_today ();
+
+  return model_table_offline_default (model_table_current (), today);
+}
+
+const gchar *
+model_with_markup (void)
 {
-  [MODEL_OPTION_QUALITY]            = { "quality", quality_values, 0, 0 },
-  [MODEL_OPTION_BACKGROUND]         = { "background", background_values, 0, 0 },
-  [MODEL_OPTION_OUTPUT_FORMAT]      = { "output_format", output_format_values, 0, 0 },
-  [MODEL_OPTION_OUTPUT_COMPRESSION] = { "output_compression", NULL, 0, 100 },
-  [MODEL_OPTION_INPUT_FIDELITY]     = { "input_fidelity", input_fidelity_values, 0, 0 },
-  [MODEL_OPTION_STREAM]             = { "stream", boolean_values, 0, 0 },
-  [MODEL_OPTION_PARTIAL_IMAGES]     = { "partial_images", NULL, 0, 3 },
-};
+  const ModelTable *table = model_table_current ();
+
+  for (const gchar * const *name = model_table_preferred (table); *name; name++)
+    if (model_table_lookup (table, *name)->markup)
+      return *name;
+  return model_default_offline ();
+}
 
 const gchar *
 model_resolve (const gchar *model)
 {
-  return (model && *model) ? model : MODEL_DEFAULT;
+  return (model && *model) ? model : model_default_offline ();
 }
 
 const ModelCaps *
 model_caps_lookup (const gchar *model)
 {
-  model = model_resolve (model);
-  for (gsize i = 0; i < G_N_ELEMENTS (model_table); i++)
-    if (strcmp (model, model_table[i].name) == 0)
-      return &model_table[i];
-  if (g_str_has_prefix (model, "gpt-image-") || g_str_has_prefix (model, "chatgpt-image-"))
-    return NEWEST_GPT;
-  return &permissive_caps;
+  return model_table_lookup (model_table_current (), model_resolve (model));
 }
 
 ModelFamily
@@ -121,25 +81,40 @@ model_standard_sizes (const gchar *model)
   return model_caps_lookup (model)->sizes;
 }
 
-const gchar * const *
-model_option_values (ModelOption option)
+const ModelOptionRule *
+model_option_rule (const gchar *model, const gchar *key)
 {
+  const ModelCaps *caps = model_caps_lookup (model);
+
+  for (guint i = 0; i < caps->n_options; i++)
+    if (strcmp (caps->options[i].key, key) == 0)
+      return &caps->options[i];
+  return NULL;
+}
+
+const gchar * const *
+model_option_values (const gchar *model, ModelOption option)
+{
+  const ModelOptionRule *rule;
+
   g_return_val_if_fail (option < MODEL_N_OPTIONS, NULL);
-  return option_specs[option].values;
+  rule = model_option_rule (model, option_keys[option]);
+  return rule ? (const gchar * const *) rule->values : NULL;
 }
 
 const gchar *
 model_option_key (ModelOption option)
 {
   g_return_val_if_fail (option < MODEL_N_OPTIONS, NULL);
-  return option_specs[option].key;
+  return option_keys[option];
 }
 
 gboolean
 model_takes_option (const gchar *model, ModelOption option)
 {
   g_return_val_if_fail (option < MODEL_N_OPTIONS, FALSE);
-  return (model_caps_lookup (model)->options & OPT (option)) != 0;
+  return model_caps_lookup (model)->permissive ||
+         model_option_rule (model, option_keys[option]) != NULL;
 }
 
 static gboolean
@@ -161,32 +136,25 @@ model_option_check (const gchar *model,
                     GError     **error)
 {
   const ModelCaps *caps = model_caps_lookup (model);
-  const gchar * const *values;
-  gint option = -1;
+  const ModelOptionRule *rule;
 
   if (caps->permissive)
     return TRUE;
-  for (gint i = 0; i < MODEL_N_OPTIONS; i++)
-    if (strcmp (key, option_specs[i].key) == 0)
-      option = i;
-  if (option < 0 || ! (caps->options & OPT (option)))
+  rule = model_option_rule (model, key);
+  if (rule == NULL)
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                    _("The model %s does not take the option \"%s\"; remove it "
                      "or choose another model."), model_resolve (model), key);
       return FALSE;
     }
-
-  values = option_specs[option].values;
-  if (caps->family == MODEL_FAMILY_DALLE2 && option == MODEL_OPTION_QUALITY)
-    values = dalle2_quality_values;
-  if (values ? g_strv_contains (values, value)
-             : value_is_int_in (value, option_specs[option].min, option_specs[option].max))
+  if (rule->values ? g_strv_contains ((const gchar * const *) rule->values, value)
+                   : value_is_int_in (value, rule->min, rule->max))
     return TRUE;
 
-  if (values)
+  if (rule->values)
     {
-      g_autofree gchar *valid = g_strjoinv (", ", (gchar **) values);
+      g_autofree gchar *valid = g_strjoinv (", ", rule->values);
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                    _("The option %s=%s is not valid for the model %s. Use one of: %s."),
                    key, value, model_resolve (model), valid);
@@ -195,7 +163,7 @@ model_option_check (const gchar *model,
     g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                  _("The option %s=%s is not valid for the model %s: use a whole "
                    "number from %d to %d."),
-                 key, value, model_resolve (model), option_specs[option].min, option_specs[option].max);
+                 key, value, model_resolve (model), rule->min, rule->max);
   return FALSE;
 }
 
@@ -220,14 +188,15 @@ size_parse_dimensions (const gchar *size, gint *width, gint *height)
 }
 
 static gboolean
-free_size_ok (gint w, gint h)
+free_size_ok (const ModelCaps *c, gint w, gint h)
 {
   gint64 pixels = (gint64) w * h;
 
-  return w % MODEL_FREE_SIZE_STEP == 0 && h % MODEL_FREE_SIZE_STEP == 0 &&
-         w <= MODEL_FREE_SIZE_SIDE_MAX && h <= MODEL_FREE_SIZE_SIDE_MAX &&
-         pixels >= MODEL_FREE_SIZE_PIXELS_MIN && pixels <= MODEL_FREE_SIZE_PIXELS_MAX &&
-         w <= MODEL_FREE_SIZE_ASPECT_MAX * h && h <= MODEL_FREE_SIZE_ASPECT_MAX * w;
+  return w % c->free_step == 0 && h % c->free_step == 0 &&
+         w <= c->free_side_max && h <= c->free_side_max &&
+         pixels >= c->free_pixels_min && pixels <= c->free_pixels_max &&
+         (gint64) w <= (gint64) c->free_aspect_max * h &&
+         (gint64) h <= (gint64) c->free_aspect_max * w;
 }
 
 gboolean
@@ -251,7 +220,7 @@ model_size_parse (const gchar *model,
     {
       ok = g_strv_contains (caps->sizes, size);
       if (! ok && caps->free_sizes && size_parse_dimensions (size, &w, &h))
-        ok = free_size_ok (w, h);
+        ok = free_size_ok (caps, w, h);
     }
 
   if (! ok)
@@ -262,10 +231,10 @@ model_size_parse (const gchar *model,
         g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                      _("The size \"%s\" is not valid for the model %s. Use one of: %s; "
                        "or WIDTHxHEIGHT with both sides multiples of %d, at most %d, "
-                       "an aspect between 1:3 and 3:1 and %d to %d pixels in all."),
-                     size, model_resolve (model), valid, MODEL_FREE_SIZE_STEP,
-                     MODEL_FREE_SIZE_SIDE_MAX, MODEL_FREE_SIZE_PIXELS_MIN,
-                     MODEL_FREE_SIZE_PIXELS_MAX);
+                       "an aspect between 1:%d and %d:1 and %ld to %ld pixels in all."),
+                     size, model_resolve (model), valid, caps->free_step,
+                     caps->free_side_max, caps->free_aspect_max, caps->free_aspect_max,
+                     (glong) caps->free_pixels_min, (glong) caps->free_pixels_max);
       else
         g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
                      _("The size \"%s\" is not valid for the model %s. "
@@ -282,8 +251,9 @@ model_size_parse (const gchar *model,
 gboolean
 model_size_experimental (const gchar *model, gint width, gint height)
 {
-  return model_caps_lookup (model)->free_sizes &&
-         (gint64) width * height > MODEL_FREE_SIZE_STABLE_PIXELS;
+  const ModelCaps *caps = model_caps_lookup (model);
+
+  return caps->free_sizes && (gint64) width * height > caps->free_stable_pixels;
 }
 
 /* The standard size (not "auto") whose aspect is closest to w:h, compared
@@ -310,56 +280,53 @@ closest_standard (const gchar * const *sizes, gint w, gint h, gint *out_w, gint 
 }
 
 static gint
-round_to_step (gdouble v, gboolean up)
+round_to_step (gdouble v, gint step)
 {
-  gdouble steps = v / MODEL_FREE_SIZE_STEP;
-
-  return MODEL_FREE_SIZE_STEP * MAX (1, (gint) (up ? ceil (steps - 1e-9) : floor (steps + 1e-9)));
+  return step * MAX (1, (gint) floor (v / step + 1e-9));
 }
 
-/* A free size with the aspect of w:h (clamped to 1:3..3:1) at about w x h
- * pixels, scaled into the model's pixel and side limits. */
+/* A free size with the aspect of w:h (clamped to the model's) at about
+ * w x h pixels, scaled into the model's pixel and side limits. */
 static void
-free_size_for (gint w, gint h, gint *out_w, gint *out_h)
+free_size_for (const ModelCaps *c, gint w, gint h, gint *out_w, gint *out_h)
 {
   gdouble fw = w, fh = h, s = 1.0;
+  gint step = c->free_step;
 
-  if (fw > MODEL_FREE_SIZE_ASPECT_MAX * fh)
-    fh = fw / MODEL_FREE_SIZE_ASPECT_MAX;
-  if (fh > MODEL_FREE_SIZE_ASPECT_MAX * fw)
-    fw = fh / MODEL_FREE_SIZE_ASPECT_MAX;
-  if (fw * fh < MODEL_FREE_SIZE_PIXELS_MIN)
-    s = sqrt (MODEL_FREE_SIZE_PIXELS_MIN / (fw * fh));
-  if (fw * fh * s * s > MODEL_FREE_SIZE_PIXELS_MAX)
-    s = sqrt (MODEL_FREE_SIZE_PIXELS_MAX / (fw * fh));
-  s = MIN (s, MODEL_FREE_SIZE_SIDE_MAX / MAX (fw, fh));
+  if (fw > c->free_aspect_max * fh)
+    fh = fw / c->free_aspect_max;
+  if (fh > c->free_aspect_max * fw)
+    fw = fh / c->free_aspect_max;
+  if (fw * fh < c->free_pixels_min)
+    s = sqrt (c->free_pixels_min / (fw * fh));
+  if (fw * fh * s * s > c->free_pixels_max)
+    s = sqrt (c->free_pixels_max / (fw * fh));
+  s = MIN (s, c->free_side_max / MAX (fw, fh));
   fw *= s;
   fh *= s;
 
-  /* Nearest multiples of 16; then step towards the limits if rounding
-   * left them (the closest valid size, never an invalid one). */
-  *out_w = CLAMP (round_to_step (fw + MODEL_FREE_SIZE_STEP / 2.0, FALSE),
-                  MODEL_FREE_SIZE_STEP, MODEL_FREE_SIZE_SIDE_MAX);
-  *out_h = CLAMP (round_to_step (fh + MODEL_FREE_SIZE_STEP / 2.0, FALSE),
-                  MODEL_FREE_SIZE_STEP, MODEL_FREE_SIZE_SIDE_MAX);
-  for (gint guard = 0; guard < 64 && ! free_size_ok (*out_w, *out_h); guard++)
+  /* Nearest multiples of the step; then step towards the limits if
+   * rounding left them (the closest valid size, never an invalid one). */
+  *out_w = CLAMP (round_to_step (fw + step / 2.0, step), step, c->free_side_max);
+  *out_h = CLAMP (round_to_step (fh + step / 2.0, step), step, c->free_side_max);
+  for (gint guard = 0; guard < 64 && ! free_size_ok (c, *out_w, *out_h); guard++)
     {
       gint64 pixels = (gint64) *out_w * *out_h;
       gboolean wider = (gdouble) *out_w / *out_h > fw / fh;
 
-      if (pixels < MODEL_FREE_SIZE_PIXELS_MIN || *out_w * MODEL_FREE_SIZE_ASPECT_MAX < *out_h ||
-          *out_h * MODEL_FREE_SIZE_ASPECT_MAX < *out_w)
+      if (pixels < c->free_pixels_min || (gint64) *out_w * c->free_aspect_max < *out_h ||
+          (gint64) *out_h * c->free_aspect_max < *out_w)
         {
           /* Too small or too thin: grow the side that keeps the aspect. */
-          if ((wider || *out_w >= MODEL_FREE_SIZE_SIDE_MAX) && *out_h < MODEL_FREE_SIZE_SIDE_MAX)
-            *out_h += MODEL_FREE_SIZE_STEP;
+          if ((wider || *out_w >= c->free_side_max) && *out_h < c->free_side_max)
+            *out_h += step;
           else
-            *out_w += MODEL_FREE_SIZE_STEP;
+            *out_w += step;
         }
       else if (wider)
-        *out_w -= MODEL_FREE_SIZE_STEP;
+        *out_w -= step;
       else
-        *out_h -= MODEL_FREE_SIZE_STEP;
+        *out_h -= step;
     }
 }
 
@@ -386,7 +353,7 @@ model_upload_choose (const gchar *model,
     }
   else if (caps->free_sizes)
     {
-      free_size_for (need_width, need_height, &upload->width, &upload->height);
+      free_size_for (caps, need_width, need_height, &upload->width, &upload->height);
       g_snprintf (upload->size_field, sizeof upload->size_field, "%dx%d",
                   upload->width, upload->height);
     }

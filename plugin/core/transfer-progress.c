@@ -39,6 +39,8 @@ transfer_progress_get (TransferProgress *progress)
   status.stream_results = progress->stream_results;
   status.stream_partials = progress->stream_partials;
   status.stream_partials_max = progress->stream_partials_max;
+  memcpy (status.dropped_model, progress->dropped_model, sizeof status.dropped_model);
+  memcpy (status.resent_model, progress->resent_model, sizeof status.resent_model);
   status.retry_in_s = (gint) MAX (0, (progress->retry_at_us - g_get_monotonic_time ()
                                       + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
   g_mutex_unlock (&progress->lock);
@@ -76,6 +78,17 @@ transfer_progress_set_stream (TransferProgress *progress,
   progress->stream_results = results;
   progress->stream_partials = partials;
   progress->stream_partials_max = partials_max;
+  g_mutex_unlock (&progress->lock);
+}
+
+void
+transfer_progress_set_resent_model (TransferProgress *progress,
+                                    const gchar      *dropped,
+                                    const gchar      *resent)
+{
+  g_mutex_lock (&progress->lock);
+  g_strlcpy (progress->dropped_model, dropped, sizeof progress->dropped_model);
+  g_strlcpy (progress->resent_model, resent, sizeof progress->resent_model);
   g_mutex_unlock (&progress->lock);
 }
 
@@ -133,6 +146,8 @@ transfer_phase_text (const TransferStatus *status, gdouble elapsed_s)
     case TRANSFER_PHASE_RETRY_WAIT:
       return g_strdup_printf (_("Retrying in %d s (attempt %d of %d)…"),
                               status->retry_in_s, status->attempt, status->max_attempts);
+    case TRANSFER_PHASE_DISCOVER:
+      return g_strdup (_("Asking the server which models it offers…"));
     default:
       return g_strdup (_("Sending the image…"));
     }
@@ -143,6 +158,18 @@ transfer_status_text (const TransferStatus *status, gdouble elapsed_s)
 {
   g_autofree gchar *text = transfer_phase_text (status, elapsed_s);
 
+  if (*status->resent_model)
+    {
+      /* TRANSLATORS: two model names, then the progress, e.g. "Waiting
+       * for the server… 12 s". */
+      g_autofree gchar *note =
+        g_strdup_printf (_("The server no longer offers %s: sent again with %s, its "
+                           "default now. %s"), status->dropped_model, status->resent_model,
+                         text);
+
+      g_free (text);
+      text = g_steal_pointer (&note);
+    }
   if (! status->resending)
     return g_steal_pointer (&text);
   /* TRANSLATORS: %s is the progress, e.g. "Waiting for the server… 12 s". */

@@ -12,8 +12,12 @@ typedef enum
   TRANSFER_PHASE_UPLOAD,
   TRANSFER_PHASE_WAIT,       /* request sent, server working */
   TRANSFER_PHASE_DOWNLOAD,
-  TRANSFER_PHASE_RETRY_WAIT  /* backing off before another attempt */
+  TRANSFER_PHASE_RETRY_WAIT, /* backing off before another attempt */
+  TRANSFER_PHASE_DISCOVER    /* asking the server which models it offers */
 } TransferPhase;
+
+/* Room for a model's name in the progress. */
+#define TRANSFER_MODEL_NAME_MAX 128
 
 typedef struct
 {
@@ -30,6 +34,10 @@ typedef struct
   gboolean      streaming;
   gint          stream_result, stream_results;
   gint          stream_partials, stream_partials_max;
+  /* A "" edit sent again because the server no longer offers the model
+   * it named: which one, and the server's default now ("" none). */
+  gchar         dropped_model[TRANSFER_MODEL_NAME_MAX];
+  gchar         resent_model[TRANSFER_MODEL_NAME_MAX];
 } TransferProgress;
 
 /* A consistent copy for the main thread. */
@@ -43,6 +51,8 @@ typedef struct
   gboolean      streaming;
   gint          stream_result, stream_results;
   gint          stream_partials, stream_partials_max;
+  gchar         dropped_model[TRANSFER_MODEL_NAME_MAX];
+  gchar         resent_model[TRANSFER_MODEL_NAME_MAX];
 } TransferStatus;
 
 void       transfer_progress_init    (TransferProgress *progress);
@@ -60,6 +70,10 @@ void       transfer_progress_set_stream (TransferProgress *progress,
                                          gint              results,
                                          gint              partials,
                                          gint              partials_max);
+/* The server no longer offers dropped: the edit goes again with resent. */
+void       transfer_progress_set_resent_model (TransferProgress *progress,
+                                               const gchar      *dropped,
+                                               const gchar      *resent);
 /* Sleeps delay_ms unless cancelled first; FALSE when cancelled. */
 gboolean   transfer_progress_sleep   (TransferProgress *progress,
                                       gint64            delay_ms);

@@ -10,6 +10,7 @@
 #include "edit-settings.h"
 #include "api-key.h"
 #include "edit-dialog.h"
+#include "edit-models.h"
 #include "edit-run.h"
 #include "http-transfer.h"
 #include "plugin-intl.h"
@@ -47,12 +48,12 @@ query (void)
     { GIMP_PDB_IMAGE,    "image",           "Input image" },
     { GIMP_PDB_DRAWABLE, "drawable",        "The layer to edit" },
     { GIMP_PDB_STRING,   "prompt",          "What the edited area should show (required)" },
-    { GIMP_PDB_STRING,   "model",           "Model name; \"\" means the API's default, gpt-image-1.5 (sent explicitly)" },
+    { GIMP_PDB_STRING,   "model",           "Model name; \"\" means the most preferred model the server offers (the model table's list, gpt-image-2.6-sunburst first), sent by name" },
     { GIMP_PDB_INT32,    "n",               "Number of results (1..10)" },
     { GIMP_PDB_STRING,   "size",            "WIDTHxHEIGHT, \"auto\", or \"\" for the size that fits the edit region best" },
     { GIMP_PDB_STRING,   "response-format", "\"url\", \"b64_json\" or \"\" (dall-e-2 only; never sent to GPT image models)" },
     { GIMP_PDB_STRING,   "user",            "End-user identifier, sent only when non-empty" },
-    { GIMP_PDB_STRING,   "options",         "Space-separated key=value fields the model takes, e.g. \"quality=high output_format=webp\", and the plug-in's own color_match=on|off, blend_band=PIXELS, keep_detail=on|off" }
+    { GIMP_PDB_STRING,   "options",         "Space-separated key=value fields the model takes, e.g. \"quality=high output_format=webp\", and the plug-in's own color_match=on|off, blend_band=PIXELS, keep_detail=on|off, reference_layers=ID,...|visible, markup_layer=ID" }
   };
   static const GimpParamDef return_vals[] =
   {
@@ -185,6 +186,7 @@ run (const gchar      *name G_GNUC_UNUSED,
   g_object_set (gegl_config (), "tile-cache-size", (guint64) PLUG_IN_TILE_CACHE_BYTES, NULL);
   g_debug ("GEGL started in %.1f ms", g_timer_elapsed (timer, NULL) * 1000.0);
   http_global_init ();
+  edit_models_init ();
 
   g_clear_pointer (&layers, g_free);
   edit_settings_init (call);
@@ -231,7 +233,10 @@ run (const gchar      *name G_GNUC_UNUSED,
                                    call->project, call->timeout_seconds, &error);
           api_key_free (key);
         }
+      /* "" becomes the server's default; a dead model is refused. */
       if (config)
+        job = edit_models_choose (job, config, &error);
+      if (config && job)
         layers = edit_run_sync (image, drawable, job, config, &n_layers, &warnings,
                                 run_mode == GIMP_RUN_NONINTERACTIVE ? NULL : &usage, &error);
       else

@@ -13,6 +13,7 @@
 #include "edit-error.h"
 #include "edit-form.h"
 #include "edit-job.h"
+#include "edit-models.h"
 #include "edit-run.h"
 #include "edit-settings.h"
 #include "http-transfer.h"
@@ -125,8 +126,9 @@ ai_image_edit_create_procedure (GimpPlugIn *plug_in, const gchar *name)
                                       "What the edited area should show (required)", "",
                                       G_PARAM_READWRITE);
   gimp_procedure_add_string_argument (procedure, "model", _("Model"),
-                                      "Model name; \"\" means the API's default, "
-                                      "gpt-image-1.5 (sent explicitly)", "",
+                                      "Model name; \"\" means the most preferred model the "
+                                      "server offers (the model table's list, "
+                                      "gpt-image-2.6-sunburst first), sent by name", "",
                                       G_PARAM_READWRITE);
   gimp_procedure_add_int_argument (procedure, "n", _("Variations"), "Number of results (1..10)",
                                    MODEL_N_MIN, MODEL_N_MAX, 1, G_PARAM_READWRITE);
@@ -142,7 +144,8 @@ ai_image_edit_create_procedure (GimpPlugIn *plug_in, const gchar *name)
   gimp_procedure_add_string_argument (procedure, "options", _("Options"),
                                       "Space-separated key=value fields the model takes, "
                                       "and the plug-in's own color_match=on|off, "
-                                      "blend_band=PIXELS, keep_detail=on|off", "",
+                                      "blend_band=PIXELS, keep_detail=on|off, "
+                                      "reference_layers=ID,...|visible, markup_layer=ID", "",
                                       G_PARAM_READWRITE);
   /* What only the dialog sets, remembered with the arguments after a
    * dialog run (GimpProcedureConfig; never the key).  A script passes
@@ -156,6 +159,8 @@ ai_image_edit_create_procedure (GimpPlugIn *plug_in, const gchar *name)
   gimp_procedure_add_string_aux_argument (procedure, "output-compression",
                                           "Output compression", NULL, "", G_PARAM_READWRITE);
   gimp_procedure_add_string_aux_argument (procedure, "input-fidelity", "Input fidelity", NULL,
+                                          "", G_PARAM_READWRITE);
+  gimp_procedure_add_string_aux_argument (procedure, "complexity", "Complexity", NULL,
                                           "", G_PARAM_READWRITE);
   gimp_procedure_add_boolean_aux_argument (procedure, "color-match", "Match colours", NULL,
                                            TRUE, G_PARAM_READWRITE);
@@ -217,7 +222,7 @@ settings_from_config (GimpProcedureConfig *config, EditSettings *s)
   g_autofree gchar *prompt = NULL, *model = NULL, *size = NULL;
   g_autofree gchar *response_format = NULL, *user = NULL, *options = NULL;
   g_autofree gchar *quality = NULL, *background = NULL, *output_format = NULL;
-  g_autofree gchar *output_compression = NULL, *input_fidelity = NULL;
+  g_autofree gchar *output_compression = NULL, *input_fidelity = NULL, *complexity = NULL;
   g_autofree gchar *base_url = NULL, *organization = NULL, *project = NULL;
   gboolean color_match = TRUE, keep_detail = TRUE, stream = FALSE;
   gint n = 1, blend_band = EDIT_JOB_BLEND_BAND_DEFAULT, timeout = 0;
@@ -227,20 +232,21 @@ settings_from_config (GimpProcedureConfig *config, EditSettings *s)
                 "response-format", &response_format, "user", &user, "options", &options,
                 "quality", &quality, "background", &background,
                 "output-format", &output_format, "output-compression", &output_compression,
-                "input-fidelity", &input_fidelity, "color-match", &color_match,
+                "input-fidelity", &input_fidelity, "complexity", &complexity,
+                "color-match", &color_match,
                 "blend-band", &blend_band, "keep-detail", &keep_detail,
                 "base-url", &base_url, "organization", &organization, "project", &project,
                 "timeout", &timeout, "stream", &stream, "partial-images", &partial_images,
                 NULL);
   edit_settings_init (s);
-  edit_settings_set (s, prompt, model && *model ? model : MODEL_DEFAULT, n, size,
-                     response_format, user, options);
+  edit_settings_set (s, prompt, model, n, size, response_format, user, options);
   edit_settings_copy_text (s->quality, sizeof s->quality, quality);
   edit_settings_copy_text (s->background, sizeof s->background, background);
   edit_settings_copy_text (s->output_format, sizeof s->output_format, output_format);
   edit_settings_copy_text (s->output_compression, sizeof s->output_compression,
                            output_compression);
   edit_settings_copy_text (s->input_fidelity, sizeof s->input_fidelity, input_fidelity);
+  edit_settings_copy_text (s->complexity, sizeof s->complexity, complexity);
   s->color_match = color_match;
   s->blend_band = blend_band;
   s->keep_detail = keep_detail;
@@ -261,7 +267,8 @@ settings_to_config (const EditSettings *s, GimpProcedureConfig *config)
                 "options", s->options, "quality", s->quality, "background", s->background,
                 "output-format", s->output_format,
                 "output-compression", s->output_compression,
-                "input-fidelity", s->input_fidelity, "color-match", (gboolean) s->color_match,
+                "input-fidelity", s->input_fidelity, "complexity", s->complexity,
+                "color-match", (gboolean) s->color_match,
                 "blend-band", s->blend_band, "keep-detail", (gboolean) s->keep_detail,
                 "base-url", s->base_url, "organization", s->organization,
                 "project", s->project, "timeout", s->timeout_seconds,
@@ -303,6 +310,7 @@ ai_image_edit_run (GimpProcedure        *procedure,
   gegl_init (NULL, NULL);
   g_object_set (gegl_config (), "tile-cache-size", (guint64) PLUG_IN_TILE_CACHE_BYTES, NULL);
   http_global_init ();
+  edit_models_init ();
 
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {
@@ -333,11 +341,20 @@ ai_image_edit_run (GimpProcedure        *procedure,
                                 settings->project, settings->timeout_seconds, &error);
           api_key_free (key);
         }
-      if (api)
+      /* Repeat: a remembered model that died gives way to the default;
+       * then "" becomes the server's default, and a dead model is refused. */
+      if (api && run_mode == GIMP_RUN_WITH_LAST_VALS)
+        job = edit_models_repeat (job, settings, api, &error);
+      if (api && job)
+        job = edit_models_choose (job, api, &error);
+      if (api && job)
         layers = edit_run_sync (image, drawable, job, api, &n_layers, &warnings,
                                 run_mode == GIMP_RUN_NONINTERACTIVE ? NULL : &usage, &error);
       else
-        edit_job_free (job);
+        {
+          edit_job_free (job);
+          api_config_free (api);
+        }
     }
   log_peak_memory ();
 

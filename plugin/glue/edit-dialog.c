@@ -7,9 +7,13 @@
 #include "api-key.h"
 #include "edit-error.h"
 #include "edit-form.h"
+#include "edit-models.h"
+#include "edit-references.h"
 #include "edit-run.h"
 #include "edit-source.h"
 #include "model-caps.h"
+#include "model-choice.h"
+#include "model-discovery.h"
 #include "plugin-intl.h"
 
 #define HELP_ID            "plug-in-ai-image-edit"
@@ -30,6 +34,8 @@ typedef struct
   GtkWidget     *prompt_view;
   GtkWidget     *count_label;
   GtkWidget     *model;
+  GtkWidget     *refresh;
+  GtkWidget     *model_note;      /* a shutdown ahead, or the list's state */
   GtkWidget     *size;
   GtkWidget     *n;
   GtkWidget     *user;
@@ -37,8 +43,10 @@ typedef struct
   GtkWidget     *response_format_label;
   GtkWidget     *gpt_frame;
   GtkWidget     *quality, *background, *output_format, *output_compression, *input_fidelity;
+  GtkWidget     *complexity, *markup;
   GtkWidget     *quality_label, *background_label, *output_format_label;
   GtkWidget     *output_compression_label, *input_fidelity_label;
+  GtkWidget     *complexity_label, *markup_label;
   GtkWidget     *stream, *partial_images;
   GPtrArray     *reference_checks; /* GtkToggleButton*, "reference-id" data */
   GtkWidget     *color_match, *blend_band, *keep_detail;
@@ -59,9 +67,19 @@ typedef struct
   GlueImage      image;
   GlueDrawable   drawable;
   EditSettings  *settings;
+  EditSettings  *shown;           /* the settings with the model shown
+                                     (for "", the default it means now) */
   EditSource    *source;          /* for the preview; NULL if unreadable */
   gchar         *key;             /* from the environment or keyring */
   ApiKeySource   key_source;
+
+  /* The server's models: the cached list at once, then asked in the
+   * background (and again on Refresh). */
+  gchar         *list_url;        /* the base URL whose list it is */
+  ModelList     *list;            /* NULL: none yet */
+  ModelDiscovery *discovery;      /* running, or NULL */
+  guint          discovery_id;
+  const gchar   *default_model;   /* what "" means with this list */
 
   EditRun       *run;
   guint          poll_id;
@@ -167,6 +185,29 @@ choice_fill (GtkWidget *combo, const gchar * const *values, const gchar *current
   gtk_combo_box_set_active (GTK_COMBO_BOX (combo), active);
 }
 
+/* A combo over values shown as labels ("" reads "None"). */
+static void
+choice_fill_labeled (GtkWidget *combo, GPtrArray *values, GPtrArray *labels,
+                     const gchar *current)
+{
+  GtkListStore *store = GTK_LIST_STORE (gtk_combo_box_get_model (GTK_COMBO_BOX (combo)));
+  gint active = 0;
+
+  gtk_list_store_clear (store);
+  for (guint i = 0; i < values->len; i++)
+    {
+      GtkTreeIter iter;
+      const gchar *value = g_ptr_array_index (values, i);
+
+      gtk_list_store_append (store, &iter);
+      gtk_list_store_set (store, &iter, CHOICE_VALUE, value,
+                          CHOICE_LABEL, g_ptr_array_index (labels, i), -1);
+      if (current && strcmp (current, value) == 0)
+        active = (gint) i;
+    }
+  gtk_combo_box_set_active (GTK_COMBO_BOX (combo), active);
+}
+
 static GtkWidget *
 choice_new (const gchar * const *values, const gchar *current)
 {
@@ -229,7 +270,10 @@ dialog_read_settings (EditDialog *d)
   g_autofree gchar *prompt = prompt_text (d);
 
   edit_settings_copy_text (s->prompt, sizeof s->prompt, prompt);
-  edit_settings_copy_text (s->model, sizeof s->model, model_text (d));
+  /* The default shown stays "": it follows what the server offers. */
+  edit_settings_copy_text (s->model, sizeof s->model,
+                           g_strcmp0 (model_text (d), d->default_model) == 0 ? ""
+                                                                             : model_text (d));
   choice_get (d->size, s->size, sizeof s->size);
   s->n = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->n));
   edit_settings_copy_text (s->user, sizeof s->user, gtk_entry_get_text (GTK_ENTRY (d->user)));
@@ -239,6 +283,13 @@ dialog_read_settings (EditDialog *d)
   choice_get (d->output_format, s->output_format, sizeof s->output_format);
   choice_get (d->output_compression, s->output_compression, sizeof s->output_compression);
   choice_get (d->input_fidelity, s->input_fidelity, sizeof s->input_fidelity);
+  choice_get (d->complexity, s->complexity, sizeof s->complexity);
+  {
+    gchar markup[16];
+
+    choice_get (d->markup, markup, sizeof markup);
+    s->markup_layer = (gint) g_ascii_strtoll (markup, NULL, 10);
+  }
   s->color_match = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->color_match));
   s->blend_band = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->blend_band));
   s->keep_detail = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->keep_detail));
@@ -326,19 +377,70 @@ preview_show (EditDialog *d, guint8 *pixels, gint width, gint height)
   g_object_unref (pixbuf);
 }
 
+/* The settings as the edit would run them: the model shown. */
+static EditSettings *
+dialog_shown_settings (EditDialog *d)
+{
+  *d->shown = *d->settings;
+  edit_settings_copy_text (d->shown->model, sizeof d->shown->model, model_text (d));
+  return d->shown;
+}
+
+/* The images sent besides the region, for the cost: the ticked
+ * references at the size they are sent, and the markup layer. */
+static GArray *
+dialog_other_images (EditDialog *d, gint upload_width, gint upload_height)
+{
+  GArray *images = g_array_new (FALSE, FALSE, sizeof (CostImage));
+
+  for (guint i = 0; i < d->reference_checks->len; i++)
+    {
+      GtkWidget *check = g_ptr_array_index (d->reference_checks, i);
+      gint id = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "reference-id"));
+      gint w, h;
+      gdouble scale;
+      CostImage image;
+
+      if (! gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (check)))
+        continue;
+      if (id < 0)
+        {
+          w = glue_image_width (d->image);
+          h = glue_image_height (d->image);
+        }
+      else
+        {
+          w = glue_drawable_width (GLUE_DRAWABLE (glue_layer_from_id (id)));
+          h = glue_drawable_height (GLUE_DRAWABLE (glue_layer_from_id (id)));
+        }
+      scale = MIN (1.0, (gdouble) REFERENCE_SIDE_MAX / MAX (w, h));
+      image = (CostImage) { MAX (1, (gint) (w * scale + 0.5)), MAX (1, (gint) (h * scale + 0.5)) };
+      g_array_append_val (images, image);
+    }
+  if (d->settings->markup_layer > 0 && edit_form_visibility (model_text (d)).markup)
+    {
+      CostImage markup = { upload_width, upload_height };
+
+      g_array_append_val (images, markup);
+    }
+  return images;
+}
+
 /* The preview of what is sent, and what it would cost. */
 static void
 dialog_update_preview (EditDialog *d)
 {
-  EditSettings *s = d->settings;
+  EditSettings *s;
   ModelUpload upload;
   EditRect region;
   gint pw, ph;
   guint8 *pixels;
   g_autofree gchar *label = NULL;
   g_autofree gchar *cost = NULL;
+  g_autoptr (GArray) others = NULL;
 
   dialog_read_settings (d);
+  s = dialog_shown_settings (d);
   if (d->source == NULL)
     return;
   edit_source_geometry (d->source, s->model, s->size, &upload, &region);
@@ -353,7 +455,9 @@ dialog_update_preview (EditDialog *d)
     label = edit_form_upload_text (s, upload.width, upload.height, upload.experimental);
   gtk_label_set_text (GTK_LABEL (d->preview_label), label);
 
-  cost = edit_form_cost_text (s, upload.width, upload.height);
+  others = dialog_other_images (d, upload.width, upload.height);
+  cost = edit_form_cost_text (s, upload.width, upload.height,
+                              (const CostImage *) others->data, others->len);
   gtk_label_set_text (GTK_LABEL (d->cost_label),
                       cost ? cost : _("No price is known for this model."));
   g_debug ("dialog preview: %s; cost: %s", label, cost ? cost : "unknown");
@@ -384,6 +488,30 @@ dialog_output_format_changed (EditDialog *d)
                             strcmp (format, "jpeg") == 0 || strcmp (format, "webp") == 0);
 }
 
+/* A menu of the values the model takes for option, keeping the choice
+ * when the model still takes it. */
+static void
+dialog_fill_option (GtkWidget *combo, const gchar *model, ModelOption option)
+{
+  g_autofree const gchar **choices = edit_form_choices (model, option);
+  gchar current[32];
+
+  choice_get (combo, current, sizeof current);
+  choice_fill (combo, choices, current);
+}
+
+/* Beside the model: its shutdown date when one is announced. */
+static void
+dialog_update_model_note (EditDialog *d)
+{
+  g_autofree gchar *today = model_table_today ();
+  g_autofree gchar *note = model_choice_note (model_table_current (), d->list, model_text (d),
+                                              today);
+
+  gtk_label_set_text (GTK_LABEL (d->model_note), note ? note : "");
+  gtk_widget_set_visible (d->model_note, note != NULL);
+}
+
 /* The other controls follow the model. */
 static void
 dialog_model_changed (EditDialog *d)
@@ -402,6 +530,12 @@ dialog_model_changed (EditDialog *d)
   choice_get (d->size, current, sizeof current);
   choice_fill (d->size, (const gchar * const *) sizes->pdata,
                edit_form_size_for_model (model, current));
+  /* Exactly the values the model takes (xhigh and max from 2.5 on). */
+  dialog_fill_option (d->quality, model, MODEL_OPTION_QUALITY);
+  dialog_fill_option (d->background, model, MODEL_OPTION_BACKGROUND);
+  dialog_fill_option (d->output_format, model, MODEL_OPTION_OUTPUT_FORMAT);
+  dialog_fill_option (d->input_fidelity, model, MODEL_OPTION_INPUT_FIDELITY);
+  dialog_fill_option (d->complexity, model, MODEL_OPTION_COMPLEXITY);
   gtk_widget_set_visible (d->response_format, visible.response_format);
   gtk_widget_set_visible (d->response_format_label, visible.response_format);
   gtk_widget_set_visible (d->gpt_frame, visible.gpt_options);
@@ -415,12 +549,111 @@ dialog_model_changed (EditDialog *d)
   gtk_widget_set_visible (d->output_compression_label, visible.output_compression);
   gtk_widget_set_visible (d->input_fidelity, visible.input_fidelity);
   gtk_widget_set_visible (d->input_fidelity_label, visible.input_fidelity);
-  g_debug ("dialog model %s: response format %s, GPT options %s, input fidelity %s", model,
+  gtk_widget_set_visible (d->complexity, visible.complexity);
+  gtk_widget_set_visible (d->complexity_label, visible.complexity);
+  gtk_widget_set_visible (d->markup, visible.markup);
+  gtk_widget_set_visible (d->markup_label, visible.markup);
+  dialog_update_model_note (d);
+  g_debug ("dialog model %s: response format %s, GPT options %s, input fidelity %s, "
+           "complexity %s, markup %s", model,
            visible.response_format ? "shown" : "hidden",
            visible.gpt_options ? "shown" : "hidden",
-           visible.input_fidelity ? "shown" : "hidden");
+           visible.input_fidelity ? "shown" : "hidden",
+           visible.complexity ? "shown" : "hidden", visible.markup ? "shown" : "hidden");
   dialog_update_count (d);
   dialog_update_preview (d);
+}
+
+/* The model list from the server's list (or the table's), the default it
+ * means, and the model shown: the default when "" was remembered. */
+static void
+dialog_fill_models (EditDialog *d)
+{
+  g_autofree gchar *today = model_table_today ();
+  const ModelTable *table = model_table_current ();
+  g_autoptr (GPtrArray) menu = model_choice_menu (table, d->list, d->list_url, today);
+  GtkTreeModel *store = gtk_combo_box_get_model (GTK_COMBO_BOX (d->model));
+  g_autofree gchar *shown = g_strdup (model_text (d));
+  gboolean showed_default = *shown == '\0' || g_strcmp0 (shown, d->default_model) == 0;
+
+  d->default_model = model_choice_default (table, d->list, today);
+  gtk_list_store_clear (GTK_LIST_STORE (store));
+  for (guint i = 0; i < menu->len; i++)
+    gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->model), g_ptr_array_index (menu, i));
+  if (showed_default)
+    gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (d->model))), d->default_model);
+  g_debug ("dialog models (%s list): %u offered, default %s",
+           d->list ? "the server's" : "no", menu->len, d->default_model);
+  dialog_model_changed (d);
+}
+
+static gboolean
+dialog_discovery_poll (gpointer data)
+{
+  EditDialog *d = data;
+  g_autoptr (GError) error = NULL;
+  ModelList *list;
+
+  if (! model_discovery_is_done (d->discovery))
+    return G_SOURCE_CONTINUE;
+  d->discovery_id = 0;
+  list = model_discovery_take (d->discovery, &error);
+  g_clear_pointer (&d->discovery, model_discovery_free);
+  gtk_widget_set_sensitive (d->refresh, TRUE);
+  if (list == NULL)
+    {
+      g_debug ("dialog: no list of models from the server: %s", error->message);
+      return G_SOURCE_REMOVE;
+    }
+  model_list_free (d->list);
+  d->list = list;
+  /* A remembered model the server turns out not to offer. */
+  {
+    g_autofree gchar *note = NULL;
+
+    dialog_read_settings (d);
+    if (*d->settings->model)
+      note = edit_models_replace_remembered (d->settings, d->list, d->list_url);
+    if (note)
+      {
+        gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (d->model))), "");
+        dialog_show_message (d, "dialog-warning", note);
+      }
+  }
+  dialog_fill_models (d);
+  return G_SOURCE_REMOVE;
+}
+
+/* Asks the server which models it offers (refresh: even when the cached
+ * list is fresh); needs a key.  The dialog stays usable meanwhile. */
+static void
+dialog_discover (EditDialog *d, gboolean refresh)
+{
+  g_autoptr (ApiConfig) config = NULL;
+  g_autofree gchar *cache_dir = model_list_cache_dir ();
+
+  if (d->discovery || d->key == NULL)
+    return;
+  dialog_read_settings (d);
+  config = api_config_new (d->key, d->settings->base_url, d->settings->organization,
+                           d->settings->project, d->settings->timeout_seconds, NULL);
+  if (config == NULL)
+    return;
+  if (! refresh && model_list_fresh (d->list, g_get_real_time () / G_USEC_PER_SEC) &&
+      g_strcmp0 (d->list->base_url, config->base_url) == 0)
+    return;
+  g_free (d->list_url);
+  d->list_url = g_strdup (config->base_url);
+  d->discovery = model_discovery_start (config, cache_dir, refresh);
+  d->discovery_id = g_timeout_add (POLL_INTERVAL_MS, dialog_discovery_poll, d);
+  gtk_widget_set_sensitive (d->refresh, FALSE);
+  g_debug ("dialog: asking %s for its models", d->list_url);
+}
+
+static void
+dialog_refresh_clicked (EditDialog *d)
+{
+  dialog_discover (d, TRUE);
 }
 
 static void
@@ -548,19 +781,27 @@ dialog_start (EditDialog *d)
   gchar *key;
 
   dialog_read_settings (d);
-  job = edit_form_job (d->settings, &error);
+  /* Checked for the model shown; "" still means the server's default
+   * (asked again should the server answer model_not_found). */
+  job = edit_form_job (dialog_shown_settings (d), &error);
   if (job == NULL)
     {
       dialog_show_message (d, "dialog-warning", error->message);
       return;
     }
+  job->model_is_default = *d->settings->model == '\0';
   key = dialog_key (d);
   config = api_config_new (key, d->settings->base_url, d->settings->organization,
                            d->settings->project, d->settings->timeout_seconds, &error);
   api_key_free (key);
-  if (config == NULL)
+  if (config)
+    job = edit_job_choose_model (job, g_strcmp0 (d->list_url, config->base_url) == 0 ? d->list
+                                                                                     : NULL,
+                                 config->base_url, &error);
+  if (config == NULL || job == NULL)
     {
       edit_job_free (job);
+      api_config_free (config);
       dialog_show_message (d, "dialog-warning", error->message);
       return;
     }
@@ -715,25 +956,80 @@ build_references (EditDialog *d)
   return expander;
 }
 
+/* The layer painted with arrows, circles or notes that shows where to
+ * edit (gpt-image-2.6), sent instead of a mask; none when the dialog
+ * opens. */
+static GtkWidget *
+build_markup (EditDialog *d)
+{
+  GtkWidget *combo = choice_new ((const gchar * const []) { "", NULL }, "");
+  g_autoptr (GArray) ids = glue_image_layer_ids (d->image);
+  g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (values, g_strdup (""));
+  g_ptr_array_add (labels, g_strdup (_("None")));
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint id = g_array_index (ids, gint, i);
+      GlueLayer layer = glue_layer_from_id (id);
+
+      /* The edited layer is the picture; groups hold no paint. */
+      if ((d->drawable != GLUE_NO_DRAWABLE && id == glue_item_id (d->drawable)) ||
+          gimp_item_is_group (GLUE_ITEM (layer)))
+        continue;
+      g_ptr_array_add (values, g_strdup_printf ("%d", id));
+      g_ptr_array_add (labels, gimp_item_get_name (GLUE_ITEM (layer)));
+    }
+  choice_fill_labeled (combo, values, labels, "");
+  gtk_widget_set_tooltip_text (combo,
+                               _("A layer you painted arrows, circles or notes on to show "
+                                 "where and what to change; it is sent instead of the "
+                                 "selection's mask, and the result still goes where the "
+                                 "selection is"));
+  return combo;
+}
+
 static GtkWidget *
 build_options (EditDialog *d)
 {
   EditSettings *s = d->settings;
   GtkWidget *vbox = box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *table = form_new (5);
-  GtkWidget *gpt_table = form_new (6);
+  GtkWidget *table = form_new (6);
+  GtkWidget *gpt_table = form_new (8);
   GtkWidget *gpt_box = box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *stream_box = box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *fit_table = form_new (3);
   GtkWidget *adv_table = form_new (5);
   GtkWidget *expander, *fit_frame, *advanced;
 
+  /* Filled from the server's list by dialog_fill_models; any name may be
+   * typed. */
   d->model = gtk_combo_box_text_new_with_entry ();
-  for (gint i = 0; edit_form_models[i]; i++)
-    gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->model), edit_form_models[i]);
-  gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (d->model))),
-                      model_resolve (s->model));
-  table_row (table, 0, _("_Model:"), d->model, NULL);
+  gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (d->model))), s->model);
+  {
+    GtkWidget *row = box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+    GtkWidget *label = gtk_label_new_with_mnemonic (_("_Model:"));
+
+#if GTK_CHECK_VERSION (3, 0, 0)
+    d->refresh = gtk_button_new_from_icon_name ("view-refresh", GTK_ICON_SIZE_BUTTON);
+#else
+    d->refresh = gtk_button_new ();
+    gtk_button_set_image (GTK_BUTTON (d->refresh),
+                          gtk_image_new_from_stock (GTK_STOCK_REFRESH, GTK_ICON_SIZE_BUTTON));
+#endif
+    gtk_widget_set_tooltip_text (d->refresh, _("Ask the server again which models it offers"));
+    g_signal_connect_swapped (d->refresh, "clicked", G_CALLBACK (dialog_refresh_clicked), d);
+    gtk_box_pack_start (GTK_BOX (row), d->model, TRUE, TRUE, 0);
+    gtk_box_pack_start (GTK_BOX (row), d->refresh, FALSE, FALSE, 0);
+    label_align (label, 0.0);
+    gtk_label_set_mnemonic_widget (GTK_LABEL (label), d->model);
+    form_attach (table, label, 0, 1, 0, FALSE);
+    form_attach (table, row, 1, 1, 0, TRUE);
+  }
+  d->model_note = gtk_label_new (NULL);
+  label_align (d->model_note, 0.0);
+  form_attach (table, d->model_note, 1, 1, 5, TRUE);
 
   /* Filled for the model by dialog_model_changed, which keeps this size. */
   d->size = choice_new ((const gchar * const []) { s->size, NULL }, s->size);
@@ -752,19 +1048,31 @@ build_options (EditDialog *d)
   gtk_box_pack_start (GTK_BOX (vbox), table, FALSE, FALSE, 0);
 
   d->gpt_frame = gimp_frame_new (_("GPT image options"));
-  d->quality = choice_new (edit_form_qualities, s->quality);
+  d->quality = choice_new (edit_form_choices (s->model, MODEL_OPTION_QUALITY), s->quality);
   table_row (gpt_table, 0, _("_Quality:"), d->quality, &d->quality_label);
-  d->background = choice_new (edit_form_backgrounds, s->background);
+  d->background = choice_new (edit_form_choices (s->model, MODEL_OPTION_BACKGROUND),
+                              s->background);
   table_row (gpt_table, 1, _("_Background:"), d->background, &d->background_label);
-  d->output_format = choice_new (edit_form_output_formats, s->output_format);
+  d->output_format = choice_new (edit_form_choices (s->model, MODEL_OPTION_OUTPUT_FORMAT),
+                                 s->output_format);
   table_row (gpt_table, 2, _("_Output format:"), d->output_format, &d->output_format_label);
   d->output_compression = choice_new (edit_form_output_compressions, s->output_compression);
   gtk_widget_set_tooltip_text (d->output_compression,
                                _("Compression level for JPEG and WebP results (0-100)"));
   table_row (gpt_table, 3, _("_JPEG/WebP compression:"), d->output_compression,
              &d->output_compression_label);
-  d->input_fidelity = choice_new (edit_form_input_fidelities, s->input_fidelity);
+  d->input_fidelity = choice_new (edit_form_choices (s->model, MODEL_OPTION_INPUT_FIDELITY),
+                                  s->input_fidelity);
   table_row (gpt_table, 4, _("Input _fidelity:"), d->input_fidelity, &d->input_fidelity_label);
+  /* No access key is left free in this dialog for the two below. */
+  d->complexity = choice_new (edit_form_choices (s->model, MODEL_OPTION_COMPLEXITY),
+                              s->complexity);
+  gtk_widget_set_tooltip_text (d->complexity,
+                               _("How much the model plans the picture before it draws "
+                                 "(gpt-image-2.6)"));
+  table_row (gpt_table, 5, _("Complexity:"), d->complexity, &d->complexity_label);
+  d->markup = build_markup (d);
+  table_row (gpt_table, 6, _("Markup layer:"), d->markup, &d->markup_label);
   d->stream = gtk_check_button_new_with_label (_("Stream and show"));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->stream), s->stream);
   gtk_widget_set_tooltip_text (d->stream,
@@ -780,7 +1088,7 @@ build_options (EditDialog *d)
   gtk_box_pack_start (GTK_BOX (stream_box), d->partial_images, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (stream_box), gtk_label_new (_("partial images")),
                       FALSE, FALSE, 0);
-  form_attach (gpt_table, stream_box, 0, 2, 5, FALSE);
+  form_attach (gpt_table, stream_box, 0, 2, 7, FALSE);
   g_signal_connect_swapped (d->stream, "toggled", G_CALLBACK (dialog_stream_toggled), d);
   dialog_stream_toggled (d);
   gtk_box_pack_start (GTK_BOX (gpt_box), gpt_table, FALSE, FALSE, 0);
@@ -843,6 +1151,7 @@ build_options (EditDialog *d)
   g_signal_connect_swapped (d->n, "value-changed", G_CALLBACK (dialog_update_preview), d);
   g_signal_connect_swapped (d->quality, "changed", G_CALLBACK (dialog_update_preview), d);
   g_signal_connect_swapped (d->background, "changed", G_CALLBACK (dialog_update_preview), d);
+  g_signal_connect_swapped (d->markup, "changed", G_CALLBACK (dialog_update_preview), d);
   g_signal_connect_swapped (d->output_format, "changed",
                             G_CALLBACK (dialog_output_format_changed), d);
   dialog_output_format_changed (d);
@@ -984,7 +1293,7 @@ dialog_build (EditDialog *d, const gchar *binary)
   gtk_widget_show_all (d->dialog);
   gtk_widget_hide (d->progress);
   gtk_widget_hide (d->message_box);
-  dialog_model_changed (d);
+  dialog_fill_models (d);
   gtk_widget_grab_focus (d->prompt_view);
 }
 
@@ -997,6 +1306,7 @@ edit_dialog_run (const gchar  *binary,
                  gint         *n_layers)
 {
   EditDialog d;
+  g_autofree gchar *replaced = NULL;
 
   memset (&d, 0, sizeof d);
   d.image = image;
@@ -1005,8 +1315,22 @@ edit_dialog_run (const gchar  *binary,
   d.outcome = EDIT_DIALOG_CANCELLED;
   d.timer = g_timer_new ();
   d.key = api_key_find (&d.key_source);
-  /* References are layers of one image: each run picks its own. */
+  /* References and markup are layers of one image: each run picks its own. */
   settings->references[0] = '\0';
+  settings->markup_layer = 0;
+  d.shown = g_new (EditSettings, 1);
+  /* The cached list at once (no waiting); the server is asked below. */
+  {
+    g_autofree gchar *cache_dir = model_list_cache_dir ();
+    g_autofree gchar *today = model_table_today ();
+
+    d.list_url = api_config_base_url (settings->base_url);
+    d.list = model_list_cache_read (cache_dir, d.list_url);
+    d.default_model = model_choice_default (model_table_current (), d.list, today);
+    replaced = edit_models_replace_remembered (settings, d.list, d.list_url);
+    if (replaced || g_strcmp0 (settings->model, d.default_model) == 0)
+      settings->model[0] = '\0';
+  }
 
 #if GIMP_MAJOR_VERSION >= 3
   gimp_ui_init (binary);
@@ -1014,7 +1338,16 @@ edit_dialog_run (const gchar  *binary,
   gimp_ui_init (binary, FALSE);
 #endif
   dialog_build (&d, binary);
+  if (replaced)
+    dialog_show_message (&d, "dialog-warning", replaced);
+  dialog_discover (&d, FALSE);
   gtk_main ();
+  if (d.discovery_id)
+    g_source_remove (d.discovery_id);
+  model_discovery_free (d.discovery);
+  model_list_free (d.list);
+  g_free (d.list_url);
+  g_free (d.shown);
 
   /* What the edit used, once the dialog is gone (GPT models report it). */
   if (d.usage)

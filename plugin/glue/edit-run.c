@@ -2,6 +2,7 @@
 
 #include "cost-estimate.h"
 #include "edit-error.h"
+#include "edit-markup.h"
 #include "edit-references.h"
 #include "edit-worker.h"
 #include "pixel-scale.h"
@@ -78,7 +79,8 @@ edit_run_start (GlueImage    image,
   EditRun *run;
 
   if (! edit_run_check_drawable (image, drawable, error) ||
-      ! edit_references_check (image, job, error))
+      ! edit_references_check (image, job, error) ||
+      ! edit_markup_check (image, drawable, job, error))
     return NULL;
   timer = g_timer_new ();
   source = edit_source_new (image, drawable, job->caps->family == MODEL_FAMILY_DALLE2, error);
@@ -104,6 +106,7 @@ edit_run_start (GlueImage    image,
   run->source = g_steal_pointer (&source);
   run->preview = GLUE_NO_DRAWABLE;
   edit_references_read (image, run->worker->job, run->worker);
+  edit_markup_read (run->source, run->worker->job, run->worker);
   run->thread = edit_worker_start (run->worker);
   return run;
 }
@@ -251,16 +254,25 @@ edit_run_usage_text (EditRun *run)
 {
   const EditWorker *worker = run->worker;
   g_autofree gchar *tokens = api_usage_describe (&worker->usage);
-  CostEstimate estimate;
   g_autofree gchar *cost = NULL;
+  gdouble usd;
 
   if (tokens == NULL)
     return NULL;
-  estimate = cost_estimate (worker->job->model,
-                            edit_options_get (worker->job->options, "quality"),
-                            worker->upload_width, worker->upload_height,
-                            MAX (1, (gint) worker->results->len));
-  cost = cost_estimate_describe (&estimate, MAX (1, (gint) worker->results->len));
+  if (cost_from_usage (worker->job->model, &worker->usage, &usd))
+    /* TRANSLATORS: what the tokens an edit used cost at the table's prices. */
+    cost = g_strdup_printf (_("About $%.3f at the prices of %s."), usd,
+                            worker->job->caps->price->date);
+  else
+    {
+      gint results = MAX (1, (gint) worker->results->len);
+      CostEstimate estimate = cost_estimate (worker->job->model,
+                                             edit_options_get (worker->job->options, "quality"),
+                                             worker->upload_width, worker->upload_height,
+                                             results);
+
+      cost = cost_estimate_describe (&estimate, results);
+    }
   /* TRANSLATORS: the first %s is "1234 tokens (input …; output …)", the
    * second a cost estimate or nothing. */
   return g_strdup_printf (_("The edit used %s. %s"), tokens, cost ? cost : "");

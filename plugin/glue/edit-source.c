@@ -167,14 +167,15 @@ read_coverage (EditSource *source, EditRect rect)
   return coverage;
 }
 
-/* The upload's picture values: the shown rectangle resampled onto the
- * upload's grid over the region's window (padding outside the drawable
- * stays transparent).  From source->original when kept, else read band by
- * band so memory stays small for any layer. */
+/* The upload's picture values: rectangle s of buffer (inside it)
+ * resampled onto the upload's grid over the window of rectangle r (in the
+ * same coordinates; what lies outside buffer stays transparent).  From
+ * original (s's pixels) when kept, else read band by band so memory stays
+ * small for any layer. */
 static guint8 *
-read_upload (EditSource *source, GeglBuffer *buffer)
+read_resampled (const EditSource *source, GeglBuffer *buffer, EditRect s, EditRect r,
+                const guint8 *original)
 {
-  EditRect s = source->shown, r = source->region;
   gint uw = source->upload.width, uh = source->upload.height;
   PixelWindow window = { r.x - s.x, r.y - s.y, r.width, r.height };
   g_autoptr (PixelResampler) resampler =
@@ -187,9 +188,9 @@ read_upload (EditSource *source, GeglBuffer *buffer)
       gint rows = MIN (READ_BAND_ROWS, uh - y), first, last;
       guint8 *dst = upload + (gsize) y * uw * 4;
 
-      if (source->original)
+      if (original)
         {
-          pixel_resampler_rows (resampler, source->original, y, rows, dst);
+          pixel_resampler_rows (resampler, original, y, rows, dst);
           continue;
         }
       pixel_resampler_source_rows (resampler, y, rows, &first, &last);
@@ -203,6 +204,35 @@ read_upload (EditSource *source, GeglBuffer *buffer)
     }
   g_free (band);
   return upload;
+}
+
+static guint8 *
+read_upload (EditSource *source, GeglBuffer *buffer)
+{
+  return read_resampled (source, buffer, source->shown, source->region, source->original);
+}
+
+guint8 *
+edit_source_read_layer (const EditSource *source, GlueDrawable layer)
+{
+  gint lx, ly, uw = source->upload.width, uh = source->upload.height;
+  EditRect r = source->region, layer_rect, inside;
+  GeglBuffer *buffer;
+  guint8 *rgba;
+
+  glue_drawable_offsets (layer, &lx, &ly);
+  layer_rect = (EditRect) { 0, 0, glue_drawable_width (layer), glue_drawable_height (layer) };
+  /* The region in the other layer's own coordinates. */
+  r.x += source->offset_x - lx;
+  r.y += source->offset_y - ly;
+  inside = region_rect_intersect (r, layer_rect);
+  if (inside.width <= 0 || inside.height <= 0)
+    return g_malloc0 ((gsize) uw * uh * 4);
+  buffer = gimp_drawable_get_buffer (layer);
+  rgba = read_resampled (source, buffer, inside, r, NULL);
+  g_object_unref (buffer);
+  picture_to_srgb (&source->space, rgba, (gsize) uw * uh);
+  return rgba;
 }
 
 gboolean

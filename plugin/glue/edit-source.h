@@ -61,6 +61,11 @@ EditSource *edit_source_new          (GlueImage image,
 gboolean    edit_source_read         (EditSource     *source,
                                       const EditJob  *job,
                                       GError        **error);
+/* Another layer of the image over the region, resampled exactly like the
+ * upload (upload-size sRGB RGBA, g_free; transparent where the layer does
+ * not reach).  After edit_source_read. */
+guint8     *edit_source_read_layer   (const EditSource *source,
+                                      GlueDrawable      layer);
 /* The upload and region edit_source_read would choose for model and size. */
 void        edit_source_geometry     (const EditSource *source,
                                       const gchar      *model,

@@ -22,6 +22,8 @@ typedef GimpLayer    *GlueLayer;
 #define glue_drawable_offsets   gimp_drawable_get_offsets
 #define glue_drawable_width     gimp_drawable_get_width
 #define glue_drawable_height    gimp_drawable_get_height
+#define glue_image_width        gimp_image_get_width
+#define glue_image_height       gimp_image_get_height
 
 /* The layer (group) an item sits in, or NULL at the top. */
 static inline GlueLayer
@@ -96,6 +98,8 @@ typedef gint32 GlueLayer;
 #define glue_drawable_offsets   gimp_drawable_offsets
 #define glue_drawable_width     gimp_drawable_width
 #define glue_drawable_height    gimp_drawable_height
+#define glue_image_width        gimp_image_width
+#define glue_image_height       gimp_image_height
 
 static inline GlueLayer
 glue_item_parent (GlueDrawable drawable)
