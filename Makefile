@@ -53,7 +53,8 @@ UNIT_TESTS = test-model-caps test-edit-job test-region test-edit-area \
              test-pixel-scale test-pixel-png test-api-request test-api-response \
              test-edit-settings test-edit-worker test-edit-form test-retry-policy \
              test-image-decode test-color-match test-edge-blend test-result-render \
-             test-cost-estimate test-sse-parser test-image-stream
+             test-cost-estimate test-sse-parser test-image-stream test-model-table \
+             test-model-list test-model-choice
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # The same core and unit tests under AddressSanitizer + UBSan.
@@ -65,7 +66,7 @@ SAN_BINS     = $(UNIT_TESTS:%=$(BUILD)/asan/tests/%)
 
 # libFuzzer targets (clang) for the code that reads network data.
 FUZZ_TARGETS = fuzz-api-response fuzz-base64-png fuzz-png-decode fuzz-url fuzz-image-decode \
-               fuzz-sse-parser
+               fuzz-sse-parser fuzz-model-table fuzz-model-list
 FUZZ_BINS    = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 FUZZ_FLAGS   = -fsanitize=fuzzer,address,undefined -g -O1
 FUZZ_CORE_OBJ = $(CORE_SRC:plugin/core/%.c=$(BUILD)/fuzz/core/%.o)

@@ -127,11 +127,15 @@ install_test_deps() {
 
 make -s all
 
-# Each GIMP keeps the plug-in and its translations in a folder of its own.
+# Each GIMP keeps the plug-in, its model table and its translations in a
+# folder of its own.
 install_into() {
   binary=$1; dest="$2/plug-ins/ai-image-edit"
   mkdir -p "$dest"
   install -m 755 "$binary" "$dest/ai-image-edit"
+  # The model table (the person's own additions go in the profile:
+  # ai-image-edit/models.ini, see the README).
+  install -m 644 plugin/data/models.ini "$dest/models.ini"
   if [ -d build/locale ]; then
     mkdir -p "$dest/locale"
     cp -R build/locale/. "$dest/locale/"

@@ -23,6 +23,13 @@ sizes, image counts/formats and the mask are checked as the real API
 does, and a violation answers 400 with the API's error JSON.  Any other
 model name (a compatible server's own) and a missing model are not checked.
 
+GET /v1/models answers FakeApi.models as the API's list ({"object": "list",
+"data": [{"id", "object", "created", "owned_by", "shutdown_date"}]}; by
+default LIVING_MODELS), or 404 when it is None (a server without /models).
+The gpt-image-2 family's rules are enforced as the API does: free sizes
+from 2 on, quality xhigh and max from 2.5 on, complexity and the markup
+part (a PNG the size of the first image, never with a mask) from 2.6 on.
+
 The `echo` scenario answers like a GPT image model that really edits:
 it returns the first uploaded image with a small colour shift and a
 checkerboard drawn where the mask is transparent; see parse_echo_args.
@@ -130,6 +137,7 @@ PALETTE = [(255, 0, 255), (0, 255, 255), (255, 255, 0), (255, 128, 0),
 GRAY16_VALUE = 0x8040          # gray16 scenario sample; decodes to 0x80 = 128
 MAX_DIM = 8192                 # cap on generated result size (memory guard)
 EDITS_PATH = "/v1/images/edits"
+MODELS_PATH = "/v1/models"
 CREATED = 1700000000
 # Usage for one input image and n = 1; usage_for() scales it.
 USAGE = {"total_tokens": 100, "input_tokens": 60, "output_tokens": 40,
@@ -158,7 +166,24 @@ STREAM_ERROR = {"type": "error",
 
 GPT_IMAGE_MODELS = ("gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5",
                     "gpt-image-2", "gpt-image-2-2026-04-21",
+                    "gpt-image-2.5-flare", "gpt-image-2.5-sunburst",
+                    "gpt-image-2.6-flare", "gpt-image-2.6-sunburst",
                     "chatgpt-image-latest")
+# What OpenAI's GET /v1/models lists today (image models and a few others;
+# FakeApi.models is this unless a test sets another list or None).
+LIVING_MODELS = [
+    {"id": "gpt-image-2.6-sunburst", "shutdown_date": None},
+    {"id": "gpt-image-2.6-flare", "shutdown_date": None},
+    {"id": "gpt-image-2.5-sunburst", "shutdown_date": None},
+    {"id": "gpt-image-2.5-flare", "shutdown_date": None},
+    {"id": "gpt-image-2", "shutdown_date": None},
+    {"id": "gpt-image-2-2026-04-21", "shutdown_date": None},
+    {"id": "gpt-5.5", "shutdown_date": None},
+    {"id": "whisper-1"},
+]
+# Shut down by OpenAI (answered 404 model_not_found where retired).
+SHUT_DOWN = ("dall-e-2", "gpt-image-1", "gpt-image-1.5", "gpt-image-1.5-2025-12-16",
+             "gpt-image-1-mini", "chatgpt-image-latest")
 GPT_STANDARD_SIZES = ("1024x1024", "1536x1024", "1024x1536", "auto")
 DALLE2_SIZES = ("256x256", "512x512", "1024x1024")
 GPT2_MIN_PIXELS, GPT2_MAX_PIXELS, GPT2_MAX_SIDE = 655360, 8294400, 3840
@@ -171,9 +196,10 @@ QUALITIES = ("low", "medium", "high", "auto")
 BACKGROUNDS = ("transparent", "opaque", "auto")
 OUTPUT_FORMATS = ("png", "jpeg", "webp")
 INPUT_FIDELITIES = ("low", "high")
+COMPLEXITIES = ("low", "medium", "high")
 GPT_ONLY_PARAMS = ("background", "output_format", "output_compression",
-                   "input_fidelity", "partial_images")
-DEFAULT_MODEL = "gpt-image-1.5"          # the API's default for edits
+                   "input_fidelity", "partial_images", "complexity")
+DEFAULT_MODEL = "gpt-image-2"            # the API's default for edits
 
 
 def is_gpt_image_model(model):
@@ -181,8 +207,33 @@ def is_gpt_image_model(model):
                             or model.startswith("gpt-image-"))
 
 
+def gpt_version(model):
+    """(N, M) of a gpt-image-N[.M][-...] name, or None."""
+    m = re.fullmatch(r"gpt-image-([0-9]+)(?:\.([0-9]+))?(?:-.*)?", model or "")
+    return (int(m.group(1)), int(m.group(2) or 0)) if m else None
+
+
 def is_gpt_image_2(model):
-    return model == "gpt-image-2" or model.startswith("gpt-image-2-")
+    """The gpt-image-2 family (2, 2.5, 2.6 and later): free sizes."""
+    v = gpt_version(model)
+    return v is not None and v >= (2, 0)
+
+
+def qualities(model):
+    """The quality values the model takes: xhigh and max from 2.5 on."""
+    v = gpt_version(model)
+    if v is not None and v >= (2, 5):
+        return QUALITIES[:3] + ("xhigh", "max") + QUALITIES[3:]
+    return QUALITIES
+
+
+def takes_complexity(model):
+    v = gpt_version(model)
+    return v is not None and v >= (2, 6)
+
+
+def takes_markup(model):
+    return takes_complexity(model)
 
 
 def model_family(model):
@@ -805,7 +856,7 @@ def _bad(message, param=None, code=None, status=400):
     raise _Rejected(status, _err(message, param=param, code=code))
 
 
-def check_rules(fields, images, mask, retired=()):
+def check_rules(fields, images, mask, retired=(), markup=None):
     """The real API's checks for one request.  fields: the form fields (a
     repeated field is a list); images: description dicts (describe_file) of
     the `image` / `image[]` parts in order, each with "field" (the part's
@@ -815,13 +866,13 @@ def check_rules(fields, images, mask, retired=()):
     Besides the real API's rules, one of the stand-in's own for every model:
     `image` and `image[]` parts are not mixed in one request."""
     try:
-        _check_rules(fields, images, mask, retired)
+        _check_rules(fields, images, mask, retired, markup)
     except _Rejected as r:
         return r.status, r.body
     return None
 
 
-def _check_rules(fields, images, mask, retired):
+def _check_rules(fields, images, mask, retired, markup=None):
     model = _first(fields.get("model"))
     if model and model in retired:
         _bad(model_not_found(model)["error"]["message"], code="model_not_found",
@@ -954,10 +1005,32 @@ def _check_rules(fields, images, mask, retired):
                  % rf, "response_format", "invalid_value")
         return
 
+    # markup (gpt-image-2.6): a PNG the size of the first image, no mask
+    if markup is not None:
+        if not takes_markup(model):
+            _bad("Unsupported parameter: 'markup' is not supported with the model "
+                 "'%s'." % model, "markup", "unsupported_parameter")
+        if mask is not None:
+            _bad("'markup' cannot be combined with 'mask'; send one of them.",
+                 "markup", "invalid_request")
+        if markup.get("format") != "png" or markup.get("png") is None:
+            _bad("Invalid markup image - the markup must be a PNG file.", "markup",
+                 "invalid_image_format")
+        first = images[0]
+        if (markup["width"], markup["height"]) != (first["width"], first["height"]):
+            _bad("Invalid markup image - the markup (%dx%d) must have the same "
+                 "dimensions as the first image (%dx%d)."
+                 % (markup["width"], markup["height"], first["width"], first["height"]),
+                 "markup", "invalid_image_dimensions")
+    if "complexity" in fields and not takes_complexity(model):
+        _bad("Unsupported parameter: 'complexity' is not supported with the model "
+             "'%s'." % model, "complexity", "unsupported_parameter")
+
     # GPT options
-    for key, allowed in (("quality", QUALITIES), ("background", BACKGROUNDS),
+    for key, allowed in (("quality", qualities(model)), ("background", BACKGROUNDS),
                          ("output_format", OUTPUT_FORMATS),
-                         ("input_fidelity", INPUT_FIDELITIES)):
+                         ("input_fidelity", INPUT_FIDELITIES),
+                         ("complexity", COMPLEXITIES)):
         v = get(key)
         if v is not None and v not in allowed:
             _bad("Invalid value: '%s'. Supported values are: %s."
@@ -1150,6 +1223,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake._record({"method": self.command, "path": self.path,
                            "headers": self._headers_dict(), "scenario": None,
                            "t": time.monotonic()})
+        if path == MODELS_PATH:
+            if self.fake.models is None:
+                return self._send(404, _err("Unknown path: %s" % path))
+            return self._send(200, {"object": "list", "data": [
+                dict({"object": "model", "created": CREATED, "owned_by": "system"}, **m)
+                for m in self.fake.models]})
         if self.fake.download_delay:
             time.sleep(self.fake.download_delay)
         m = re.fullmatch(r"/files/([A-Za-z0-9_]+)\.(png|jpg|jpeg|webp)", path)
@@ -1189,7 +1268,7 @@ class _Handler(BaseHTTPRequestHandler):
         # part's name (field); "files" keeps its old shape (name -> info, a
         # list when the name repeats).
         rec["images"] = []
-        images, mask, kept, checked = [], None, [], []
+        images, mask, markup, kept, checked = [], None, None, [], []
         for p in parts:
             if p["filename"] is None:
                 _add(rec["fields"], p["name"],
@@ -1210,6 +1289,8 @@ class _Handler(BaseHTTPRequestHandler):
                         "sha256": hashlib.sha256(p["data"]).hexdigest()})
                 elif p["name"] == "mask" and mask is None:
                     mask = (p["data"], info, rgba)
+                elif p["name"] == "markup" and markup is None:
+                    markup = (p["data"], info, rgba)
         fields = rec["fields"]
         for name, rgba in kept:
             self.fake.pixels.append((_first(fields.get("prompt")), name, rgba))
@@ -1241,7 +1322,8 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 rejected = check_rules(fields, checked,
                                        mask[1] if mask else None,
-                                       set(self.fake.retired_models))
+                                       set(self.fake.retired_models),
+                                       markup[1] if markup else None)
         rec["rejected"] = None if rejected is None else {
             "status": rejected[0], "code": rejected[1]["error"]["code"],
             "param": rejected[1]["error"]["param"]}
@@ -1652,9 +1734,11 @@ class FakeApi:
         self.default_scenario = "b64"
         # (certificate file, key file) to serve HTTPS instead of HTTP.
         self.tls = None
-        # Model names that answer 404 model_not_found (e.g. {"dall-e-2"}
-        # once that model is retired).
+        # Model names that answer 404 model_not_found (e.g. SHUT_DOWN).
         self.retired_models = set()
+        # What GET /v1/models lists: [{"id", "shutdown_date"}, ...], or None
+        # to answer 404 (a server without /models).
+        self.models = [dict(m) for m in LIVING_MODELS]
         # With keep_pixels, every uploaded picture's decoded RGBA array, as
         # (prompt, part name, array) in arrival order.
         self.keep_pixels = False
@@ -1804,6 +1888,9 @@ def main(argv=None):
     ap.add_argument("--retired", action="append", default=[], metavar="MODEL",
                     help="answer 404 model_not_found for MODEL (repeatable)")
     ap.add_argument("--default-scenario", help="scenario when `user` names none")
+    ap.add_argument("--models", metavar="ID[=DATE],...",
+                    help="what GET /v1/models lists (default: the living models); "
+                         "'none' answers 404")
     ap.add_argument("--stream-delay", type=float, metavar="SECONDS",
                     help="delay before every streamed event (default %g)"
                     % STREAM_DELAY)
@@ -1819,6 +1906,12 @@ def main(argv=None):
     if args.tls_cert:
         api.tls = (args.tls_cert, args.tls_key)
     api.retired_models.update(args.retired)
+    if args.models == "none":
+        api.models = None
+    elif args.models:
+        api.models = [{"id": item.partition("=")[0],
+                       "shutdown_date": item.partition("=")[2] or None}
+                      for item in args.models.split(",") if item]
     if args.default_scenario:
         api.default_scenario = args.default_scenario
     if args.stream_delay is not None:

@@ -113,11 +113,17 @@ menu_add (GPtrArray *menu, const gchar *name)
   g_ptr_array_add (menu, (gpointer) name);
 }
 
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_utf8_collate (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
 /* Newer names first: gpt-image-2.6-sunburst before gpt-image-2. */
 static gint
 compare_newest_first (gconstpointer a, gconstpointer b)
 {
-  return -g_utf8_collate (*(const gchar * const *) a, *(const gchar * const *) b);
+  return -compare_names (a, b);
 }
 
 GPtrArray *
@@ -155,7 +161,7 @@ model_choice_menu (const ModelTable *table,
         g_ptr_array_add (other, entry->id);
     }
   g_ptr_array_sort (gpt, compare_newest_first);
-  g_ptr_array_sort (other, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (other, compare_names);
   for (const gchar * const *name = model_table_preferred (table); *name; name++)
     for (guint i = 0; i < gpt->len; i++)
       if (strcmp (g_ptr_array_index (gpt, i), *name) == 0)

@@ -54,7 +54,7 @@ test_order_and_names (void)
                                      "quality=standard");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GBytes) mask = fake_png ("MASK");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask, NULL, NULL);
   g_autofree gchar *names = part_names (parts);
 
   g_assert_cmpstr (names, ==, "image mask prompt model n size response_format user "
@@ -66,6 +66,25 @@ test_order_and_names (void)
   g_assert_cmpstr (text_of (parts, "response_format"), ==, "url");
   g_assert_cmpstr (text_of (parts, "user"), ==, "someone");
   g_assert_cmpstr (text_of (parts, "quality"), ==, "standard");
+}
+
+static void
+test_markup_part_instead_of_mask (void)
+{
+  g_autoptr (EditJob) job = job_new ("gpt-image-2.6-sunburst", 1, "", "", "",
+                                     "markup_layer=7 complexity=low");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GBytes) markup = fake_png ("MARKUP");
+  g_autoptr (GPtrArray) parts = api_form_build (job, "2048x1152", image, NULL, markup, NULL);
+  g_autofree gchar *names = part_names (parts);
+  const ApiFormPart *part = api_form_find (parts, "markup");
+
+  /* The plug-in's markup_layer is never sent; the overlay is, as a PNG. */
+  g_assert_cmpstr (names, ==, "image markup prompt model n size complexity");
+  g_assert_cmpint (job->markup_layer, ==, 7);
+  g_assert_cmpstr (part->content_type, ==, "image/png");
+  g_assert_cmpstr (part->filename, ==, "markup.png");
+  g_assert_true (g_bytes_equal (part->data, markup));
 }
 
 static void
@@ -81,7 +100,7 @@ test_references_sent_as_image_array (void)
 
   g_ptr_array_add (refs, fake_png ("REF1"));
   g_ptr_array_add (refs, fake_png ("REF2"));
-  parts = api_form_build (job, job->size, image, mask, refs);
+  parts = api_form_build (job, job->size, image, mask, NULL, refs);
   names = part_names (parts);
   /* The edited region first (the mask applies to it), every image as
    * image[], the plug-in's own reference_layers option never sent. */
@@ -101,7 +120,7 @@ test_no_references_keeps_image_field (void)
   g_autoptr (EditJob) job = job_new ("gpt-image-1.5", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GPtrArray) refs = g_ptr_array_new ();
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, refs);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, refs);
   g_autofree gchar *names = part_names (parts);
 
   g_assert_cmpstr (names, ==, "image prompt model n");
@@ -113,7 +132,7 @@ test_file_parts (void)
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GBytes) mask = fake_png ("MASK");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask, NULL, NULL);
   const ApiFormPart *img = api_form_find (parts, "image");
   const ApiFormPart *msk = api_form_find (parts, "mask");
 
@@ -140,7 +159,7 @@ test_parts_hold_their_own_reference (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   GBytes *image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, NULL);
 
   g_bytes_unref (image);
   g_assert_cmpmem (g_bytes_get_data (api_form_find (parts, "image")->data, NULL), 5,
@@ -152,7 +171,7 @@ test_no_mask_part_without_mask (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "256x256", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, NULL);
   g_autofree gchar *names = part_names (parts);
 
   g_assert_null (api_form_find (parts, "mask"));
@@ -164,7 +183,7 @@ test_size_omitted_when_empty (void)
 {
   g_autoptr (EditJob) job = job_new ("gpt-image-1", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, NULL);
 
   g_assert_null (api_form_find (parts, "size"));
   g_assert_nonnull (api_form_find (parts, "n"));
@@ -175,7 +194,7 @@ test_size_auto_sent (void)
 {
   g_autoptr (EditJob) job = job_new ("gpt-image-1", 1, "auto", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, NULL);
 
   g_assert_cmpstr (text_of (parts, "size"), ==, "auto");
 }
@@ -190,7 +209,7 @@ test_response_format_omitted_for_gpt (void)
     {
       g_autoptr (EditJob) job = job_new (models[i], 1, "", "b64_json", "", "");
       g_autoptr (GBytes) image = fake_png ("IMAGE");
-      g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
+      g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, NULL);
 
       g_assert_cmpstr (job->response_format, ==, "b64_json");
       g_assert_null (api_form_find (parts, "response_format"));
@@ -208,7 +227,7 @@ test_response_format_sent_for_dalle2_and_custom (void)
       {
         g_autoptr (EditJob) job = job_new (models[m], 1, "", formats[f], "", "");
         g_autoptr (GBytes) image = fake_png ("IMAGE");
-        g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
+        g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, NULL);
 
         g_assert_cmpstr (text_of (parts, "response_format"), ==, formats[f]);
       }
@@ -219,7 +238,7 @@ test_response_format_omitted_when_empty (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, NULL);
 
   g_assert_null (api_form_find (parts, "response_format"));
 }
@@ -230,8 +249,8 @@ test_user_omitted_when_empty (void)
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   g_autoptr (EditJob) job2 = job_new ("dall-e-2", 1, "", "", NULL, "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
-  g_autoptr (GPtrArray) parts2 = api_form_build (job2, job2->size, image, NULL, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, NULL);
+  g_autoptr (GPtrArray) parts2 = api_form_build (job2, job2->size, image, NULL, NULL, NULL);
 
   g_assert_null (api_form_find (parts, "user"));
   g_assert_null (api_form_find (parts2, "user"));
@@ -242,10 +261,10 @@ test_default_model_sent_resolved (void)
 {
   g_autoptr (EditJob) job = job_new ("", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, NULL);
 
-  /* The API's default, sent explicitly so request and model agree. */
-  g_assert_cmpstr (text_of (parts, "model"), ==, "gpt-image-1.5");
+  /* The default, sent by name so request and model agree. */
+  g_assert_cmpstr (text_of (parts, "model"), ==, model_default_offline ());
 }
 
 /* The size sent is the one chosen for the upload ("" chose 1536x1024 for
@@ -255,8 +274,8 @@ test_chosen_size_sent (void)
 {
   g_autoptr (EditJob) job = job_new ("gpt-image-1.5", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, "1536x1024", image, NULL, NULL);
-  g_autoptr (GPtrArray) none = api_form_build (job, "", image, NULL, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, "1536x1024", image, NULL, NULL, NULL);
+  g_autoptr (GPtrArray) none = api_form_build (job, "", image, NULL, NULL, NULL);
 
   g_assert_cmpstr (text_of (parts, "size"), ==, "1536x1024");
   g_assert_null (api_form_find (none, "size"));
@@ -269,7 +288,7 @@ test_options_after_fixed_fields (void)
                                      "background= output_format=webp extra=a=b");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GBytes) mask = fake_png ("MASK");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask, NULL, NULL);
   g_autofree gchar *names = part_names (parts);
 
   g_assert_cmpstr (names, ==, "image mask prompt model n size user background "
@@ -284,7 +303,7 @@ test_find_missing_is_null (void)
 {
   g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "", "", "", "");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, NULL);
 
   g_assert_null (api_form_find (parts, "nothing"));
   g_assert_null (api_form_find (parts, ""));
@@ -296,7 +315,7 @@ test_to_mime (void)
   g_autoptr (EditJob) job = job_new ("gpt-image-1.5", 1, "", "", "", "quality=high");
   g_autoptr (GBytes) image = fake_png ("IMAGE");
   g_autoptr (GBytes) mask = fake_png ("MASK");
-  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask, NULL);
+  g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, mask, NULL, NULL);
   CURL *curl = curl_easy_init ();
   curl_mime *mime;
 
@@ -333,6 +352,7 @@ main (int argc, char **argv)
   curl_global_init (CURL_GLOBAL_DEFAULT);
 
   g_test_add_func ("/api-request/references-sent-as-image-array", test_references_sent_as_image_array);
+  g_test_add_func ("/api-request/markup-part-instead-of-mask", test_markup_part_instead_of_mask);
   g_test_add_func ("/api-request/no-references-keeps-image-field", test_no_references_keeps_image_field);
   g_test_add_func ("/api-request/form/order-and-names", test_order_and_names);
   g_test_add_func ("/api-request/form/image-and-mask-are-png-files", test_file_parts);

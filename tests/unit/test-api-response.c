@@ -498,16 +498,23 @@ test_unknown_model_hint (void)
   g_autofree gchar *unrelated = api_error_describe (404, plain, strlen (plain), NULL,
                                                     "gpt-image-1.5");
 
+  g_autofree gchar *gpt15 = api_error_describe (404, body, sizeof body - 1, NULL,
+                                                "gpt-image-1.5");
+
   test_assert_contains (dalle, "does not exist");          /* the server's words */
-  test_assert_contains (dalle, "retired dall-e-2");
-  test_assert_contains (dalle, "2026-05-12");
-  test_assert_contains (dalle, "compatible servers");
-  test_assert_contains (dalle, "gpt-image-1.5");
+  /* A model the table knows was shut down: its date, and a living model. */
+  test_assert_contains (dalle, "dall-e-2 was shut down on 2026-05-12");
+  test_assert_contains (dalle, "gpt-image-2.6-sunburst");
+  test_assert_contains (gpt15, "gpt-image-1.5 was shut down on 2026-12-01");
+  test_assert_contains (gpt15, "gpt-image-2.6-sunburst");
   test_assert_contains (other, "does not offer the model gpt-image-9");
-  test_assert_contains (other, "gpt-image-1.5");
+  test_assert_contains (other, "gpt-image-2.6-sunburst");
   g_assert_null (strstr (other, "2026-05-12"));
   test_assert_contains (by_words, "does not offer the model foo");
   test_assert_contains (unrelated, "Not found");
+  g_assert_true (api_error_body_is_unknown_model (404, body, sizeof body - 1));
+  g_assert_false (api_error_body_is_unknown_model (404, plain, strlen (plain)));
+  g_assert_false (api_error_body_is_unknown_model (404, "", 0));
   g_assert_null (strstr (unrelated, "does not offer"));
 }
 

@@ -93,8 +93,98 @@ test_other_gpt_models (void)
   /* gpt-image-1-mini starts with "gpt-image-1" but is not priced as it. */
   assert_single_price (cost_estimate ("gpt-image-1-mini", "medium", 1024, 1024, 1), 0.011);
   assert_single_price (cost_estimate ("gpt-image-1-mini", "high", 1024, 1024, 1), 0.036);
-  assert_single_price (cost_estimate ("gpt-image-2", "medium", 1024, 1024, 1), 0.034);
   assert_single_price (cost_estimate ("chatgpt-image-latest", "high", 1024, 1024, 1), 0.133);
+}
+
+/* The gpt-image-2 family is priced per token: the output tokens OpenAI's
+ * calculator gives for a size and quality, at $30 per million. */
+static void
+test_gpt2_output_tokens_published (void)
+{
+  /* OpenAI's calculator: 1024x1024 high 7024, 1536x1024 high 5488, and
+   * the smallest sizes at low about 130. */
+  g_assert_cmpint (cost_output_tokens (96, 1024, 1024), ==, 7024);
+  g_assert_cmpint (cost_output_tokens (96, 1536, 1024), ==, 5488);
+  g_assert_cmpint (cost_output_tokens (96, 1024, 1536), ==, 5488);
+  g_assert_cmpint (cost_output_tokens (16, 976, 704), ==, 129);
+  g_assert_cmpint (cost_output_tokens (16, 960, 720), ==, 130);
+  g_assert_cmpint (cost_output_tokens (16, 1024, 1024), ==, 196);
+  g_assert_cmpint (cost_output_tokens (48, 1024, 1024), ==, 1756);
+  /* gpt-image-2.5's levels, measured: 196, 439, 1756, 3122, 7024. */
+  g_assert_cmpint (cost_output_tokens (24, 1024, 1024), ==, 439);
+  g_assert_cmpint (cost_output_tokens (64, 1024, 1024), ==, 3122);
+  /* A wider image of the same quality costs less than the square. */
+  g_assert_cmpint (cost_output_tokens (96, 1536, 1024), <, cost_output_tokens (96, 1024, 1024));
+}
+
+static void
+test_gpt2_priced_per_token (void)
+{
+  assert_single_price (cost_estimate ("gpt-image-2", "high", 1024, 1024, 1), 7024 * 30e-6);
+  assert_single_price (cost_estimate ("gpt-image-2", "medium", 1024, 1024, 1), 1756 * 30e-6);
+  assert_single_price (cost_estimate ("gpt-image-2", "low", 1024, 1024, 2), 2 * 196 * 30e-6);
+  assert_single_price (cost_estimate ("gpt-image-2.5-flare", "max", 1024, 1024, 1),
+                       7024 * 30e-6);
+  assert_single_price (cost_estimate ("gpt-image-2.5-sunburst", "medium", 1024, 1024, 1),
+                       439 * 30e-6);
+  assert_single_price (cost_estimate ("gpt-image-2.6-sunburst", "xhigh", 1024, 1024, 1),
+                       3122 * 30e-6);
+  /* gpt-image-2 has no xhigh: no price rather than a guess. */
+  g_assert_false (cost_estimate ("gpt-image-2", "xhigh", 1024, 1024, 1).known);
+}
+
+/* The estimate the plug-in gave a 3840x2160 high gpt-image-2 edit before
+ * (per image, scaled by area: $1.05) was about 2.6 times the real price. */
+static void
+test_gpt2_large_edit_near_the_real_price (void)
+{
+  const CostImage upload = { 3840, 2160 };
+  CostEstimate e = cost_estimate_edit ("gpt-image-2", "high", 3840, 2160, 1, &upload, 1, 40);
+  gdouble old = 0.133 * 3840.0 * 2160.0 / (1024.0 * 1024.0);
+
+  /* 13342 output tokens, 1536 input image tokens, about 10 text tokens. */
+  g_assert_cmpint (cost_output_tokens (96, 3840, 2160), ==, 13342);
+  g_assert_cmpfloat_with_epsilon (e.usd, 13342 * 30e-6 + 1536 * 8e-6 + 10 * 5e-6, 1e-9);
+  g_test_message ("old estimate %.3f, now %.3f: %.2f times", old, e.usd, old / e.usd);
+  g_assert_cmpfloat (old / e.usd, >, 2.4);
+  g_assert_cmpfloat (old / e.usd, <, 2.8);
+}
+
+static void
+test_gpt2_input_images_counted (void)
+{
+  const CostImage one[] = { { 1024, 1024 } };
+  const CostImage small[] = { { 256, 256 } };
+  const CostImage refs[] = { { 1024, 1024 }, { 1536, 1024 }, { 100, 3000 } };
+  CostEstimate bare = cost_estimate ("gpt-image-2", "low", 1024, 1024, 1);
+  CostEstimate with_one = cost_estimate_edit ("gpt-image-2", "low", 1024, 1024, 1, one, 1, 0);
+  CostEstimate with_small = cost_estimate_edit ("gpt-image-2", "low", 1024, 1024, 1, small, 1,
+                                                0);
+  CostEstimate with_refs = cost_estimate_edit ("gpt-image-2", "low", 1024, 1024, 3, refs, 3, 0);
+
+  /* A 1024x1024 input is 1024 tokens; a small one is enlarged up to
+   * twice (16 x 16 patches: 256); the inputs count once, not per image. */
+  g_assert_cmpfloat_with_epsilon (with_one.usd - bare.usd, 1024 * 8e-6, 1e-9);
+  g_assert_cmpfloat_with_epsilon (with_small.usd - bare.usd, 256 * 8e-6, 1e-9);
+  g_assert_cmpfloat_with_epsilon (with_refs.usd - 3 * bare.usd,
+                                  (1024 + 1536 + 4 * 94) * 8e-6, 1e-9);
+  /* Per-image prices ignore the inputs. */
+  g_assert_cmpfloat (cost_estimate_edit ("gpt-image-1.5", "low", 1024, 1024, 1, one, 1, 99).usd,
+                     ==, cost_estimate ("gpt-image-1.5", "low", 1024, 1024, 1).usd);
+}
+
+static void
+test_real_cost_from_usage (void)
+{
+  ApiUsage usage = { TRUE, 8000, 1100, 7024, 76, 1024 };
+  gdouble usd = 0;
+
+  g_assert_true (cost_from_usage ("gpt-image-2.6-flare", &usage, &usd));
+  g_assert_cmpfloat_with_epsilon (usd, (7024 * 30 + 1024 * 8 + 76 * 5) / 1e6, 1e-12);
+  /* Per-image models and usage without counts: no figure. */
+  g_assert_false (cost_from_usage ("gpt-image-1.5", &usage, &usd));
+  usage.present = FALSE;
+  g_assert_false (cost_from_usage ("gpt-image-2", &usage, &usd));
 }
 
 static void
@@ -119,20 +209,25 @@ test_dated_snapshot_priced_like_model (void)
 }
 
 static void
-test_prefix_must_end_or_be_dated (void)
+test_unknown_names_priced_by_their_family (void)
 {
-  /* "gpt-image-1" followed by anything but the end or "-<digit>" is
-   * another model, with no known price. */
-  const gchar *others[] = { "gpt-image-15", "gpt-image-1x", "gpt-image-1-", "gpt-image-1-beta",
-                            "gpt-image-2b", "gpt-image-1.55", "gpt-image", "GPT-IMAGE-1",
-                            "my-gpt-image-1", "" };
+  /* A gpt-image-N.M name the table does not know follows its family. */
+  assert_single_price (cost_estimate ("gpt-image-2.7-blaze", "high", 1024, 1024, 1),
+                       cost_estimate ("gpt-image-2.6-flare", "high",
+                                                           1024, 1024, 1).usd);
+  assert_single_price (cost_estimate ("gpt-image-1.7", "high", 1024, 1024, 1), 0.133);
+  /* Other names have no known price. */
+  {
+    const gchar *others[] = { "gpt-image-2b", "gpt-image", "GPT-IMAGE-1", "my-gpt-image-1",
+                              "chatgpt-image-next" };
 
-  for (gsize i = 0; i < G_N_ELEMENTS (others); i++)
-    if (cost_estimate (others[i], "high", 1024, 1024, 1).known)
-      {
-        g_test_message ("\"%s\" was given a price", others[i]);
-        g_test_fail ();
-      }
+    for (gsize i = 0; i < G_N_ELEMENTS (others); i++)
+      if (cost_estimate (others[i], "high", 1024, 1024, 1).known)
+        {
+          g_test_message ("\"%s\" was given a price", others[i]);
+          g_test_fail ();
+        }
+  }
 }
 
 static void
@@ -159,7 +254,7 @@ test_describe_single (void)
   test_assert_contains (text, "$0.133");
   test_assert_contains (text, "1 image");
   g_assert_null (strstr (text, "images"));
-  test_assert_contains (text, COST_PRICES_DATE);
+  test_assert_contains (text, "2025-12-01");
   /* One price: no range by quality. */
   g_assert_null (strstr (text, "by quality"));
 }
@@ -173,7 +268,7 @@ test_describe_plural (void)
   g_test_message ("%s", text);
   test_assert_contains (text, "$0.054");
   test_assert_contains (text, "3 images");
-  test_assert_contains (text, COST_PRICES_DATE);
+  test_assert_contains (text, "2025-12-01");
 }
 
 static void
@@ -188,7 +283,7 @@ test_describe_range (void)
   test_assert_contains (text, "$0.027");
   test_assert_contains (text, "$0.399");
   test_assert_contains (text, "2 images");
-  test_assert_contains (text, COST_PRICES_DATE);
+  test_assert_contains (text, "2025-12-01");
 }
 
 int
@@ -206,7 +301,12 @@ main (int argc, char **argv)
   g_test_add_func ("/cost-estimate/gpt/other-models-own-prices", test_other_gpt_models);
   g_test_add_func ("/cost-estimate/gpt/dated-snapshot-priced-like-model",
                    test_dated_snapshot_priced_like_model);
-  g_test_add_func ("/cost-estimate/gpt/prefix-must-end-or-be-dated", test_prefix_must_end_or_be_dated);
+  g_test_add_func ("/cost-estimate/gpt/unknown-names-priced-by-their-family", test_unknown_names_priced_by_their_family);
+  g_test_add_func ("/cost-estimate/gpt-image-2/output-tokens-as-published", test_gpt2_output_tokens_published);
+  g_test_add_func ("/cost-estimate/gpt-image-2/priced-per-token", test_gpt2_priced_per_token);
+  g_test_add_func ("/cost-estimate/gpt-image-2/large-edit-near-the-real-price", test_gpt2_large_edit_near_the_real_price);
+  g_test_add_func ("/cost-estimate/gpt-image-2/input-images-counted", test_gpt2_input_images_counted);
+  g_test_add_func ("/cost-estimate/real-cost-from-usage", test_real_cost_from_usage);
   g_test_add_func ("/cost-estimate/unknown-model-and-bad-arguments-not-priced",
                    test_unknown_model_and_bad_arguments);
   g_test_add_func ("/cost-estimate/describe/one-image-amount-and-date", test_describe_single);

@@ -15,22 +15,27 @@ test_visibility_follows_model (void)
   g_assert_true (v.response_format);
   g_assert_false (v.gpt_options);
   g_assert_false (v.input_fidelity);
-  /* "" is the API's default, a GPT model. */
+  /* "" is the default, a GPT model. */
   v = edit_form_visibility ("");
   g_assert_false (v.response_format);
   g_assert_true (v.gpt_options);
-  for (gint i = 0; edit_form_models[i]; i++)
+  for (const gchar * const *m = model_table_models (model_table_current ()); *m; m++)
     {
-      if (strcmp (edit_form_models[i], "dall-e-2") == 0)
+      if (strcmp (*m, "dall-e-2") == 0)
         continue;
-      v = edit_form_visibility (edit_form_models[i]);
+      v = edit_form_visibility (*m);
       g_assert_false (v.response_format);
       g_assert_true (v.gpt_options);
       g_assert_true (v.quality && v.background && v.output_format && v.output_compression);
-      /* Offered only where the model takes it (the capability table). */
-      g_assert_cmpint (v.input_fidelity, ==,
-                       model_takes_option (edit_form_models[i], MODEL_OPTION_INPUT_FIDELITY));
+      /* Offered only where the model takes it (the model table). */
+      g_assert_cmpint (v.input_fidelity, ==, model_takes_option (*m, MODEL_OPTION_INPUT_FIDELITY));
+      g_assert_cmpint (v.complexity, ==, model_takes_option (*m, MODEL_OPTION_COMPLEXITY));
+      g_assert_cmpint (v.markup, ==, model_caps_lookup (*m)->markup);
     }
+  g_assert_true (edit_form_visibility ("gpt-image-2.6-flare").complexity);
+  g_assert_true (edit_form_visibility ("gpt-image-2.6-flare").markup);
+  g_assert_false (edit_form_visibility ("gpt-image-2.5-flare").complexity);
+  g_assert_false (edit_form_visibility ("gpt-image-2.5-flare").markup);
   g_assert_false (edit_form_visibility ("gpt-image-2").input_fidelity);
   g_assert_false (edit_form_visibility ("gpt-image-1-mini").input_fidelity);
   g_assert_true (edit_form_visibility ("gpt-image-1.5").input_fidelity);
@@ -41,15 +46,23 @@ test_visibility_follows_model (void)
 }
 
 static void
-test_models_offered (void)
+test_choices_follow_the_model (void)
 {
-  /* The API's default first; dall-e-2 last, for compatible servers. */
-  const gchar *want[] = { "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21",
-                          "gpt-image-1", "gpt-image-1-mini", "chatgpt-image-latest",
-                          "dall-e-2", NULL };
+  g_autofree const gchar **gpt2 = edit_form_choices ("gpt-image-2", MODEL_OPTION_QUALITY);
+  g_autofree const gchar **flare = edit_form_choices ("gpt-image-2.6-flare", MODEL_OPTION_QUALITY);
+  g_autofree const gchar **none = edit_form_choices ("gpt-image-2", MODEL_OPTION_COMPLEXITY);
+  g_autofree const gchar **complexity = edit_form_choices ("gpt-image-2.6-flare",
+                                                            MODEL_OPTION_COMPLEXITY);
+  const gchar *want_gpt2[] = { "", "low", "medium", "high", "auto", NULL };
+  const gchar *want_flare[] = { "", "low", "medium", "high", "xhigh", "max", "auto", NULL };
+  const gchar *want_complexity[] = { "", "low", "medium", "high", NULL };
+  const gchar *want_none[] = { "", NULL };
 
-  g_assert_cmpstrv (edit_form_models, want);
-  g_assert_cmpstr (edit_form_models[0], ==, MODEL_DEFAULT);
+  /* Exactly what the model table says the model takes; "" first. */
+  g_assert_cmpstrv (gpt2, want_gpt2);
+  g_assert_cmpstrv (flare, want_flare);
+  g_assert_cmpstrv (complexity, want_complexity);
+  g_assert_cmpstrv (none, want_none);
 }
 
 static void
@@ -62,11 +75,20 @@ test_cost_and_upload_text (void)
 
   edit_settings_init (s);
   s->n = 2;
+  g_strlcpy (s->model, "gpt-image-1.5", sizeof s->model);
   g_strlcpy (s->quality, "low", sizeof s->quality);
-  cost = edit_form_cost_text (s, 1536, 1024);
+  cost = edit_form_cost_text (s, 1536, 1024, NULL, 0);
   /* gpt-image-1.5, low, 1536x1024: 1.5 x $0.009 each, two images. */
   g_assert_nonnull (strstr (cost, "$0.027"));
   g_assert_nonnull (strstr (cost, "2 images"));
+  g_free (cost);
+  /* gpt-image-2, high, 1024x1024 with a 1024x1024 reference: 2 x 7024
+   * output tokens, 2 x 1024 input image tokens (region and reference). */
+  g_strlcpy (s->model, "gpt-image-2", sizeof s->model);
+  g_strlcpy (s->quality, "high", sizeof s->quality);
+  cost = edit_form_cost_text (s, 1024, 1024, (const CostImage[]) { { 1024, 1024 } }, 1);
+  g_assert_nonnull (strstr (cost, "$0.438"));
+  g_strlcpy (s->model, "gpt-image-1.5", sizeof s->model);
 
   text = edit_form_upload_text (s, 1536, 1024, FALSE);
   g_assert_nonnull (strstr (text, "1536 × 1024"));
@@ -78,7 +100,7 @@ test_cost_and_upload_text (void)
   g_assert_nonnull (strstr (experimental, "preview"));
 
   g_strlcpy (s->model, "my-local-model", sizeof s->model);
-  g_assert_null (edit_form_cost_text (s, 1024, 1024));
+  g_assert_null (edit_form_cost_text (s, 1024, 1024, NULL, 0));
 }
 
 static void
@@ -237,6 +259,45 @@ test_settings_as_call_for_repeat (void)
   g_assert_cmpstr (edit_options_get (job->options, "quality"), ==, "high");
 }
 
+/* Repeat with a remembered model that died: the options made for it keep
+ * only what the model that replaces it takes. */
+static void
+test_fit_model_after_replacement (void)
+{
+  g_autofree EditSettings *s = settings_new ("gpt-image-1.5");
+  g_autofree EditSettings *call = g_new (EditSettings, 1);
+  g_autoptr (EditJob) job = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_strlcpy (s->references, "7", sizeof s->references);
+  edit_settings_as_call (s, call);
+  g_strlcpy (call->model, "gpt-image-2.6-flare", sizeof call->model);
+  edit_settings_fit_model (call);
+  g_assert_cmpstr (call->options, ==, "quality=high reference_layers=7 color_match=on "
+                                      "blend_band=8 keep_detail=on");
+  job = edit_form_job (call, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_complexity_and_markup_composed (void)
+{
+  g_autofree EditSettings *s = settings_new ("gpt-image-2.6-sunburst");
+  g_autofree gchar *options = NULL;
+  g_autofree gchar *for_25 = NULL;
+
+  g_strlcpy (s->complexity, "low", sizeof s->complexity);
+  s->markup_layer = 9;
+  options = edit_settings_compose_options (s);
+  g_assert_nonnull (strstr (options, "complexity=low"));
+  g_assert_nonnull (strstr (options, "markup_layer=9"));
+  /* gpt-image-2.5 takes neither: both stay behind. */
+  g_strlcpy (s->model, "gpt-image-2.5-sunburst", sizeof s->model);
+  for_25 = edit_settings_compose_options (s);
+  g_assert_null (strstr (for_25, "complexity"));
+  g_assert_null (strstr (for_25, "markup_layer"));
+}
+
 static void
 test_invalid_extra_fields_rejected (void)
 {
@@ -277,7 +338,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/edit-form/visibility-follows-model", test_visibility_follows_model);
-  g_test_add_func ("/edit-form/models-offered", test_models_offered);
+  g_test_add_func ("/edit-form/choices-follow-the-model", test_choices_follow_the_model);
   g_test_add_func ("/edit-form/prompt-count-limits", test_prompt_count_limits);
   g_test_add_func ("/edit-form/prompt-count-text", test_prompt_count_text);
   g_test_add_func ("/edit-form/size-kept-when-valid", test_size_kept_when_valid);
@@ -288,6 +349,8 @@ main (int argc, char **argv)
   g_test_add_func ("/edit-form/options-the-model-does-not-take-dropped",
                    test_options_the_model_does_not_take_dropped);
   g_test_add_func ("/edit-form/settings-as-call-for-repeat", test_settings_as_call_for_repeat);
+  g_test_add_func ("/edit-form/fit-model-after-replacement", test_fit_model_after_replacement);
+  g_test_add_func ("/edit-form/complexity-and-markup-composed", test_complexity_and_markup_composed);
   g_test_add_func ("/edit-form/cost-and-upload-text", test_cost_and_upload_text);
   g_test_add_func ("/edit-form/invalid-extra-fields-rejected", test_invalid_extra_fields_rejected);
   g_test_add_func ("/edit-form/stream-and-references-composed", test_stream_and_references_composed);

@@ -1,6 +1,8 @@
 /* edit-job: validation of the person's parameters and the options field. */
 #include "test-util.h"
 
+#include <string.h>
+
 #include "edit-error.h"
 #include "edit-job.h"
 #include "model-caps.h"
@@ -53,7 +55,9 @@ test_defaults_resolved (void)
 
   g_assert_no_error (error);
   g_assert_nonnull (job);
-  g_assert_cmpstr (job->model, ==, MODEL_DEFAULT);
+  /* "" is checked for the built-in default until the server is asked. */
+  g_assert_cmpstr (job->model, ==, model_default_offline ());
+  g_assert_true (job->model_is_default);
   g_assert_cmpstr (job->size, ==, "");
   g_assert_cmpstr (job->response_format, ==, "");
   g_assert_cmpstr (job->user, ==, "");
@@ -122,7 +126,7 @@ test_prompt_limit_dalle2 (void)
 static void
 test_prompt_limit_default_model (void)
 {
-  /* "" is gpt-image-1.5 now: 32000 characters, not dall-e-2's 1000. */
+  /* "" is a GPT image model: 32000 characters, not dall-e-2's 1000. */
   g_autofree gchar *p1001 = test_repeat ("a", 1001);
   g_autofree gchar *p32001 = test_repeat ("a", 32001);
   g_autoptr (GError) error = NULL;
@@ -130,7 +134,7 @@ test_prompt_limit_default_model (void)
   EditJob *bad;
 
   g_assert_no_error (error);
-  g_assert_cmpstr (job->model, ==, "gpt-image-1.5");
+  g_assert_cmpstr (job->model, ==, "gpt-image-2.6-sunburst");
   bad = job_try (p32001, "", 1, "", "", "", &error);
   assert_invalid (bad, error);
 }
@@ -546,6 +550,72 @@ test_fit_options_taken_out_and_resolved (void)
   assert_option_refused ("gpt-image-1.5", "blend_band=8px", "blend_band");
 }
 
+static void
+test_markup_layer_option (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EditJob) job = job_try ("x", "gpt-image-2.6-flare", 1, "", "",
+                                     "markup_layer=12", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (job->markup_layer, ==, 12);
+  /* Not sent as a field: the overlay itself goes as a file part. */
+  g_assert_null (edit_options_get (job->options, "markup_layer"));
+  /* Models without markup, odd IDs, and a mask beside it are refused. */
+  assert_option_refused ("gpt-image-2.5-sunburst", "markup_layer=12", "markup");
+  assert_option_refused ("gpt-image-2", "markup_layer=12", "gpt-image-2.6-sunburst");
+  assert_option_refused ("gpt-image-2.6-flare", "markup_layer=0", "markup_layer");
+  assert_option_refused ("gpt-image-2.6-flare", "markup_layer=layer", "markup_layer");
+  assert_option_refused ("gpt-image-2.6-flare", "markup_layer=12 mask=1", "mask");
+}
+
+static void
+test_gpt2_family_options (void)
+{
+  assert_option_refused ("gpt-image-2", "quality=xhigh", "xhigh");
+  assert_option_refused ("gpt-image-2.5-flare", "complexity=low", "complexity");
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (EditJob) job = job_try ("x", "gpt-image-2.6-sunburst", 1, "3840x2160", "",
+                                       "quality=max complexity=medium", &error);
+
+    g_assert_no_error (error);
+  }
+}
+
+static void
+test_with_model_and_choose (void)
+{
+  g_autoptr (GError) error = NULL;
+  const gchar *json = "{\"data\":[{\"id\":\"gpt-image-2.5-flare\"},{\"id\":\"gpt-image-2\"}]}";
+  g_autoptr (ModelList) list = model_list_parse (json, strlen (json), NULL);
+  EditJob *job = job_try ("x", "", 1, "", "", "quality=xhigh", &error);
+  EditJob *named;
+
+  /* "" becomes the server's default, its options checked for it. */
+  job = edit_job_choose_model (job, list, "http://127.0.0.1:1/v1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (job->model, ==, "gpt-image-2.5-flare");
+  g_assert_true (job->model_is_default);
+  edit_job_free (job);
+  /* A default whose options do not fit: refused, naming the option. */
+  job = job_try ("x", "", 1, "", "", "complexity=low", &error);
+  g_assert_null (edit_job_choose_model (job, list, "http://127.0.0.1:1/v1", &error));
+  test_assert_contains (error->message, "complexity");
+  g_clear_error (&error);
+  /* A named model shut down at OpenAI: refused before anything is sent. */
+  named = job_try ("x", "gpt-image-1.5", 1, "", "", "", &error);
+  g_assert_null (edit_job_choose_model (named, NULL, "https://api.openai.com/v1", &error));
+  test_assert_contains (error->message, "2026-12-01");
+  g_clear_error (&error);
+  named = job_try ("x", "gpt-image-1.5", 1, "", "", "input_fidelity=high", &error);
+  named = edit_job_choose_model (named, NULL, "http://127.0.0.1:1/v1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (named->model, ==, "gpt-image-1.5");
+  g_assert_false (named->model_is_default);
+  edit_job_free (named);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -557,7 +627,10 @@ main (int argc, char **argv)
   g_test_add_func ("/edit-job/prompt/null-rejected", test_null_prompt_rejected);
   g_test_add_func ("/edit-job/prompt/non-utf8-rejected", test_non_utf8_rejected);
   g_test_add_func ("/edit-job/prompt/dall-e-2-1000-characters-ok-1001-rejected", test_prompt_limit_dalle2);
-  g_test_add_func ("/edit-job/prompt/default-model-is-gpt-image-1.5-with-its-limit", test_prompt_limit_default_model);
+  g_test_add_func ("/edit-job/prompt/default-model-is-a-gpt-model-with-its-limit", test_prompt_limit_default_model);
+  g_test_add_func ("/edit-job/options/markup-layer", test_markup_layer_option);
+  g_test_add_func ("/edit-job/options/gpt-image-2-family", test_gpt2_family_options);
+  g_test_add_func ("/edit-job/model/with-model-and-choose", test_with_model_and_choose);
   g_test_add_func ("/edit-job/prompt/gpt-image-1-32000-characters-ok-32001-rejected", test_prompt_limit_gpt);
   g_test_add_func ("/edit-job/n/1-and-10-ok-0-and-11-rejected", test_n_bounds);
   g_test_add_func ("/edit-job/size/checked-against-model", test_size_checked_for_model);

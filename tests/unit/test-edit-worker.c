@@ -24,6 +24,7 @@
 #include "edit-error.h"
 #include "edit-worker.h"
 #include "http-transfer.h"
+#include "model-list.h"
 #include "pixel-scale.h"
 
 static void
@@ -141,6 +142,9 @@ fake_setup (Fake *fake, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autofree gchar *key_file = NULL;
   gboolean tls = data != NULL && strcmp (data, "tls") == 0;
+  /* A server that dropped gpt-image-2.6-sunburst: it answers
+   * model_not_found for it, and lists only flare and gpt-image-2. */
+  gboolean dropped = data != NULL && strcmp (data, "dropped") == 0;
   gint64 deadline;
 
   memset (fake, 0, sizeof *fake);
@@ -176,6 +180,10 @@ fake_setup (Fake *fake, gconstpointer data)
   {
     const gchar *argv[] = { python_path, script_path, "--port", "0",
                             "--port-file", fake->port_file, "--log", fake->log_file,
+                            dropped ? "--retired" : "--stream-delay",
+                            dropped ? "gpt-image-2.6-sunburst" : "0.05",
+                            dropped ? "--models" : "--stream-delay",
+                            dropped ? "gpt-image-2.6-flare,gpt-image-2" : "0.05",
                             tls ? "--tls-cert" : NULL, fake->cert_file, "--tls-key", key_file,
                             NULL };
     GSpawnFlags flags = G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL;
@@ -1617,11 +1625,124 @@ test_download_url_schemes (void)
   g_assert_false (http_url_downloadable ("", NULL));
 }
 
+/* The requests of one method and path. */
+static guint
+count_requests (json_object *requests, const gchar *method, const gchar *path)
+{
+  guint n = 0;
+
+  for (size_t i = 0; i < json_object_array_length (requests); i++)
+    {
+      json_object *req = json_object_array_get_idx (requests, i);
+
+      if (g_strcmp0 (json_path_string (req, "method", NULL), method) == 0 &&
+          g_strcmp0 (json_path_string (req, "path", NULL), path) == 0)
+        n++;
+    }
+  return n;
+}
+
+/* A "" edit whose model the server dropped since its list was cached:
+ * asked again, sent once more with the server's default now. */
+static void
+test_default_rediscovered_after_model_not_found (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (json_object) requests = NULL;
+  g_autofree gchar *cache = NULL;
+  TransferStatus status;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  worker = make_worker ("", 1, "1024x1024", "", "b64", 1024, 1024, TRUE);
+  g_assert_cmpstr (worker->job->model, ==, "gpt-image-2.6-sunburst");
+  cache = g_build_filename (fake->dir, "cache", NULL);
+  g_free (worker->cache_dir);
+  worker->cache_dir = g_strdup (cache);
+  edit_worker_run (worker);
+
+  g_assert_no_error (worker->error);
+  g_assert_cmpuint (worker->results->len, ==, 1);
+  g_assert_cmpstr (worker->job->model, ==, "gpt-image-2.6-flare");
+  requests = fake_requests (fake);
+  g_assert_cmpuint (count_requests (requests, "POST", "/v1/images/edits"), ==, 2);
+  g_assert_cmpuint (count_requests (requests, "GET", "/v1/models"), ==, 1);
+  g_assert_cmpstr (json_path_string (json_object_array_get_idx (requests, 0), "fields", "model"),
+                   ==, "gpt-image-2.6-sunburst");
+  g_assert_cmpstr (json_path_string (json_object_array_get_idx (requests, 2), "fields", "model"),
+                   ==, "gpt-image-2.6-flare");
+  /* The progress says so; the list asked is cached for the next edit. */
+  status = transfer_progress_get (&worker->progress);
+  g_assert_cmpstr (status.dropped_model, ==, "gpt-image-2.6-sunburst");
+  g_assert_cmpstr (status.resent_model, ==, "gpt-image-2.6-flare");
+  {
+    g_autofree gchar *text = transfer_status_text (&status, 3);
+    g_autoptr (ModelList) list = model_list_cache_read (cache, fake->base_url);
+    g_autofree gchar *path = model_list_cache_path (cache, fake->base_url);
+
+    test_assert_contains (text, "gpt-image-2.6-sunburst");
+    test_assert_contains (text, "gpt-image-2.6-flare");
+    g_assert_nonnull (model_list_find (list, "gpt-image-2.6-flare"));
+    g_remove (path);
+    g_rmdir (cache);
+  }
+}
+
+/* A model the person named is never swapped: the 404 is the answer. */
+static void
+test_named_model_not_rediscovered (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (json_object) requests = NULL;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  worker = make_worker ("gpt-image-2.6-sunburst", 1, "1024x1024", "", "b64", 1024, 1024, TRUE);
+  edit_worker_run (worker);
+  assert_failed (worker, EDIT_ERROR_HTTP, "does not offer the model gpt-image-2.6-sunburst");
+  requests = fake_requests (fake);
+  g_assert_cmpuint (count_requests (requests, "POST", "/v1/images/edits"), ==, 1);
+  g_assert_cmpuint (count_requests (requests, "GET", "/v1/models"), ==, 0);
+}
+
+/* gpt-image-2.6's markup overlay goes as the "markup" part, and then no
+ * mask goes with it. */
+static void
+test_markup_sent_instead_of_mask (Fake *fake, gconstpointer data)
+{
+  g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (json_object) requests = NULL;
+  json_object *req, *files, *markup;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  worker = make_worker_with ("gpt-image-2.6-flare", 1, "1024x1024", "", "b64",
+                             "markup_layer=5", 1024, 1024, TRUE);
+  edit_worker_set_markup (worker, test_rgba_solid (1024, 1024, 255, 0, 0, 128));
+  edit_worker_run (worker);
+
+  g_assert_no_error (worker->error);
+  g_assert_cmpuint (worker->results->len, ==, 1);
+  requests = fake_requests (fake);
+  req = json_object_array_get_idx (requests, 0);
+  g_assert_true (json_object_object_get_ex (req, "files", &files));
+  g_assert_false (json_object_object_get_ex (files, "mask", NULL));
+  g_assert_true (json_object_object_get_ex (files, "markup", &markup));
+  g_assert_cmpstr (json_path_string (markup, "format", NULL), ==, "png");
+  g_assert_cmpint (json_path_int (markup, "png", "width", NULL), ==, 1024);
+  g_assert_null (json_path_string (req, "fields", "markup_layer"));
+  /* The result is still fitted over the edit area's context. */
+  g_assert_nonnull (worker->coverage);
+}
+
 #define ADD_TLS(path, fn) \
   g_test_add ("/edit-worker/" path, Fake, "tls", fake_setup, fn, fake_teardown)
 
 #define ADD(path, fn) \
   g_test_add ("/edit-worker/" path, Fake, NULL, fake_setup, fn, fake_teardown)
+
+#define ADD_DROPPED(path, fn) \
+  g_test_add ("/edit-worker/" path, Fake, "dropped", fake_setup, fn, fake_teardown)
 
 /* ------------------------------------------------------- streaming -- */
 
@@ -1924,5 +2045,9 @@ main (int argc, char **argv)
                    test_plain_http_key_only_to_loopback);
   g_test_add_func ("/edit-worker/url/only-http-and-https", test_download_url_schemes);
 
+  ADD_DROPPED ("model/default-rediscovered-after-model-not-found",
+               test_default_rediscovered_after_model_not_found);
+  ADD_DROPPED ("model/named-model-not-rediscovered", test_named_model_not_rediscovered);
+  ADD ("markup/sent-instead-of-mask", test_markup_sent_instead_of_mask);
   return g_test_run ();
 }

@@ -16,13 +16,13 @@ test_family_dalle2 (void)
 static void
 test_family_empty_is_default (void)
 {
-  /* The API's own default for edits, since dall-e-2 was retired. */
-  g_assert_cmpstr (MODEL_DEFAULT, ==, "gpt-image-1.5");
+  /* Without the server's list: the table's most preferred living model. */
+  g_assert_cmpstr (model_default_offline (), ==, "gpt-image-2.6-sunburst");
   g_assert_cmpint (model_family (""), ==, MODEL_FAMILY_GPT_IMAGE);
   g_assert_cmpint (model_family (NULL), ==, MODEL_FAMILY_GPT_IMAGE);
-  g_assert_true (model_caps_lookup ("") == model_caps_lookup ("gpt-image-1.5"));
-  g_assert_cmpstr (model_resolve (""), ==, MODEL_DEFAULT);
-  g_assert_cmpstr (model_resolve (NULL), ==, MODEL_DEFAULT);
+  g_assert_true (model_caps_lookup ("") == model_caps_lookup ("gpt-image-2.6-sunburst"));
+  g_assert_cmpstr (model_resolve (""), ==, model_default_offline ());
+  g_assert_cmpstr (model_resolve (NULL), ==, model_default_offline ());
   g_assert_cmpstr (model_resolve ("gpt-image-1"), ==, "gpt-image-1");
 }
 
@@ -30,7 +30,9 @@ static void
 test_family_gpt_image (void)
 {
   const gchar *models[] = { "gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5",
-                            "gpt-image-2", "gpt-image-2-2026-04-21", "chatgpt-image-latest" };
+                            "gpt-image-2", "gpt-image-2-2026-04-21", "chatgpt-image-latest",
+                            "gpt-image-2.5-flare", "gpt-image-2.5-sunburst",
+                            "gpt-image-2.6-flare", "gpt-image-2.6-sunburst" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (models); i++)
     {
@@ -64,18 +66,97 @@ test_dalle2_row (void)
 
 static void check_option (const gchar *model, const gchar *key, const gchar *value,
                           gboolean ok);
+static void check_size (const gchar *model, const gchar *size, gboolean ok, gint want_w,
+                        gint want_h);
 
 static void
 test_unknown_gpt_name_gets_newest_rules (void)
 {
   const ModelCaps *caps = model_caps_lookup ("gpt-image-3-preview");
 
-  /* The newest known GPT model's rules: gpt-image-2's. */
-  g_assert_true (caps == model_caps_lookup ("gpt-image-2"));
+  /* The newest family not newer than 3: gpt-image-2.6's. */
+  g_assert_cmpstr (caps->family_name, ==, "gpt-image-2.6");
   g_assert_false (caps->permissive);
-  g_assert_true (model_caps_lookup ("chatgpt-image-next")->free_sizes);
+  g_assert_true (caps->markup);
   /* Messages name the model asked for, not the row it borrows. */
   check_option ("gpt-image-3-preview", "input_fidelity", "high", FALSE);
+  /* Other unknown names are a server's own: nothing checked. */
+  g_assert_true (model_caps_lookup ("chatgpt-image-next")->permissive);
+}
+
+static void
+test_unknown_version_follows_family_not_newer (void)
+{
+  /* gpt-image-N.M-...: the newest family whose version is not newer. */
+  g_assert_cmpstr (model_caps_lookup ("gpt-image-2.7-blaze")->family_name, ==, "gpt-image-2.6");
+  g_assert_cmpstr (model_caps_lookup ("gpt-image-2.6-sunburst-2026-11-18")->family_name, ==,
+                   "gpt-image-2.6");
+  g_assert_cmpstr (model_caps_lookup ("gpt-image-2.5-ultra")->family_name, ==, "gpt-image-2.5");
+  /* Minor versions count as numbers: 2.10 comes after 2.6. */
+  g_assert_cmpstr (model_caps_lookup ("gpt-image-2.10")->family_name, ==, "gpt-image-2.6");
+  g_assert_cmpstr (model_caps_lookup ("gpt-image-2.5")->family_name, ==, "gpt-image-2.5");
+  g_assert_cmpstr (model_caps_lookup ("gpt-image-2.1-beta")->family_name, ==, "gpt-image-2");
+  g_assert_cmpstr (model_caps_lookup ("gpt-image-1.7")->family_name, ==, "gpt-image-1.5");
+  g_assert_cmpstr (model_caps_lookup ("gpt-image-1.2")->family_name, ==, "gpt-image-1");
+  g_assert_false (model_caps_lookup ("gpt-image-1.7")->free_sizes);
+  /* Nothing known is that old, and names without a version: permissive. */
+  g_assert_true (model_caps_lookup ("gpt-image-0.9")->permissive);
+  g_assert_true (model_caps_lookup ("gpt-image-next")->permissive);
+  g_assert_true (model_caps_lookup ("gpt-image-2x")->permissive);
+}
+
+static void
+test_gpt2_family_rules (void)
+{
+  const gchar *family[] = { "gpt-image-2", "gpt-image-2.5-flare", "gpt-image-2.5-sunburst",
+                            "gpt-image-2.6-flare", "gpt-image-2.6-sunburst" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (family); i++)
+    {
+      const ModelCaps *caps = model_caps_lookup (family[i]);
+
+      g_assert_true (caps->free_sizes);
+      g_assert_true (caps->mask);
+      g_assert_cmpint (caps->max_images, ==, 16);
+      g_assert_true (caps->transparent_preview);
+      g_assert_null (caps->shutdown);
+      check_option (family[i], "input_fidelity", "high", FALSE);
+      check_option (family[i], "output_format", "webp", TRUE);
+      check_option (family[i], "stream", "true", TRUE);
+      check_option (family[i], "quality", "low", TRUE);
+      /* xhigh and max from 2.5 on, complexity and markup on 2.6 only. */
+      check_option (family[i], "quality", "xhigh", i > 0);
+      check_option (family[i], "quality", "max", i > 0);
+      check_option (family[i], "complexity", "low", i >= 3);
+      g_assert_cmpint (caps->markup, ==, i >= 3);
+      g_assert_cmpint (model_takes_option (family[i], MODEL_OPTION_COMPLEXITY), ==, i >= 3);
+    }
+  check_option ("gpt-image-2.6-flare", "complexity", "extreme", FALSE);
+  check_size ("gpt-image-2.6-sunburst", "3840x2160", TRUE, 3840, 2160);
+  check_size ("gpt-image-2.5-flare", "2400x1600", TRUE, 2400, 1600);
+  g_assert_cmpstr (model_with_markup (), ==, "gpt-image-2.6-sunburst");
+}
+
+static void
+test_shut_down_models_keep_their_rows (void)
+{
+  const struct { const gchar *model, *date; } dead[] = {
+    { "dall-e-2", "2026-05-12" }, { "gpt-image-1", "2026-10-23" },
+    { "gpt-image-1.5", "2026-12-01" }, { "gpt-image-1.5-2025-12-16", "2026-12-01" },
+    { "gpt-image-1-mini", "2026-12-01" }, { "chatgpt-image-latest", "2026-12-01" } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (dead); i++)
+    {
+      const ModelCaps *caps = model_caps_lookup (dead[i].model);
+
+      g_assert_cmpstr (caps->name, ==, dead[i].model);
+      g_assert_cmpstr (caps->shutdown, ==, dead[i].date);
+      g_assert_true (model_caps_shut_down (caps, "2026-12-04"));
+      g_assert_false (model_caps_shut_down (caps, "2026-05-11"));
+      g_assert_false (caps->permissive);
+    }
+  /* On the day itself it no longer answers. */
+  g_assert_true (model_caps_shut_down (model_caps_lookup ("gpt-image-1.5"), "2026-12-01"));
 }
 
 static void
@@ -435,7 +516,8 @@ test_options_input_fidelity_only_gpt_image_1_and_1_5 (void)
 {
   check_option ("gpt-image-1", "input_fidelity", "high", TRUE);
   check_option ("gpt-image-1.5", "input_fidelity", "low", TRUE);
-  check_option ("", "input_fidelity", "high", TRUE);
+  /* "" is the gpt-image-2 family now: no input fidelity. */
+  check_option ("", "input_fidelity", "high", FALSE);
   /* gpt-image-2 answers 400 invalid_input_fidelity_model: refused first. */
   check_option ("gpt-image-2", "input_fidelity", "high", FALSE);
   check_option ("gpt-image-2-2026-04-21", "input_fidelity", "low", FALSE);
@@ -496,8 +578,14 @@ test_options_transparent_is_preview_on_gpt2 (void)
   g_assert_true (model_takes_option ("gpt-image-2", MODEL_OPTION_BACKGROUND));
   g_assert_cmpstr (model_option_key (MODEL_OPTION_OUTPUT_COMPRESSION), ==,
                    "output_compression");
-  g_assert_null (model_option_values (MODEL_OPTION_PARTIAL_IMAGES));
-  g_assert_true (g_strv_contains (model_option_values (MODEL_OPTION_OUTPUT_FORMAT), "jpeg"));
+  g_assert_null (model_option_values ("gpt-image-2", MODEL_OPTION_PARTIAL_IMAGES));
+  g_assert_true (g_strv_contains (model_option_values ("gpt-image-2", MODEL_OPTION_OUTPUT_FORMAT),
+                                  "jpeg"));
+  g_assert_false (g_strv_contains (model_option_values ("gpt-image-2", MODEL_OPTION_QUALITY),
+                                   "xhigh"));
+  g_assert_true (g_strv_contains (model_option_values ("gpt-image-2.6-flare",
+                                                       MODEL_OPTION_QUALITY), "max"));
+  g_assert_null (model_option_values ("gpt-image-2", MODEL_OPTION_COMPLEXITY));
 }
 
 int
@@ -506,7 +594,10 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/model-caps/family/dall-e-2", test_family_dalle2);
-  g_test_add_func ("/model-caps/family/empty-means-the-api-default-gpt-image-1.5", test_family_empty_is_default);
+  g_test_add_func ("/model-caps/family/empty-means-the-tables-preferred-living-model", test_family_empty_is_default);
+  g_test_add_func ("/model-caps/family/unknown-version-follows-the-family-not-newer", test_unknown_version_follows_family_not_newer);
+  g_test_add_func ("/model-caps/family/gpt-image-2-family-rules", test_gpt2_family_rules);
+  g_test_add_func ("/model-caps/family/shut-down-models-keep-their-rows-and-dates", test_shut_down_models_keep_their_rows);
   g_test_add_func ("/model-caps/family/gpt-image-and-chatgpt-image", test_family_gpt_image);
   g_test_add_func ("/model-caps/family/dall-e-2-row", test_dalle2_row);
   g_test_add_func ("/model-caps/family/unknown-gpt-name-gets-newest-rules", test_unknown_gpt_name_gets_newest_rules);
