@@ -1210,7 +1210,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PUT(self):
         self._guard(self._other)
 
-    do_DELETE = do_PATCH = do_PUT
+    # A client that uses the stand-in as its proxy (a test pointing
+    # https_proxy at it) shows up as CONNECT: recorded, refused.
+    do_DELETE = do_PATCH = do_CONNECT = do_PUT
 
     def _other(self):
         self._read_body()

@@ -203,18 +203,21 @@ api_error_is_unknown_model (glong status, const gchar *code, const gchar *messag
 }
 
 static gchar *
-api_error_hint (glong status, const gchar *code, const gchar *message, const gchar *model)
+api_error_hint (glong status, const gchar *code, const gchar *message, const gchar *model,
+                const gchar *living)
 {
   if (api_error_is_unknown_model (status, code, message))
     {
       const ModelCaps *caps = model_caps_lookup (model);
 
+      if (living == NULL)
+        living = model_default_offline ();
       /* A model the table knows was shut down: say when, and what lives. */
       if (model && caps->shutdown)
-        return model_choice_shutdown_text (model, caps->shutdown, model_default_offline ());
+        return model_choice_shutdown_text (model, caps->shutdown, living);
       return g_strdup_printf (_("The server does not offer the model %s, or it was retired. "
                                 "Choose %s, or another model the server lists."),
-                              model ? model : "?", model_default_offline ());
+                              model ? model : "?", living);
     }
   if (status == 401)
     return g_strdup (_("Check that OPENAI_API_KEY holds a valid, active API key."));
@@ -269,7 +272,8 @@ api_error_describe (glong        status,
                     const gchar *body,
                     gsize        length,
                     const gchar *request_id,
-                    const gchar *model)
+                    const gchar *model,
+                    const gchar *living)
 {
   json_object *root = api_json_parse (body, length);
   const gchar *message, *code;
@@ -304,7 +308,7 @@ api_error_describe (glong        status,
     }
   g_string_append (text, ")");
 
-  hint = api_error_hint (status, code, message, model);
+  hint = api_error_hint (status, code, message, model, living);
   if (hint)
     g_string_append_printf (text, "\n%s", hint);
 

@@ -39,12 +39,14 @@ void         api_response_free  (ApiResponse *response);
 /* Builds the message for an HTTP error: the API's error.message (or a
  * note that the body was not JSON), the status, error.code, the request
  * id, and a hint for 401, 429, safety rejections and a model the server
- * does not offer (model: the one asked for, may be NULL). */
+ * does not offer (model: the one asked for, may be NULL; living: the one
+ * to suggest instead, NULL for the table's offline default). */
 gchar       *api_error_describe (glong        status,
                                  const gchar *body,
                                  gsize        length,
                                  const gchar *request_id,
-                                 const gchar *model);
+                                 const gchar *model,
+                                 const gchar *living);
 
 /* TRUE for an answer saying the server does not know the model: the
  * code model_not_found (or ..._deprecated, ..._retired), or a 404 or 400

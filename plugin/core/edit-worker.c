@@ -727,8 +727,17 @@ send:
               goto send;
             }
         }
-      message = api_error_describe (status, (const gchar *) body->data, body->len,
-                                    request_id, worker->job->model);
+      {
+        /* What to choose instead: the server's default by its list. */
+        g_autoptr (ModelList) list = model_list_cache_read (worker->cache_dir,
+                                                            worker->config->base_url);
+        g_autofree gchar *today = model_table_today ();
+
+        message = api_error_describe (status, (const gchar *) body->data, body->len,
+                                      request_id, worker->job->model,
+                                      model_choice_default (model_table_current (), list,
+                                                            today));
+      }
       g_set_error_literal (&worker->error, EDIT_ERROR, EDIT_ERROR_HTTP, message);
       g_free (message);
       goto done;

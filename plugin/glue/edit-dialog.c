@@ -35,6 +35,7 @@ typedef struct
   GtkWidget     *count_label;
   GtkWidget     *model;
   GtkWidget     *refresh;
+  GtkAccelGroup *accel;
   GtkWidget     *model_note;      /* a shutdown ahead, or the list's state */
   GtkWidget     *size;
   GtkWidget     *n;
@@ -1018,8 +1019,12 @@ build_options (EditDialog *d)
     gtk_button_set_image (GTK_BUTTON (d->refresh),
                           gtk_image_new_from_stock (GTK_STOCK_REFRESH, GTK_ICON_SIZE_BUTTON));
 #endif
-    gtk_widget_set_tooltip_text (d->refresh, _("Ask the server again which models it offers"));
+    /* No access key is free for it: F5, as to reload anywhere. */
+    gtk_widget_set_tooltip_text (d->refresh,
+                                 _("Ask the server again which models it offers (F5)"));
     g_signal_connect_swapped (d->refresh, "clicked", G_CALLBACK (dialog_refresh_clicked), d);
+    gtk_widget_add_accelerator (d->refresh, "clicked", d->accel, GDK_KEY_F5, 0,
+                                GTK_ACCEL_VISIBLE);
     gtk_box_pack_start (GTK_BOX (row), d->model, TRUE, TRUE, 0);
     gtk_box_pack_start (GTK_BOX (row), d->refresh, FALSE, FALSE, 0);
     label_align (label, 0.0);
@@ -1213,6 +1218,8 @@ dialog_build (EditDialog *d, const gchar *binary)
                                _("_Edit"), GTK_RESPONSE_OK,
                                NULL);
   d->edit_button = gtk_dialog_get_widget_for_response (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK);
+  d->accel = gtk_accel_group_new ();
+  gtk_window_add_accel_group (GTK_WINDOW (d->dialog), d->accel);
   gtk_dialog_set_default_response (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK);
 #if GIMP_MAJOR_VERSION >= 3
   gimp_dialog_set_alternative_button_order (GTK_DIALOG (d->dialog),
@@ -1290,10 +1297,14 @@ dialog_build (EditDialog *d, const gchar *binary)
   g_signal_connect (d->dialog, "response", G_CALLBACK (dialog_response), d);
   g_signal_connect (d->dialog, "destroy", G_CALLBACK (gtk_main_quit), NULL);
 
-  gtk_widget_show_all (d->dialog);
+  /* The rows the model does not use are hidden before the window first
+   * shows, so it opens at the size of what it shows (GTK 2 windows never
+   * shrink on their own). */
+  gtk_widget_show_all (content);
   gtk_widget_hide (d->progress);
   gtk_widget_hide (d->message_box);
   dialog_fill_models (d);
+  gtk_widget_show (d->dialog);
   gtk_widget_grab_focus (d->prompt_view);
 }
 
@@ -1345,6 +1356,7 @@ edit_dialog_run (const gchar  *binary,
   if (d.discovery_id)
     g_source_remove (d.discovery_id);
   model_discovery_free (d.discovery);
+  g_clear_object (&d.accel);
   model_list_free (d.list);
   g_free (d.list_url);
   g_free (d.shown);

@@ -24,7 +24,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     g_assert (error != NULL);
   g_clear_error (&error);
 
-  message = api_error_describe (400, (const gchar *) data, size, "req_fuzz", NULL);
+  message = api_error_describe (400, (const gchar *) data, size, "req_fuzz", NULL, NULL);
   g_assert (message != NULL && g_utf8_validate (message, -1, NULL));
   g_free (message);
   return 0;

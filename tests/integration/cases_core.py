@@ -68,7 +68,7 @@ CASES = [
          inside=rect(40, 40, 30, 30)),
     Case("whole_gpt_no_mask",
          "(let* ((img (make-image 240 160 RGB)) (d (top-layer img)))"
-         " (run-case CASE img d PROMPT \"gpt-image-1.5\" 1 \"\" \"\" \"\" \"\"))",
+         " (run-case CASE img d PROMPT \"gpt-image-1\" 1 \"\" \"\" \"\" \"\"))",
          inside=rect(0, 0, 240, 160)),
     scenario_case("error_400", "error400"),
     scenario_case("error_html502", "html502"),
@@ -144,7 +144,8 @@ def check_cases(tap, profile, lines, log, api_requests):
                   {"prompt": c.prompt, "model": "dall-e-2", "n": "3", "size": "512x512",
                    "response_format": "url", "user": "scenario:url"},
                   (512, 512), mask_pixels=60 * 60 * (512 / side) ** 2)
-    gets = [r for r in api_requests if r.get("method") == "GET"]
+    gets = [r for r in api_requests if r.get("method") == "GET"
+            and r.get("path", "").startswith("/files/")]
     tap.equal(len(gets), 3, "sel_n3_url: each url was downloaded once")
     tap.check(all("authorization" not in r["headers"] and "openai-organization" not in r["headers"]
                   for r in gets), "sel_n3_url: downloads carry no API key")
@@ -247,7 +248,7 @@ def check_cases(tap, profile, lines, log, api_requests):
     f = facts_for(lines, c.name)
     # A 3:2 layer goes as 1536x1024, the size sent explicitly.
     check_request(tap, request_for(api_requests, c), c,
-                  {"prompt": c.prompt, "model": "gpt-image-1.5", "n": "1", "size": "1536x1024"},
+                  {"prompt": c.prompt, "model": "gpt-image-1", "n": "1", "size": "1536x1024"},
                   (1536, 1024), mask_pixels=None, limit=50_000_000)
     layers = layer_rows(f)
     if layers:

@@ -1,4 +1,4 @@
-"""The living models: gpt-image-1.5 by default, sizes that fit the picture,
+"""The living models: the server's preferred by default, sizes that fit the picture,
 JPEG and WebP results, options checked against the model, outpainting, and
 the exactness of what comes back (placement, colour steps, detail, colour
 management), against the stand-in's GPT-like echo: it sends the upload back
@@ -15,6 +15,15 @@ from common import (SEL, Case, MAGENTA, check_pixels, check_request, check_uncha
                     error_text, fact, facts_for, layer_rows, load, rect, request_for)
 
 ADOBE_ICC = "/usr/share/color/icc/compatibleWithAdobeRGB1998.icc"
+# What the main run's stand-in lists (GET /v1/models): a server that
+# offers the gpt-image-2 family but not gpt-image-2.6-sunburst, and still
+# serves gpt-image-1 and dall-e-2, as a compatible server may.
+OFFERED = ["gpt-image-2.6-flare", "gpt-image-2.5-sunburst", "gpt-image-2.5-flare",
+           "gpt-image-2", "gpt-image-1", "dall-e-2", "my-proxy-model"]
+DEFAULT_OFFERED = "gpt-image-2.6-flare"
+# Shut down by OpenAI on 2026-12-01; the stand-in answers model_not_found.
+SHUT_DOWN_DEC_1 = ["gpt-image-1.5", "gpt-image-1.5-2025-12-16", "gpt-image-1-mini",
+                   "chatgpt-image-latest"]
 # The echo without changes: placement and detail are measured on it.
 ECHO_PLAIN = "scenario:echo:pattern=0;shift=0"
 # The GPT models' slight colour shift over the whole picture.
@@ -51,15 +60,18 @@ def picture_case(name, picture, sel, model, size, user, options, crop=None, befo
 PLASMA = "(let* ((img (make-image %d %d RGB)) (d (top-layer img))) "
 
 GPT_CASES = [
-    # "" is the API's default, sent by name; the size fits the region.
+    # "" is the most preferred model the server lists, sent by name; the
+    # size fits the region.
     Case("default_model",
          PLASMA % (400, 300) + SEL % (150, 110, 100, 80) +
          " (run-case CASE img d PROMPT \"\" 1 \"\" \"\" \"scenario:b64\" \"\"))",
          inside=rect(150, 110, 100, 80)),
-    # A 3:2 photo edited whole goes as 1536x1024, with no padding.
+    # A 3:2 photo edited whole goes as 1536x1024 (the 1.x models' standard
+    # sizes, on a server that still serves them), with no padding.
     Case("whole_3x2",
          PLASMA % (600, 400) +
-         " (run-case CASE img d PROMPT \"\" 1 \"\" \"\" \"scenario:echo:pattern=2\" \"\"))",
+         " (run-case CASE img d PROMPT \"gpt-image-1\" 1 \"\" \"\" \"scenario:echo:pattern=2\""
+         " \"\"))",
          inside=rect(0, 0, 600, 400)),
     # gpt-image-2 at the region's full resolution.
     Case("gpt2_full_resolution",
@@ -168,17 +180,23 @@ def check_gpt_cases(tap, profile, lines, log, api_requests, api_pixels):
         tap.check(fact(facts_for(lines, case.name), "done") is not None,
                   "%s: the case ran to the end" % case.name, error_text(profile, case.name))
 
-    # --- "" means gpt-image-1.5, sent by name
+    # --- "" means the server's most preferred model, sent by name: this
+    # server lists no gpt-image-2.6-sunburst, so gpt-image-2.6-flare
     c = by_name["default_model"]
     f = facts_for(lines, c.name)
-    side = 164
-    check_request(tap, request_for(api_requests, c), c,
-                  {"prompt": c.prompt, "model": "gpt-image-1.5", "n": "1", "size": "1024x1024",
+    req = request_for(api_requests, c)
+    png = (req or {}).get("files", {}).get("image", {}).get("png") or {}
+    w, h = png.get("width", 0), png.get("height", 0)
+    tap.check(w % 16 == 0 and h % 16 == 0 and 655360 <= w * h <= 8294400 and 1 < w / h < 1.25,
+              "default_model: a free size of the region's shape is sent", (w, h))
+    # The 100x80 area in a region of about 164x144 (32 px of context).
+    check_request(tap, req, c,
+                  {"prompt": c.prompt, "model": DEFAULT_OFFERED, "n": "1", "size": "%dx%d" % (w, h),
                    "user": "scenario:b64"},
-                  (1024, 1024), mask_pixels=100 * 80 * (1024 / side) ** 2, limit=50_000_000)
+                  (w, h), mask_pixels=100 * 80 * w * h / (164 * 144), limit=50_000_000)
     tap.equal(fact(f, "status"), ["ok"], "default_model: succeeds")
     parasite = parasite_text(profile, f, c.name)
-    for line in ("model=gpt-image-1.5", "sent_size=1024x1024", "color_match=true",
+    for line in ("model=" + DEFAULT_OFFERED, "sent_size=%dx%d" % (w, h), "color_match=true",
                  "blend_band=8", "total_tokens=100"):
         tap.check(line in parasite.splitlines(), "default_model: the parasite holds %s" % line,
                   parasite)
@@ -190,7 +208,7 @@ def check_gpt_cases(tap, profile, lines, log, api_requests, api_pixels):
     f = facts_for(lines, c.name)
     req = request_for(api_requests, c)
     check_request(tap, req, c,
-                  {"prompt": c.prompt, "model": "gpt-image-1.5", "n": "1", "size": "1536x1024",
+                  {"prompt": c.prompt, "model": "gpt-image-1", "n": "1", "size": "1536x1024",
                    "user": "scenario:echo:pattern=2"},
                   (1536, 1024), mask_pixels=None, limit=50_000_000)
     if req:
@@ -247,9 +265,10 @@ def check_gpt_cases(tap, profile, lines, log, api_requests, api_pixels):
     c = by_name["retired_dalle2"]
     text = error_text(profile, c.name)
     tap.equal(fact(facts_for(lines, c.name), "status"), ["error"], "retired_dalle2: the call fails")
-    tap.check("does not exist" in text and "retired dall-e-2" in text and "2026-05-12" in text
-              and "gpt-image-1.5" in text,
-              "retired_dalle2: the message says so, when, and what to choose", text)
+    tap.check("does not exist" in text and "dall-e-2 was shut down on 2026-05-12" in text
+              and "Choose %s" % DEFAULT_OFFERED in text,
+              "retired_dalle2: the message says so, when, and which model the server offers "
+              "instead", text)
     check_unchanged(tap, profile, c)
 
     # --- gpt-image-2 sizes from script-fu
@@ -296,10 +315,11 @@ def check_gpt_cases(tap, profile, lines, log, api_requests, api_pixels):
         mask = req["files"].get("mask") or {}
         sent = req["files"]["image"]["png"]
         # The border is 200 of 600 columns of the 300 rows of picture, in
-        # an upload 1536 wide whose 1024 rows hold 400 of region; the edit
-        # area reaches a few upload pixels further, as far as the hole
-        # touches the resampled upload (at most 3 source pixels).
-        border = 2 * 100 * 300 * (sent["width"] / 600) * (sent["height"] / 400)
+        # an upload as wide as the layer (its rows hold a region of the
+        # upload's shape: 400 rows for 1536x1024); the edit area reaches a
+        # few upload pixels further, as far as the hole touches the
+        # resampled upload (at most 3 source pixels).
+        border = 2 * 100 * 300 * (sent["width"] / 600) ** 2
         got = mask.get("transparent_pixels") or 0
         tap.check(border <= got <= 1.1 * border,
                   "outpaint_canvas: the new border is the edit area",

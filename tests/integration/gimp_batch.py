@@ -99,9 +99,13 @@ class GimpProfile:
         env[PROFILE_VARIABLE] = inner(self.gimpdir)
         # No keyring unless a test starts one (DBUS_SESSION_BUS_ADDRESS).
         env["DBUS_SESSION_BUS_ADDRESS"] = "disabled:"
+        # The cache of models lives in the throw-away HOME; no proxy unless a
+        # test names one.
         for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID",
                     "OPENAI_PROJECT_ID", "AI_IMAGE_EDIT_TIMEOUT", "LANGUAGE",
-                    "AI_IMAGE_EDIT_MEDDLE"):
+                    "AI_IMAGE_EDIT_MEDDLE", "XDG_CACHE_HOME", "http_proxy", "HTTP_PROXY",
+                    "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy",
+                    "NO_PROXY"):
             env.pop(key, None)
         for key, value in extra.items():
             if value is not None:

@@ -18,7 +18,11 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
 from cases_core import CASES, NO_KEY_CASE, check_cases  # noqa: E402
-from cases_gpt import GPT_CASES, check_gpt_cases, write_pictures  # noqa: E402
+from cases_gpt import (GPT_CASES, OFFERED, SHUT_DOWN_DEC_1, check_gpt_cases,  # noqa: E402
+                       write_pictures)
+from cases_models import (DROPPED_CASES, MODEL_CASES, NO_LIST_CASE, OPENAI_CASES,  # noqa: E402
+                          PAST_DATE, PAST_MODEL, check_dropped, check_model_cases,
+                          check_no_list, check_openai, clear_cache, write_cache)
 from cases_meddle import (MEDDLE_CASES, WIDE_CASE, Meddler, PeakMemory,  # noqa: E402
                           check_meddle_cases, check_stream_watched, check_wide_case)
 from cases_odd import ODD_CASES, check_odd_inputs  # noqa: E402
@@ -26,8 +30,8 @@ from cases_stream import STREAM_CASES, check_stream_cases  # noqa: E402
 from common import (API_KEY, SEL, Case, check_unchanged, error_text, fact,  # noqa: E402
                     facts_for)
 from fake_api import FakeApi  # noqa: E402
-from gimp_batch import (GIMP_CONSOLE, GimpProfile, files_containing,  # noqa: E402
-                        inner)
+from gimp_batch import (GIMP_CONSOLE, GIMP_VERSION, GimpProfile,  # noqa: E402
+                        files_containing, inner)
 from tap import Tap  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "i18n"))
@@ -46,11 +50,19 @@ def main():
     tap = Tap("integration")
     api = FakeApi()
     api.keep_pixels = True
+    # A compatible server of today: the gpt-image-2 family without 2.6
+    # Sunburst, gpt-image-1 and dall-e-2 still served, the models OpenAI
+    # shut down on 2026-12-01 answered model_not_found.
+    api.models = [{"id": m} for m in OFFERED] + [{"id": "gpt-image-2-2026-04-21",
+                                                  "shutdown_date": "2027-04-21"},
+                                                 {"id": PAST_MODEL, "shutdown_date": PAST_DATE}]
+    api.retired_models = set(SHUT_DOWN_DEC_1)
     api.start()
     profile = GimpProfile()
     try:
         write_pictures(profile.out)
-        script = " ".join(c.script() for c in CASES + ODD_CASES + GPT_CASES + STREAM_CASES)
+        script = " ".join(c.script() for c in CASES + ODD_CASES + GPT_CASES + STREAM_CASES
+                          + MODEL_CASES)
         lines, log = profile.run(script, OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=api.base_url,
                                  G_MESSAGES_DEBUG="ai-image-edit")
         if os.environ.get("AI_IMAGE_EDIT_TEST_VERBOSE"):
@@ -59,6 +71,7 @@ def main():
         check_odd_inputs(tap, profile, lines, log, api.requests)
         check_gpt_cases(tap, profile, lines, log, api.requests, api.pixels)
         check_stream_cases(tap, profile, lines, api.requests)
+        check_model_cases(tap, profile, lines, api.requests, api.pixels)
         tap.check(API_KEY not in log, "the API key appears nowhere in GIMP's output")
         leaks = files_containing(profile.root, API_KEY.encode())
         tap.equal(leaks, [], "the API key is in no file of the GIMP profile, HOME or outputs")
@@ -101,6 +114,38 @@ def main():
                       "%s: with LANGUAGE=%s the message is the translation" % (c.name, lang),
                       "want %r in %r" % (want, text))
             tap.equal(len(api.requests), 0, "%s: nothing was sent" % c.name)
+
+        # A server without /models, with nothing cached: the built-in
+        # living default.
+        api.clear()
+        clear_cache(profile)
+        api.models = None
+        lines, log = profile.run(NO_LIST_CASE.script(), facts_name="facts-nolist.txt",
+                                 OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=api.base_url)
+        check_no_list(tap, profile, lines, api.requests)
+
+        # OpenAI's own API, through the stand-in as a proxy that nothing
+        # should reach: shut-down models are refused before any request.
+        api.clear()
+        script = " ".join(c.script() for c in OPENAI_CASES)
+        lines, log = profile.run(script, facts_name="facts-openai.txt", OPENAI_API_KEY=API_KEY,
+                                 OPENAI_BASE_URL="https://api.openai.com/v1",
+                                 https_proxy=api.origin, HTTPS_PROXY=api.origin)
+        check_openai(tap, profile, lines, api.requests)
+
+        # The cached list names gpt-image-2.6-sunburst, which the server
+        # has dropped since: a "" edit is sent again with its default now.
+        api.clear()
+        clear_cache(profile)
+        write_cache(profile, api.base_url, ["gpt-image-2.6-sunburst", "gpt-image-2.6-flare"])
+        api.models = [{"id": "gpt-image-2.6-flare"}, {"id": "gpt-image-2"}]
+        api.retired_models = {"gpt-image-2.6-sunburst"}
+        script = " ".join(c.script() for c in DROPPED_CASES if GIMP_VERSION in c.gimps)
+        lines, log = profile.run(script, facts_name="facts-dropped.txt", OPENAI_API_KEY=API_KEY,
+                                 OPENAI_BASE_URL=api.base_url, G_MESSAGES_DEBUG="ai-image-edit")
+        check_dropped(tap, profile, lines, log, api.requests, GIMP_VERSION)
+        api.models = [{"id": m} for m in OFFERED]
+        api.retired_models = set(SHUT_DOWN_DEC_1)
 
         # Third start: the image changed while the server works.
         api.clear()

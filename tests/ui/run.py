@@ -110,6 +110,52 @@ def wait_requests(api, count, timeout=20.0):
     return [r for r in api.requests if r.get("method") == "POST"]
 
 
+# What the dialog tests' server offers: no gpt-image-2.6-sunburst (so the
+# dialog's default is the server's, not the built-in one), gpt-image-2
+# with a shutdown date ahead, and a proxy's own model.
+UI_OFFERED = [{"id": "gpt-image-2.6-flare"}, {"id": "gpt-image-2.5-sunburst"},
+              {"id": "gpt-image-2", "shutdown_date": "2027-04-21"},
+              {"id": "my-proxy-image-model"}]
+UI_DEFAULT = "gpt-image-2.6-flare"
+
+
+def wait_log(profile, facts_name, needle, after=0, timeout=30.0):
+    """Waits until GIMP's log holds needle (past offset after); the log,
+    or None when it never came."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        log = profile.log(facts_name)
+        if needle in log[after:]:
+            return log
+        time.sleep(0.1)
+    return None
+
+
+def squash(text):
+    """Text as OCR reads it either way: no spaces, and 1, l and I alike
+    (tesseract reads "for 1 image" as "forlimage" in places)."""
+    return re.sub(r"[lI|]", "1", text.replace(" ", ""))
+
+
+def last_cost(log):
+    """The cost estimate the dialog showed last (its debug line)."""
+    found = re.findall(r"dialog preview: .*?; cost: (About \$[0-9.]+ for \d+ images?)", log)
+    return found[-1] if found else None
+
+
+def age_cache(profile, base_url):
+    """Makes the cached list of models two days old, so the next dialog
+    asks the server again."""
+    import hashlib
+    path = os.path.join(profile.home, ".cache", "ai-image-edit",
+                        "models-%s.ini" % hashlib.sha256(base_url.encode()).hexdigest()[:16])
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r"fetched=\d+", "fetched=%d" % (time.time() - 2 * 86400), text)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
 def dialog_cases(tap, x, api, profile):
     script = " ".join(SETUP % scheme_string(c) for c in ("ui_edit", "ui_cancel", "ui_error"))
     gimp = profile.start(script, facts_name="ui.txt", OPENAI_API_KEY=API_KEY,
@@ -121,44 +167,83 @@ def dialog_cases(tap, x, api, profile):
         wid = x.find_window(TITLE, timeout=90)
         if not tap.check(wid is not None, "the dialog titled %r opens" % TITLE):
             return
-        time.sleep(0.5)
+        # The dialog asks the server which models it offers, in the
+        # background: its list and default follow the answer.
+        log = wait_log(profile, "ui.txt", "dialog models (the server's list): 4 offered, "
+                       "default %s" % UI_DEFAULT)
+        tap.check(log is not None, "ui_edit: the dialog's models come from the server's list",
+                  profile.log("ui.txt")[-1500:])
+        asked = [r for r in api.requests if r.get("path") == "/v1/models"]
+        tap.equal(len(asked), 1, "ui_edit: the server was asked once (GET /v1/models)")
         x.type(wid, "a hot air balloon, seen from below")
         time.sleep(0.3)
         os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
         shot = os.path.join(profile.out, "dialog.png")
         tap.check(x.screenshot(shot, wid), "a screenshot of the dialog is taken")
-        # A fresh profile starts on the API's default model, with what the
-        # edit would cost shown before anything is sent: read off the screen.
+        # A fresh profile starts on the server's preferred model, with what
+        # the edit would cost shown before anything is sent: read off the
+        # screen.
         text = screen_text(shot)
-        # (The model's own entry, with its cursor, reads poorly; its size,
-        # options and prices say which model it is.)
-        tap.check("scaled to 1024 x 1024" in text and "Input fidelity" in text,
-                  "ui_edit: the dialog shows gpt-image-1.5's size and options (on screen)", text)
-        # ("($0.009" reads as "(s0.009" in GTK 3's rendering.)
-        # (tesseract has read "$0.009" as "$0.09" in GTK 3's rendering.)
-        tap.check("About $0.034 for 1 image" in text and
-                  re.search(r"0\.0?09 to \$0\.133", text) is not None,
-                  "ui_edit: the dialog shows the cost estimate for the default (on screen)", text)
+        # (The model's own entry, with its cursor, reads poorly; its size
+        # and options say which model it is.)
+        tap.check(squash("scaled to 880 x 752") in squash(text) and "Complexity" in text and
+                  "Markup layer" in text and "Input fidelity" not in text,
+                  "ui_edit: the dialog shows gpt-image-2.6's size and options (on screen)", text)
         log = profile.log("ui.txt")
-        tap.check("dialog model gpt-image-1.5: response format hidden, GPT options shown, "
-                  "input fidelity shown" in log,
-                  "ui_edit: the dialog starts on gpt-image-1.5 (its log agrees)", log[-1500:])
-        # Another GPT model: the options follow the capability table.
+        cost = last_cost(log)
+        # ("($0.009" reads as "(s0.009" in GTK 3's rendering.)
+        tap.check(cost is not None and squash(cost) in squash(text) and
+                  re.search(r" to \$0\.\d+ by", text),
+                  "ui_edit: the dialog shows the cost estimate for the default, a range "
+                  "by quality (on screen)", (cost, text))
+        tap.check("dialog model %s: response format hidden, GPT options shown, "
+                  "input fidelity hidden, complexity shown, markup shown" % UI_DEFAULT in log,
+                  "ui_edit: the dialog starts on the server's default (its log agrees)",
+                  log[-1500:])
+        # The list of models, opened: the server's, preferred first.
+        x.key(wid, "alt+m")
+        x.key(wid, "alt+Down")
+        time.sleep(0.5)
+        menu = os.path.join(profile.out, "dialog-models.png")
+        x.screenshot(menu)
+        text = screen_text(menu)
+        tap.check(all(m["id"] in text for m in UI_OFFERED),
+                  "ui_edit: the model list shows the models the server offers (on screen)", text)
+        x.key(wid, "Escape")
+        time.sleep(0.3)
+        tap.check(x.window_exists(wid), "ui_edit: closing the list leaves the dialog open")
+        # Another GPT model: the options follow the model table.
         x.key(wid, "alt+m")
         x.key(wid, "ctrl+a")
         x.type(wid, "gpt-image-2")
         time.sleep(0.5)
         log = profile.log("ui.txt")
         tap.check("dialog model gpt-image-2: response format hidden, GPT options shown, "
-                  "input fidelity hidden" in log,
-                  "ui_edit: gpt-image-2 hides input fidelity, which it does not take",
+                  "input fidelity hidden, complexity hidden, markup hidden" in log,
+                  "ui_edit: gpt-image-2 hides complexity and markup, which it does not take",
                   log[-1500:])
         x.screenshot(os.path.join(profile.out, "dialog-gpt.png"), wid)
         text = screen_text(os.path.join(profile.out, "dialog-gpt.png"))
-        tap.check("scaled to 880 x 752" in text and "Input fidelity" not in text and
-                  "About $0.021 for 1 image" in text,
-                  "ui_edit: on screen, gpt-image-2 at its free size, without input fidelity, "
-                  "with its cost", text)
+        cost = last_cost(log)
+        tap.check(squash("scaled to 880 x 752") in squash(text) and "Complexity" not in text and
+                  cost is not None and squash(cost) in squash(text),
+                  "ui_edit: on screen, gpt-image-2 at its free size, without complexity, "
+                  "with its cost", (cost, text))
+        tap.check("Shuts down on 2027-04-21" in text,
+                  "ui_edit: the shutdown date the server announces is shown beside the model",
+                  text)
+        # F5 asks the server again: a new model is listed, and the dialog's
+        # default follows (the person has chosen gpt-image-2, which stays).
+        api.models = UI_OFFERED + [{"id": "gpt-image-2.6-sunburst"}]
+        mark = len(profile.log("ui.txt"))
+        x.key(wid, "F5")
+        log = wait_log(profile, "ui.txt", "dialog models (the server's list): 5 offered, "
+                       "default gpt-image-2.6-sunburst", after=mark)
+        tap.check(log is not None, "ui_edit: F5 asks the server again and the list follows",
+                  profile.log("ui.txt")[-1500:])
+        asked = [r for r in api.requests if r.get("path") == "/v1/models"]
+        tap.equal(len(asked), 2, "ui_edit: the server was asked again (a second GET /v1/models)")
+        api.models = list(UI_OFFERED)
         x.key(wid, "alt+w")          # back to the prompt
         x.key(wid, "ctrl+Return")
         posts = wait_requests(api, 1)
@@ -179,16 +264,32 @@ def dialog_cases(tap, x, api, profile):
             tap.check("mask" in posts[0]["files"], "ui_edit: the selection is sent as a mask")
         tap.check(x.wait_gone(wid, 20) is not None, "ui_edit: the dialog closes after success")
 
-        # 2. A slow server; Cancel (Escape) while it works.
+        # 2. The server no longer offers the model the dialog remembers
+        # (the cached list a day old, so the dialog asks again); a slow
+        # server; Cancel (Escape) while it works.
         api.default_scenario = "slow:60"
+        api.models = [m for m in UI_OFFERED if m["id"] != "gpt-image-2"]
+        age_cache(profile, api.base_url)
         wid = x.find_window(TITLE, timeout=60)
         if not tap.check(wid is not None, "ui_cancel: the dialog opens again"):
             return
-        time.sleep(0.5)
+        log = wait_log(profile, "ui.txt", "remembered model gpt-image-2 replaced by %s"
+                       % UI_DEFAULT)
+        tap.check(log is not None, "ui_cancel: the remembered model no longer offered is "
+                  "replaced by the default", profile.log("ui.txt")[-1500:])
+        time.sleep(0.3)
+        shot = os.path.join(profile.out, "dialog-replaced.png")
+        x.screenshot(shot, wid)
+        text = screen_text(shot)
+        tap.check("gpt-image-2 chosen before" in text and UI_DEFAULT in text,
+                  "ui_cancel: a line in the dialog says which model replaced which (on screen)",
+                  text)
         # The prompt comes back from the last values; send it as it is.
         x.key(wid, "ctrl+Return")
         posts = wait_requests(api, 2)
         tap.equal(len(posts), 2, "ui_cancel: the request is under way")
+        tap.check(len(posts) == 2 and posts[1]["fields"].get("model") == UI_DEFAULT,
+                  "ui_cancel: the replacement is sent", posts and posts[-1]["fields"])
         time.sleep(1.0)
         tap.check(x.window_exists(wid), "ui_cancel: the dialog stays open while the server works")
         x.screenshot(os.path.join(profile.out, "dialog-working.png"), wid)
@@ -609,6 +710,7 @@ def main():
         return tap.finish()
     x = XServer()
     api = FakeApi()
+    api.models = list(UI_OFFERED)
     api.start()
     profile = GimpProfile()
     try:

@@ -213,7 +213,7 @@ test_parse_depth_bomb (void)
 
   /* Describing an error with such a body must not crash either. */
   {
-    g_autofree gchar *text = api_error_describe (500, closed->str, closed->len, NULL, NULL);
+    g_autofree gchar *text = api_error_describe (500, closed->str, closed->len, NULL, NULL, NULL);
     test_assert_contains (text, "HTTP 500");
   }
 
@@ -233,7 +233,7 @@ test_free_null (void)
 static gchar *
 describe (glong status, const gchar *body, const gchar *request_id)
 {
-  gchar *text = api_error_describe (status, body, body ? strlen (body) : 0, request_id, NULL);
+  gchar *text = api_error_describe (status, body, body ? strlen (body) : 0, request_id, NULL, NULL);
 
   g_assert_nonnull (text);
   return text;
@@ -365,7 +365,7 @@ test_describe_html_quoted_and_shortened (void)
   for (gint i = 0; i < 500; i++)
     g_string_append (html, "<p>padding padding padding</p>\n");
   g_string_append (html, "<p>THE-END-MARKER</p></body></html>");
-  text = api_error_describe (502, html->str, html->len, "req_7", NULL);
+  text = api_error_describe (502, html->str, html->len, "req_7", NULL, NULL);
 
   test_assert_contains (text, "HTTP 502");
   test_assert_contains (text, "req_7");
@@ -385,7 +385,7 @@ static void
 test_describe_invalid_utf8_body (void)
 {
   const gchar body[] = "\xff\xfe<html>\xc3(";
-  g_autofree gchar *text = api_error_describe (503, body, sizeof body - 1, NULL, NULL);
+  g_autofree gchar *text = api_error_describe (503, body, sizeof body - 1, NULL, NULL, NULL);
 
   test_assert_contains (text, "HTTP 503");
   g_assert_true (g_utf8_validate (text, -1, NULL));
@@ -396,7 +396,7 @@ test_describe_cut_inside_utf8 (void)
 {
   /* 300 two-byte characters: the 200-byte excerpt must stay valid UTF-8. */
   g_autofree gchar *body = test_repeat ("\xc3\xa9", 300);
-  g_autofree gchar *text = api_error_describe (500, body, strlen (body), NULL, NULL);
+  g_autofree gchar *text = api_error_describe (500, body, strlen (body), NULL, NULL, NULL);
 
   g_assert_true (g_utf8_validate (text, -1, NULL));
   test_assert_contains (text, "\xc3\xa9\xc3\xa9");
@@ -405,8 +405,8 @@ test_describe_cut_inside_utf8 (void)
 static void
 test_describe_null_and_empty_body (void)
 {
-  g_autofree gchar *null_body = api_error_describe (504, NULL, 0, NULL, NULL);
-  g_autofree gchar *empty_body = api_error_describe (504, "", 0, "req_x", NULL);
+  g_autofree gchar *null_body = api_error_describe (504, NULL, 0, NULL, NULL, NULL);
+  g_autofree gchar *empty_body = api_error_describe (504, "", 0, "req_x", NULL, NULL);
 
   test_assert_contains (null_body, "HTTP 504");
   test_assert_contains (empty_body, "HTTP 504");
@@ -419,7 +419,7 @@ static void
 test_describe_invalid_utf8_message_made_valid (void)
 {
   static const gchar body[] = "{\"error\":{\"message\":\"Invali\xff\xff\",\"code\":\"c\xfe\"}}";
-  g_autofree gchar *text = api_error_describe (400, body, sizeof body - 1, "req_\xff", NULL);
+  g_autofree gchar *text = api_error_describe (400, body, sizeof body - 1, "req_\xff", NULL, NULL);
 
   g_assert_true (g_utf8_validate (text, -1, NULL));
   g_assert_nonnull (strstr (text, "Invali"));
@@ -491,22 +491,23 @@ test_unknown_model_hint (void)
                        "you do not have access to it.\", \"type\": \"invalid_request_error\","
                        " \"param\": null, \"code\": \"model_not_found\"}}";
   const gchar worded[] = "{\"error\": {\"message\": \"The model 'foo' has been retired.\"}}";
-  g_autofree gchar *dalle = api_error_describe (404, body, sizeof body - 1, "req_1", "dall-e-2");
-  g_autofree gchar *other = api_error_describe (404, body, sizeof body - 1, NULL, "gpt-image-9");
-  g_autofree gchar *by_words = api_error_describe (400, worded, sizeof worded - 1, NULL, "foo");
+  g_autofree gchar *dalle = api_error_describe (404, body, sizeof body - 1, "req_1", "dall-e-2", NULL);
+  g_autofree gchar *other = api_error_describe (404, body, sizeof body - 1, NULL, "gpt-image-9", NULL);
+  g_autofree gchar *by_words = api_error_describe (400, worded, sizeof worded - 1, NULL, "foo", NULL);
   const gchar *plain = "{\"error\": {\"message\": \"Not found\"}}";
   g_autofree gchar *unrelated = api_error_describe (404, plain, strlen (plain), NULL,
-                                                    "gpt-image-1.5");
+                                                    "gpt-image-1.5", NULL);
 
   g_autofree gchar *gpt15 = api_error_describe (404, body, sizeof body - 1, NULL,
-                                                "gpt-image-1.5");
+                                                "gpt-image-1.5", "gpt-image-2.6-flare");
 
   test_assert_contains (dalle, "does not exist");          /* the server's words */
   /* A model the table knows was shut down: its date, and a living model. */
   test_assert_contains (dalle, "dall-e-2 was shut down on 2026-05-12");
   test_assert_contains (dalle, "gpt-image-2.6-sunburst");
   test_assert_contains (gpt15, "gpt-image-1.5 was shut down on 2026-12-01");
-  test_assert_contains (gpt15, "gpt-image-2.6-sunburst");
+  /* The model to choose instead is the server's, when it is known. */
+  test_assert_contains (gpt15, "Choose gpt-image-2.6-flare");
   test_assert_contains (other, "does not offer the model gpt-image-9");
   test_assert_contains (other, "gpt-image-2.6-sunburst");
   g_assert_null (strstr (other, "2026-05-12"));
