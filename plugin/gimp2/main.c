@@ -233,14 +233,20 @@ run (const gchar      *name G_GNUC_UNUSED,
                                    call->project, call->timeout_seconds, &error);
           api_key_free (key);
         }
-      /* "" becomes the server's default; a dead model is refused. */
-      if (config)
+      /* Repeat: a remembered model that died gives way to the default;
+       * then "" becomes the server's default, and a dead model is refused. */
+      if (config && run_mode == GIMP_RUN_WITH_LAST_VALS)
+        job = edit_models_repeat (job, call, config, &error);
+      if (config && job)
         job = edit_models_choose (job, config, &error);
       if (config && job)
         layers = edit_run_sync (image, drawable, job, config, &n_layers, &warnings,
                                 run_mode == GIMP_RUN_NONINTERACTIVE ? NULL : &usage, &error);
       else
-        edit_job_free (job);
+        {
+          edit_job_free (job);
+          api_config_free (config);
+        }
     }
 
   if (error)

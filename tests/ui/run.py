@@ -186,7 +186,7 @@ def dialog_cases(tap, x, api, profile):
         text = screen_text(shot)
         # (The model's own entry, with its cursor, reads poorly; its size
         # and options say which model it is.)
-        tap.check(squash("scaled to 880 x 752") in squash(text) and "Complexity" in text and
+        tap.check(squash("880 x 752") in squash(text) and "Complexity" in text and
                   "Markup layer" in text and "Input fidelity" not in text,
                   "ui_edit: the dialog shows gpt-image-2.6's size and options (on screen)", text)
         log = profile.log("ui.txt")
@@ -225,7 +225,7 @@ def dialog_cases(tap, x, api, profile):
         x.screenshot(os.path.join(profile.out, "dialog-gpt.png"), wid)
         text = screen_text(os.path.join(profile.out, "dialog-gpt.png"))
         cost = last_cost(log)
-        tap.check(squash("scaled to 880 x 752") in squash(text) and "Complexity" not in text and
+        tap.check(squash("880 x 752") in squash(text) and "Complexity" not in text and
                   cost is not None and squash(cost) in squash(text),
                   "ui_edit: on screen, gpt-image-2 at its free size, without complexity, "
                   "with its cost", (cost, text))
