@@ -45,13 +45,13 @@ static const gchar * const permissive_sizes[] =
 
 /* --- where a problem is ------------------------------------------------ */
 
-/* The line (from 1) of key in [group] of text, of [group] itself when key
- * is NULL; 0 when absent. */
+/* The line (from 1) of key in [group] of text (in any group when group is
+ * NULL), of [group] itself when key is NULL; 0 when absent. */
 static gint
 line_of (const gchar *text, const gchar *group, const gchar *key)
 {
   g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
-  gboolean in_group = FALSE;
+  gboolean in_group = group == NULL;
 
   for (gint i = 0; lines[i]; i++)
     {
@@ -61,7 +61,7 @@ line_of (const gchar *text, const gchar *group, const gchar *key)
         {
           g_autofree gchar *name = g_strndup (line + 1, strcspn (line + 1, "]"));
 
-          in_group = strcmp (name, group) == 0;
+          in_group = group == NULL || strcmp (name, group) == 0;
           if (in_group && key == NULL)
             return i + 1;
         }
@@ -98,6 +98,16 @@ set_error_at (GError **error, const TableSource *src, const gchar *group, const 
       text = src->overlay_text;
     }
   line = line_of (text, group, key);
+  /* A key a family inherits is written in another group: where it is. */
+  if (line == 0 && key)
+    {
+      if (src->overlay_text && line_of (src->overlay_text, NULL, key) > 0)
+        {
+          name = src->overlay_name;
+          text = src->overlay_text;
+        }
+      line = line_of (text, NULL, key);
+    }
   if (line == 0 && key)
     line = line_of (text, group, NULL);
   /* TRANSLATORS: a file, its line, and what is wrong there. */

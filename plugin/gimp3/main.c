@@ -344,7 +344,12 @@ ai_image_edit_run (GimpProcedure        *procedure,
       /* Repeat: a remembered model that died gives way to the default;
        * then "" becomes the server's default, and a dead model is refused. */
       if (api && run_mode == GIMP_RUN_WITH_LAST_VALS)
-        job = edit_models_repeat (job, settings, api, &error);
+        {
+          job = edit_models_repeat (job, settings, api, &error);
+          /* Remembered as replaced: the next Repeat says nothing again. */
+          if (job)
+            settings_to_config (settings, config);
+        }
       if (api && job)
         job = edit_models_choose (job, api, &error);
       if (api && job)
