@@ -21,6 +21,9 @@
 #define POLL_INTERVAL_MS   20    /* the result goes in without waiting */
 #define PROMPT_HEIGHT      110
 #define CONTENT_WIDTH      560
+/* Where wrapped text breaks: under the preview, and across the dialog. */
+#define PREVIEW_WIDTH_CHARS 28
+#define TEXT_WIDTH_CHARS    72
 
 typedef struct
 {
@@ -112,6 +115,15 @@ label_align (GtkWidget *label, gfloat x)
 #else
   gtk_misc_set_alignment (GTK_MISC (label), x, 0.5);
 #endif
+}
+
+/* A label that wraps at about chars characters: GTK 3 would otherwise ask
+ * for the width of its whole text on one line, and the dialog with it. */
+static void
+label_wrap (GtkWidget *label, gint chars)
+{
+  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), chars);
 }
 
 /* A two-column form: labels on the left, controls filling the right. */
@@ -1173,7 +1185,7 @@ build_key (EditDialog *d)
 
   d->key_label = gtk_label_new (NULL);
   label_align (d->key_label, 0.0);
-  gtk_label_set_line_wrap (GTK_LABEL (d->key_label), TRUE);
+  label_wrap (d->key_label, TEXT_WIDTH_CHARS);
   gtk_widget_set_size_request (d->key_label, CONTENT_WIDTH - 48, -1);
   gtk_box_pack_start (GTK_BOX (vbox), d->key_label, FALSE, FALSE, 0);
 
@@ -1192,7 +1204,7 @@ build_key (EditDialog *d)
                                          "entered here is used for this run only."));
 
       label_align (note, 0.0);
-      gtk_label_set_line_wrap (GTK_LABEL (note), TRUE);
+      label_wrap (note, TEXT_WIDTH_CHARS);
       gtk_widget_set_size_request (note, CONTENT_WIDTH - 48, -1);
       gtk_widget_set_sensitive (d->remember, FALSE);
       gtk_box_pack_start (GTK_BOX (vbox), note, FALSE, FALSE, 0);
@@ -1252,11 +1264,11 @@ dialog_build (EditDialog *d, const gchar *binary)
   gtk_widget_set_size_request (d->preview, PREVIEW_SIDE, PREVIEW_SIDE);
   gtk_box_pack_start (GTK_BOX (preview_box), d->preview, FALSE, FALSE, 0);
   d->preview_label = gtk_label_new (NULL);
-  gtk_label_set_line_wrap (GTK_LABEL (d->preview_label), TRUE);
+  label_wrap (d->preview_label, PREVIEW_WIDTH_CHARS);
   gtk_widget_set_size_request (d->preview_label, PREVIEW_SIDE, -1);
   gtk_box_pack_start (GTK_BOX (preview_box), d->preview_label, FALSE, FALSE, 0);
   d->cost_label = gtk_label_new (NULL);
-  gtk_label_set_line_wrap (GTK_LABEL (d->cost_label), TRUE);
+  label_wrap (d->cost_label, PREVIEW_WIDTH_CHARS);
   gtk_widget_set_size_request (d->cost_label, PREVIEW_SIDE, -1);
   gtk_box_pack_start (GTK_BOX (preview_box), d->cost_label, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (top), preview_box, FALSE, FALSE, 0);
@@ -1280,7 +1292,7 @@ dialog_build (EditDialog *d, const gchar *binary)
   d->message_icon = gtk_image_new ();
   gtk_box_pack_start (GTK_BOX (d->message_box), d->message_icon, FALSE, FALSE, 0);
   d->message_label = gtk_label_new (NULL);
-  gtk_label_set_line_wrap (GTK_LABEL (d->message_label), TRUE);
+  label_wrap (d->message_label, TEXT_WIDTH_CHARS);
   gtk_label_set_selectable (GTK_LABEL (d->message_label), TRUE);
   label_align (d->message_label, 0.0);
   gtk_widget_set_size_request (d->message_label, CONTENT_WIDTH - 64, -1);

@@ -131,6 +131,25 @@ def wait_log(profile, facts_name, needle, after=0, timeout=30.0):
     return None
 
 
+def changed_part(before, after):
+    """The part of screenshot after that differs from before (a list
+    that opened), saved beside it; after itself when nothing differs."""
+    import numpy as np
+    from PIL import Image
+    with Image.open(before) as a, Image.open(after) as b:
+        pa = np.asarray(a.convert("RGB"), dtype=np.int16)
+        pb = np.asarray(b.convert("RGB"), dtype=np.int16)
+        if pa.shape != pb.shape:
+            return after
+        rows, cols = np.where(np.abs(pa - pb).max(axis=2) > 40)
+        if len(rows) == 0:
+            return after
+        part = after + ".part.png"
+        b.crop((max(0, cols.min() - 4), max(0, rows.min() - 4),
+                cols.max() + 5, rows.max() + 5)).save(part)
+    return part
+
+
 def squash(text):
     """Text as OCR reads it either way: no spaces, and 1, l and I alike
     (tesseract reads "for 1 image" as "forlimage" in places)."""
@@ -200,13 +219,17 @@ def dialog_cases(tap, x, api, profile):
                   "input fidelity hidden, complexity shown, markup shown" % UI_DEFAULT in log,
                   "ui_edit: the dialog starts on the server's default (its log agrees)",
                   log[-1500:])
-        # The list of models, opened: the server's, preferred first.
+        # The list of models, opened: the server's, preferred first (read
+        # off what changed on the screen when it opened: the list alone).
         x.key(wid, "alt+m")
+        time.sleep(0.3)
+        closed = os.path.join(profile.out, "dialog-models-closed.png")
+        x.screenshot(closed)
         x.key(wid, "alt+Down")
         time.sleep(0.5)
         menu = os.path.join(profile.out, "dialog-models.png")
         x.screenshot(menu)
-        text = screen_text(menu)
+        text = screen_text(changed_part(closed, menu))
         tap.check(all(m["id"] in text for m in UI_OFFERED),
                   "ui_edit: the model list shows the models the server offers (on screen)", text)
         x.key(wid, "Escape")
