@@ -350,7 +350,8 @@ bad_value (Builder *b, const gchar *group, const gchar *key, const gchar *value,
   /* TRANSLATORS: a key of the model table, its value, and what it should be. */
   g_autofree gchar *problem = g_strdup_printf (_("%s=%s is not valid: %s"), key, value, want);
 
-  set_error_at (error, b->src, group, key, problem);
+  /* A key that is missing is missing from the group. */
+  set_error_at (error, b->src, group, *value ? key : NULL, problem);
   return FALSE;
 }
 

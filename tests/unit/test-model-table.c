@@ -191,6 +191,9 @@ test_broken_user_files (void)
   assert_broken ("[table]\npreferred=\n", 2, "preferred");
   assert_broken ("[model empty]\n", 1, "empty");
   assert_broken ("[model x]\nfamily=gpt-image-2\n\xff\xfe\n", 0, "UTF-8");
+  /* A family missing what it needs: its group is named. */
+  assert_broken ("[model m]\nfamily=gpt-image-2\n\n[family gpt-image-3]\nprompt_max=5000\n", 4,
+                 "kind");
   /* A bad key a family inherits: named where it is written. */
   assert_broken ("[family x1]\ninherits=y1\n[family y1]\ninherits=gpt-image-2\nbad!key=1\n", 5,
                  "bad!key");
