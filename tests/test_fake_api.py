@@ -223,6 +223,7 @@ class FakeApiCase(unittest.TestCase):
 
     def setUp(self):
         self.api.retired_models = set()
+        self.api.models = [dict(m) for m in fake_api.LIVING_MODELS]
         self.api.default_scenario = "b64"
         self.api.stream_delay = fake_api.STREAM_DELAY
         self.api.stream_framing = "chunked"
@@ -529,9 +530,107 @@ class EchoTest(FakeApiCase):
         self.assertLess(timings["3840x2160"][0], 2.0, timings)
 
 
+# -------------------------------------------------------------- models --
+
+class ModelsTest(FakeApiCase):
+
+    def get_models(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.api.port, timeout=30)
+        try:
+            conn.request("GET", "/v1/models", headers={"Authorization": "Bearer sk-test"})
+            resp = conn.getresponse()
+            return resp.status, json.loads(resp.read())
+        finally:
+            conn.close()
+
+    def test_list_as_the_api_gives_it(self):
+        self.api.models = [{"id": "gpt-image-2.6-flare", "shutdown_date": None},
+                           {"id": "gpt-image-1.5", "shutdown_date": "2026-12-01"},
+                           {"id": "whisper-1"}]
+        status, ans = self.get_models()
+        self.assertEqual(status, 200)
+        self.assertEqual(ans["object"], "list")
+        self.assertEqual([m["id"] for m in ans["data"]],
+                         ["gpt-image-2.6-flare", "gpt-image-1.5", "whisper-1"])
+        for m in ans["data"]:
+            self.assertEqual(m["object"], "model")
+            self.assertIn("created", m)
+            self.assertIn("owned_by", m)
+        self.assertEqual(ans["data"][1]["shutdown_date"], "2026-12-01")
+        self.assertIsNone(ans["data"][0]["shutdown_date"])
+        self.assertNotIn("shutdown_date", ans["data"][2])
+        self.assertEqual(self.api.requests[-1]["path"], "/v1/models")
+
+    def test_living_models_by_default(self):
+        status, ans = self.get_models()
+        ids = [m["id"] for m in ans["data"]]
+        for model in ("gpt-image-2", "gpt-image-2.5-flare", "gpt-image-2.5-sunburst",
+                      "gpt-image-2.6-flare", "gpt-image-2.6-sunburst"):
+            self.assertIn(model, ids)
+        for model in fake_api.SHUT_DOWN:
+            self.assertNotIn(model, ids)
+
+    def test_no_models_endpoint(self):
+        self.api.models = None
+        conn = http.client.HTTPConnection("127.0.0.1", self.api.port, timeout=30)
+        conn.request("GET", "/v1/models")
+        self.assertEqual(conn.getresponse().status, 404)
+        conn.close()
+
+    def test_shut_down_model_not_found(self):
+        self.api.retired_models = set(fake_api.SHUT_DOWN)
+        for model in fake_api.SHUT_DOWN:
+            status, ans = self.edit(model, picture(64, 64))
+            err = self.assertRejected(ans, status, "model_not_found", 404)
+            self.assertIn("does not exist", err["message"])
+
+
 # --------------------------------------------------------------- rules --
 
 class RulesTest(FakeApiCase):
+
+    def test_gpt_image_2_family_options(self):
+        ok = [("gpt-image-2", "quality", "high"), ("gpt-image-2.5-flare", "quality", "xhigh"),
+              ("gpt-image-2.5-sunburst", "quality", "max"),
+              ("gpt-image-2.6-sunburst", "quality", "max"),
+              ("gpt-image-2.6-flare", "complexity", "low"),
+              ("gpt-image-2.6-sunburst-2026-11-18", "complexity", "high")]
+        for model, key, value in ok:
+            status, ans = self.edit(model, picture(64, 64), extra=[(key, value)])
+            self.assertEqual(status, 200, (model, key, value, ans))
+        status, ans = self.edit("gpt-image-2", picture(64, 64), extra=[("quality", "xhigh")])
+        self.assertRejected(ans, status, "invalid_value", 400, "quality")
+        status, ans = self.edit("gpt-image-2.5-sunburst", picture(64, 64),
+                                extra=[("complexity", "low")])
+        self.assertRejected(ans, status, "unsupported_parameter", 400, "complexity")
+        status, ans = self.edit("gpt-image-2.6-flare", picture(64, 64),
+                                extra=[("complexity", "extreme")])
+        self.assertRejected(ans, status, "invalid_value", 400, "complexity")
+        # Free sizes for the whole family.
+        status, ans = self.edit("gpt-image-2.6-flare", picture(64, 64),
+                                extra=[("size", "2048x1152")])
+        self.assertEqual(status, 200, ans)
+
+    def test_markup_rules(self):
+        marks = png_bytes(picture(64, 64))
+        status, ans = self.edit("gpt-image-2.6-flare", picture(64, 64),
+                                images=[("image", png_bytes(picture(64, 64))),
+                                        ("markup", marks)])
+        self.assertEqual(status, 200, ans)
+        self.assertEqual(self.api.requests[-1]["files"]["markup"]["width"], 64)
+        # With a mask, on 2.5, of another size: 400.
+        status, ans = self.edit("gpt-image-2.6-flare", picture(64, 64), mask=picture(64, 64),
+                                images=[("image", png_bytes(picture(64, 64))),
+                                        ("markup", marks)])
+        self.assertRejected(ans, status, "invalid_request", 400, "markup")
+        status, ans = self.edit("gpt-image-2.5-flare", picture(64, 64),
+                                images=[("image", png_bytes(picture(64, 64))),
+                                        ("markup", marks)])
+        self.assertRejected(ans, status, "unsupported_parameter", 400, "markup")
+        status, ans = self.edit("gpt-image-2.6-flare", picture(64, 64),
+                                images=[("image", png_bytes(picture(64, 64))),
+                                        ("markup", png_bytes(picture(32, 32)))])
+        self.assertRejected(ans, status, "invalid_image_dimensions", 400, "markup")
 
     def test_response_format_unknown_for_gpt(self):
         for model in ("gpt-image-1", "gpt-image-1.5", "gpt-image-2", "chatgpt-image-latest",

@@ -177,6 +177,7 @@ def age_cache(profile, base_url):
 
 def dialog_cases(tap, x, api, profile):
     script = " ".join(SETUP % scheme_string(c) for c in ("ui_edit", "ui_cancel", "ui_error"))
+    script += " " + MARKUP_SETUP % scheme_string("ui_markup")
     gimp = profile.start(script, facts_name="ui.txt", OPENAI_API_KEY=API_KEY,
                          OPENAI_BASE_URL=api.base_url, G_MESSAGES_DEBUG="ai-image-edit",
                          **x.env())
@@ -342,6 +343,40 @@ def dialog_cases(tap, x, api, profile):
                   log[-2000:])
         x.key(wid, "Escape")
         tap.check(x.wait_gone(wid, 10) is not None, "ui_error: Cancel then closes it")
+
+        # 4. A markup layer picked in the dialog (gpt-image-2.6): its
+        # marks go as the markup part, no mask with them.
+        api.default_scenario = "echo:pattern=2"
+        wid = x.find_window(TITLE, timeout=60)
+        if not tap.check(wid is not None, "ui_markup: the dialog opens on a picture with marks"):
+            return
+        time.sleep(0.5)
+        x.key(wid, "alt+m")
+        x.key(wid, "ctrl+a")
+        x.type(wid, UI_DEFAULT)
+        time.sleep(0.5)
+        # No access key is free: from Output format, past the compression
+        # (insensitive) and Complexity, to Markup layer; Down picks the
+        # first layer after None.
+        x.key(wid, "alt+o", "Tab", "Tab", "Down")
+        time.sleep(0.5)
+        shot = os.path.join(profile.out, "dialog-markup.png")
+        x.screenshot(shot, wid)
+        text = screen_text(shot)
+        tap.check(re.search(r"Markup layer: ?marks", text) is not None,
+                  "ui_markup: the markup layer picker offers the layer, and shows it chosen "
+                  "(on screen)", text)
+        x.key(wid, "alt+w")
+        x.key(wid, "ctrl+Return")
+        posts = wait_requests(api, 4)
+        tap.equal(len(posts), 4, "ui_markup: the request is sent")
+        if len(posts) == 4:
+            files = posts[3].get("files", {})
+            tap.check("markup" in files and "mask" not in files
+                      and posts[3]["fields"].get("model") == UI_DEFAULT,
+                      "ui_markup: the marks go as the markup part, and no mask",
+                      (sorted(files), posts[3]["fields"]))
+        tap.check(x.wait_gone(wid, 20) is not None, "ui_markup: the dialog closes after success")
         gimp.wait(timeout=120)
     finally:
         if gimp.poll() is None:
@@ -361,10 +396,24 @@ def dialog_cases(tap, x, api, profile):
     tap.check(same_png(profile, "ui_cancel"), "ui_cancel: the image is untouched")
     tap.equal(layer_count(lines, "ui_error"), 1, "ui_error: no layer was inserted")
     tap.check(same_png(profile, "ui_error"), "ui_error: the image is untouched")
+    f = facts_for(lines, "ui_markup")
+    tap.equal(f.get("status"), ["ok"], "ui_markup: the plug-in returns success")
+    tap.equal(layer_count(lines, "ui_markup"), 3,
+              "ui_markup: a result layer was inserted, the marks layer kept")
     if os.path.exists(os.path.join(profile.out, "dialog.png")):
         shutil.copy(os.path.join(profile.out, "dialog.png"),
                     os.path.join(profile.root, "dialog-latest.png"))
 
+
+# A picture with a layer of marks (a white ellipse) above it.
+MARKUP_SETUP = ("(let* ((img (make-image 400 300 RGB)) (d (top-layer img))"
+                "       (mk (car (gimp-layer-new img 400 300 RGBA-IMAGE \"marks\" 100"
+                "                 LAYER-MODE-NORMAL))))"
+                " (gimp-image-insert-layer img mk 0 0) (gimp-drawable-fill mk FILL-TRANSPARENT)"
+                " (gimp-image-select-ellipse img CHANNEL-OP-REPLACE 160 110 40 30)"
+                " (gimp-drawable-edit-fill mk FILL-WHITE)"
+                " (gimp-image-select-ellipse img CHANNEL-OP-REPLACE 120 90 120 90)"
+                " (run-case-interactive %s img d))")
 
 STREAM_SETUP = ("(let* ((img (make-image 400 300 RGB)) (d (top-layer img)))"
                 " (gimp-item-set-name d %s)"
