@@ -90,6 +90,7 @@ set_error_at (GError **error, const TableSource *src, const gchar *group, const 
               const gchar *problem)
 {
   const gchar *name = src->name, *text = src->text;
+  g_autofree gchar *where = NULL;
   gint line;
 
   if (src->overlay_text && line_of (src->overlay_text, group, key) > 0)
@@ -111,7 +112,13 @@ set_error_at (GError **error, const TableSource *src, const gchar *group, const 
   if (line == 0 && key)
     line = line_of (text, group, NULL);
   /* TRANSLATORS: a file, its line, and what is wrong there. */
-  g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG, _("%s, line %d: %s"), name, line, problem);
+  where = g_strdup_printf (_("%s, line %d: %s"), name, line, problem);
+  /* The shipped table alone is sound (it is checked first): what the
+   * person's file merged into it broke it, so that file is named too. */
+  if (src->overlay_text && name != src->overlay_name)
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_CONFIG, _("%s: %s"), src->overlay_name, where);
+  else
+    g_set_error_literal (error, EDIT_ERROR, EDIT_ERROR_CONFIG, where);
 }
 
 /* Lines GKeyFile would refuse, found first so the message names the line. */

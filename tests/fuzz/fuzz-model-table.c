@@ -30,7 +30,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
                                   size, "user.ini", &error);
   if (table == NULL)
     {
-      g_assert (error != NULL && strstr (error->message, "user.ini") != NULL);
+      if (error == NULL || strstr (error->message, "user.ini") == NULL)
+        g_error ("not named: %s", error ? error->message : "no error");
       g_error_free (error);
       return 0;
     }

@@ -150,6 +150,22 @@ def changed_part(before, after):
     return part
 
 
+def left_column(path):
+    """The dialog's left column (the preview and what it says), saved
+    beside the screenshot: up to where the prompt's white box starts, so
+    OCR does not mix it with the form's lines."""
+    import numpy as np
+    from PIL import Image
+    with Image.open(path) as img:
+        grey = np.asarray(img.convert("L"), dtype=np.int16)
+        band = grey[45:110]
+        white = (band >= 250).mean(axis=0) > 0.9
+        xs = [x for x in range(120, grey.shape[1]) if white[x]]
+        part = path + ".left.png"
+        img.crop((0, 0, (xs[0] - 6) if xs else img.width, img.height)).save(part)
+    return part
+
+
 def squash(text):
     """Text as OCR reads it either way: no spaces, and 1, l and I alike
     (tesseract reads "for 1 image" as "forlimage" in places)."""
@@ -204,16 +220,18 @@ def dialog_cases(tap, x, api, profile):
         # the edit would cost shown before anything is sent: read off the
         # screen.
         text = screen_text(shot)
+        left = screen_text(left_column(shot))
         # (The model's own entry, with its cursor, reads poorly; its size
         # and options say which model it is.)
-        tap.check(squash("880 x 752") in squash(text) and "Complexity" in text and
+        tap.check(squash("scaled to 880 x 752") in squash(left) and "Complexity" in text and
                   "Markup layer" in text and "Input fidelity" not in text,
-                  "ui_edit: the dialog shows gpt-image-2.6's size and options (on screen)", text)
+                  "ui_edit: the dialog shows gpt-image-2.6's size and options (on screen)",
+                  (left, text))
         log = profile.log("ui.txt")
         cost = last_cost(log)
         # ("($0.009" reads as "(s0.009" in GTK 3's rendering.)
-        tap.check(cost is not None and squash(cost) in squash(text) and
-                  re.search(r" to \$0\.\d+ by", text),
+        tap.check(cost is not None and squash(cost) in squash(left) and
+                  re.search(r" to \$0\.\d+ by", left),
                   "ui_edit: the dialog shows the cost estimate for the default, a range "
                   "by quality (on screen)", (cost, text))
         tap.check("dialog model %s: response format hidden, GPT options shown, "
@@ -248,11 +266,12 @@ def dialog_cases(tap, x, api, profile):
                   log[-1500:])
         x.screenshot(os.path.join(profile.out, "dialog-gpt.png"), wid)
         text = screen_text(os.path.join(profile.out, "dialog-gpt.png"))
+        left = screen_text(left_column(os.path.join(profile.out, "dialog-gpt.png")))
         cost = last_cost(log)
-        tap.check(squash("880 x 752") in squash(text) and "Complexity" not in text and
-                  cost is not None and squash(cost) in squash(text),
+        tap.check(squash("scaled to 880 x 752") in squash(left) and "Complexity" not in text and
+                  cost is not None and squash(cost) in squash(left),
                   "ui_edit: on screen, gpt-image-2 at its free size, without complexity, "
-                  "with its cost", (cost, text))
+                  "with its cost", (cost, left, text))
         tap.check("Shuts down on 2027-04-21" in text,
                   "ui_edit: the shutdown date the server announces is shown beside the model",
                   text)
