@@ -817,8 +817,9 @@ def main():
                         os.path.join(os.path.dirname(SCREENSHOT), "dialog-gimp3.png"))
         elif os.environ.get("AI_IMAGE_EDIT_UPDATE_SCREENSHOT"):
             shutil.copy(os.path.join(profile.out, "dialog.png"), SCREENSHOT)
-            shutil.copy(os.path.join(profile.out, "dialog-gpt.png"),
-                        os.path.join(os.path.dirname(SCREENSHOT), "dialog-gpt.png"))
+            for name in ("dialog-gpt.png", "dialog-models.png", "dialog-markup.png"):
+                shutil.copy(os.path.join(profile.out, name),
+                            os.path.join(os.path.dirname(SCREENSHOT), name))
     finally:
         api.stop()
         x.stop()
