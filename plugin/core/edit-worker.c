@@ -103,6 +103,7 @@ edit_worker_free (EditWorker *worker)
   if (worker == NULL)
     return;
   edit_job_free (worker->job);
+  edit_job_free (worker->first_job);
   api_config_free (worker->config);
   g_free (worker->upload_rgba);
   g_free (worker->coverage);
@@ -661,7 +662,10 @@ rediscover_default (EditWorker *worker)
       return FALSE;
     }
   g_debug ("the server no longer offers %s: sending again with %s", dropped, fresh);
-  edit_job_free (worker->job);
+  /* The main thread may hold the job it started with: it stays until the
+   * worker goes (the new one is read only after the results). */
+  edit_job_free (worker->first_job);
+  worker->first_job = worker->job;
   worker->job = job;
   transfer_progress_set_resent_model (&worker->progress, dropped, fresh);
   return TRUE;

@@ -51,6 +51,8 @@ typedef struct
   guint8    *markup_rgba;   /* the markup overlay at the upload's size, or
                                NULL; with it no mask is sent */
   gchar     *cache_dir;     /* where the server's list of models is kept */
+  EditJob   *first_job;     /* the job before the server's default replaced
+                               it (model_not_found), or NULL */
 
   /* Shared with the main thread while running. */
   TransferProgress progress;

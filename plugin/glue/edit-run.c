@@ -147,7 +147,7 @@ edit_run_progress_describe (EditRun  *run,
 gboolean
 edit_run_poll_partial (EditRun *run)
 {
-  const EditJob *job = run->worker->job;
+  const EditJob *job;
   g_autofree gchar *label = NULL;
   g_autofree gchar *name = NULL;
   gint result, index;
@@ -155,6 +155,8 @@ edit_run_poll_partial (EditRun *run)
 
   if (partial == NULL)
     return FALSE;
+  /* Read once a partial image came: the worker set it before. */
+  job = run->worker->job;
   edit_result_free (run->partial);
   run->partial = partial;
   run->partial_result = result;
