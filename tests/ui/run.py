@@ -245,10 +245,21 @@ def dialog_cases(tap, x, api, profile):
         closed = os.path.join(profile.out, "dialog-models-closed.png")
         x.screenshot(closed)
         x.key(wid, "alt+Down")
-        time.sleep(0.5)
         menu = os.path.join(profile.out, "dialog-models.png")
-        x.screenshot(menu)
-        text = screen_text(changed_part(closed, menu))
+        # Until the list is on screen (what changed is more than the entry).
+        deadline = time.time() + 20
+        while True:
+            x.screenshot(menu)
+            part = changed_part(closed, menu)
+            if part != menu:
+                from PIL import Image
+                with Image.open(part) as img:
+                    if img.height > 60:
+                        break
+            if time.time() > deadline:
+                break
+            time.sleep(0.2)
+        text = screen_text(part)
         tap.check(all(m["id"] in text for m in UI_OFFERED),
                   "ui_edit: the model list shows the models the server offers (on screen)", text)
         x.key(wid, "Escape")
@@ -370,15 +381,20 @@ def dialog_cases(tap, x, api, profile):
         if not tap.check(wid is not None, "ui_markup: the dialog opens on a picture with marks"):
             return
         time.sleep(0.5)
+        start = len(profile.log("ui.txt"))
         x.key(wid, "alt+m")
         x.key(wid, "ctrl+a")
         x.type(wid, UI_DEFAULT)
-        time.sleep(0.5)
+        log = wait_log(profile, "ui.txt", "dialog model %s:" % UI_DEFAULT, after=start) or ""
+        wait_log(profile, "ui.txt", "dialog preview:",
+                 after=log.rfind("dialog model %s:" % UI_DEFAULT))
         # No access key is free: from Output format, past the compression
         # (insensitive) and Complexity, to Markup layer; Down picks the
         # first layer after None.
+        mark = len(profile.log("ui.txt"))
         x.key(wid, "alt+o", "Tab", "Tab", "Down")
-        time.sleep(0.3)
+        # The choice shows in the estimate (the marks are an input image).
+        wait_log(profile, "ui.txt", "dialog preview:", after=mark)
         # Focus back in the prompt: the focus frame hides the name from OCR.
         x.key(wid, "alt+w")
         time.sleep(0.3)
