@@ -81,15 +81,19 @@ model_standard_sizes (const gchar *model)
   return model_caps_lookup (model)->sizes;
 }
 
-const ModelOptionRule *
-model_option_rule (const gchar *model, const gchar *key)
+static const ModelOptionRule *
+caps_rule (const ModelCaps *caps, const gchar *key)
 {
-  const ModelCaps *caps = model_caps_lookup (model);
-
   for (guint i = 0; i < caps->n_options; i++)
     if (strcmp (caps->options[i].key, key) == 0)
       return &caps->options[i];
   return NULL;
+}
+
+const ModelOptionRule *
+model_option_rule (const gchar *model, const gchar *key)
+{
+  return caps_rule (model_caps_lookup (model), key);
 }
 
 const gchar * const *
@@ -112,9 +116,10 @@ model_option_key (ModelOption option)
 gboolean
 model_takes_option (const gchar *model, ModelOption option)
 {
+  const ModelCaps *caps = model_caps_lookup (model);
+
   g_return_val_if_fail (option < MODEL_N_OPTIONS, FALSE);
-  return model_caps_lookup (model)->permissive ||
-         model_option_rule (model, option_keys[option]) != NULL;
+  return caps->permissive || caps_rule (caps, option_keys[option]) != NULL;
 }
 
 static gboolean
@@ -140,7 +145,7 @@ model_option_check (const gchar *model,
 
   if (caps->permissive)
     return TRUE;
-  rule = model_option_rule (model, key);
+  rule = caps_rule (caps, key);
   if (rule == NULL)
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
