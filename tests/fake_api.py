@@ -104,6 +104,13 @@ every event sent (comments not included), "stream_event_count",
 "stream_comments", "stream_delay" and "stream_end" ("completed", "cut",
 "dropped", "error", or "client_gone" when a write failed).
 
+Held streams (FakeApi.hold_streams = True): every stream sends its first
+event, then waits before each further one until the test calls
+release_stream(), with a keep-alive comment every HOLD_KEEPALIVE s meanwhile;
+its record's "stream_held" is the number of events sent while it waits
+(None otherwise), and wait_held(k) waits for that state.  A test looks at
+what the client shows of event k knowing event k+1 cannot arrive.
+
 Runs under /usr/bin/python3 (Debian's, with python3-numpy and python3-pil).
 """
 
@@ -153,6 +160,8 @@ SCENARIOS = (
 STREAM_MODIFIERS = ("slowstream", "crlfstream", "streamcut", "streamdrop",
                     "streamerror")
 STREAM_DELAY = 0.05            # FakeApi.stream_delay's default, seconds
+HOLD_TIMEOUT = 600             # a held stream goes on by itself after this
+HOLD_KEEPALIVE = 10            # seconds between a held stream's comments
 MAX_PARTIAL_IMAGES = 3
 PARTIAL_GREY = (128, 128, 128, 255)
 STREAM_ERROR = {"type": "error",
@@ -1454,6 +1463,11 @@ class _Handler(BaseHTTPRequestHandler):
                 else:
                     if delay:
                         time.sleep(delay)
+                    if fake.hold_streams and rec["stream_event_count"] > 0:
+                        def keepalive():
+                            self.wfile.write(piece(sse_comment(eol=eol)))
+                            self.wfile.flush()
+                        fake._hold(rec, keepalive)
                     out = piece(sse_event(name, make(), eol))
                     t = time.monotonic()
                     fake._update(rec, stream_events=rec["stream_events"] + [(t, name)],
@@ -1755,6 +1769,13 @@ class FakeApi:
         # Seconds before every event of a streamed answer (the slowstream
         # scenario overrides it for one request).
         self.stream_delay = STREAM_DELAY
+        # With hold_streams, a streamed answer sends its first event at
+        # once and then waits before each further one until the test calls
+        # release_stream(): the test looks at what the client shows while
+        # nothing else can arrive.  A held stream sends a keep-alive
+        # comment every HOLD_KEEPALIVE seconds, as the real API does.
+        self.hold_streams = False
+        self._held = threading.Condition()
         # How a streamed body is framed: "chunked" (Transfer-Encoding:
         # chunked, as the real API over HTTP/1.1) or "close" (no length,
         # the body ends when the server closes the connection).
@@ -1781,6 +1802,9 @@ class FakeApi:
         return self
 
     def stop(self):
+        with self._held:
+            self.hold_streams = False
+            self._held.notify_all()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -1848,6 +1872,47 @@ class FakeApi:
                 self._logged.append(rec)
                 with open(self.log_path, "a", encoding="utf-8") as f:
                     f.write(json.dumps(rec) + "\n")
+
+    # -- held streams (hold_streams) --
+    def wait_held(self, events, timeout=HOLD_TIMEOUT):
+        """Waits until the newest POST's stream has sent `events` events and
+        is held before the next (or has ended with that many); True then."""
+        deadline = time.monotonic() + timeout
+        with self._held:
+            while time.monotonic() < deadline:
+                posts = [r for r in self._requests if r.get("method") == "POST"]
+                rec = posts[-1] if posts else {}
+                sent = rec.get("stream_event_count") or 0
+                if sent >= events and (rec.get("stream_held") == sent or
+                                       rec.get("stream_end")):
+                    return sent == events
+                self._held.wait(0.1)
+        return False
+
+    def release_stream(self):
+        """Lets every held stream send its next event."""
+        with self._held:
+            for rec in self._requests:
+                if rec.get("stream_held") is not None:
+                    rec["stream_released"] = rec["stream_held"]
+            self._held.notify_all()
+
+    def _hold(self, rec, keepalive):
+        """In a stream's thread, before its next event: waits for
+        release_stream() (at most HOLD_TIMEOUT s), calling keepalive()
+        every HOLD_KEEPALIVE s meanwhile."""
+        deadline = time.monotonic() + HOLD_TIMEOUT
+        with self._held:
+            sent = rec["stream_event_count"]
+            self._update(rec, stream_held=sent)
+            self._held.notify_all()
+            try:
+                while (rec.get("stream_released", 0) < sent and self.hold_streams and
+                       time.monotonic() < deadline):
+                    if not self._held.wait(HOLD_KEEPALIVE):
+                        keepalive()
+            finally:
+                self._update(rec, stream_held=None)
 
     def _update(self, rec, rewrite_log=False, **changes):
         """Change a recorded request (a streamed answer's progress): the

@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import sys
+import threading
 import time
 import unittest
 import urllib.request
@@ -1156,6 +1157,33 @@ class StreamTest(FakeApiCase):
         _, sse, rec = self.stream(scenario="streamdrop")
         self.assertEqual((sse.names, sse.error, rec["stream_end"]),
                          ([PARTIAL], None, "dropped"))
+
+    def test_held_stream_waits_for_the_test(self):
+        self.api.hold_streams = True
+        result = {}
+        reader = threading.Thread(target=lambda: result.update(
+            zip(("resp", "sse", "rec"), self.stream(extra=[("partial_images", "2")]))))
+        reader.start()
+        try:
+            # Held after the first event, for as long as the test looks.
+            self.assertTrue(self.api.wait_held(1, timeout=10))
+            rec = self.api.requests[-1]
+            time.sleep(0.3)
+            self.assertEqual((rec["stream_event_count"], rec["stream_held"]), (1, 1))
+            self.api.release_stream()
+            self.assertTrue(self.api.wait_held(2, timeout=10))
+            self.assertEqual(rec["stream_event_count"], 2)
+            self.api.release_stream()
+            reader.join(10)
+            self.assertFalse(reader.is_alive())
+            self.assertEqual(result["sse"].names, [PARTIAL, PARTIAL, COMPLETED])
+            self.assertEqual((rec["stream_end"], rec["stream_held"]), ("completed", None))
+            # The count waited for is exact: a stream past it says so.
+            self.assertFalse(self.api.wait_held(1, timeout=1))
+        finally:
+            self.api.release_stream()
+            self.api.hold_streams = False
+            reader.join(10)
 
     def test_client_gone(self):
         conn, resp = self.open_stream(scenario="slowstream:0.1",

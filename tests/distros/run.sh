@@ -6,8 +6,9 @@
 #   Debian 13 (trixie): GIMP 3.0.4: build the GIMP 3 plug-in, run the unit
 #     tests, the integration suite in GIMP 3's script-fu, and the dialog
 #     tests (GTK 3) under Xvfb.
+#   Debian forky (testing): GIMP 3.2.x, as for Debian 13.
 # Speaks TAP (each line names its release); tests/run-all.sh counts it.
-# AI_IMAGE_EDIT_RELEASES picks releases (default "bullseye trixie").
+# AI_IMAGE_EDIT_RELEASES picks releases (default "bullseye trixie forky").
 set -u
 cd "$(dirname "$0")/../.."
 PYTHON=${AI_IMAGE_EDIT_PYTHON:-/usr/bin/python3}
@@ -39,7 +40,7 @@ check() {
   fi
 }
 
-for release in ${AI_IMAGE_EDIT_RELEASES:-bullseye trixie}; do
+for release in ${AI_IMAGE_EDIT_RELEASES:-bullseye trixie forky}; do
   case $release in
     # GIMP 2.10.22 composites float images with a race: once in a few runs
     # the merged copy held ~750 wrong pixels scattered over the whole
@@ -47,6 +48,7 @@ for release in ${AI_IMAGE_EDIT_RELEASES:-bullseye trixie}; do
     # One thread for GIMP there (the plug-in's own work is unaffected).
     bullseye) tag="Debian 11"; gimp=2; locale=C.UTF-8; extra=build/tests/meddle; threads=1 ;;
     trixie)   tag="Debian 13"; gimp=3; locale=en_US.UTF-8; extra=build/tests/meddle3; threads= ;;
+    forky)    tag="Debian forky"; gimp=3; locale=en_US.UTF-8; extra=build/tests/meddle3; threads= ;;
   esac
   echo "# $tag ($release)"
   start=$(date +%s)

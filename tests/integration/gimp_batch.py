@@ -7,6 +7,7 @@ GIMP runs instead of this machine's, through chroot, on the copy of the
 checkout at /src inside it; AI_IMAGE_EDIT_GIMP=3 picks GIMP 3 there."""
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -20,10 +21,26 @@ LOCALE = os.environ.get("AI_IMAGE_EDIT_TEST_LOCALE", "C.UTF-8")
 # Where the checkout is as GIMP sees it.
 SOURCE = "/src" if CHROOT else ROOT
 HELPERS = [os.path.join(SOURCE, "tests", "integration", "helpers.scm")]
+
+
+def newest_gimp3(program):
+    """program-3.N for the newest N in /usr/bin (of the root, if any)."""
+    folder = os.path.join(CHROOT or "/", "usr", "bin")
+    found = []
+    for name in os.listdir(folder) if os.path.isdir(folder) else []:
+        m = re.fullmatch(re.escape(program) + r"-3\.(\d+)", name)
+        if m:
+            found.append((int(m.group(1)), name))
+    return max(found)[1] if found else program + "-3.0"
+
+
+
 if GIMP_VERSION == "3":
     HELPERS.append(os.path.join(SOURCE, "tests", "integration", "helpers3.scm"))
-    GIMP_CONSOLE = "gimp-console-3.0"
-    GIMP_UI = "gimp-3.0"
+    # Each GIMP 3 names its programs by its minor version (gimp-3.0 on
+    # Debian 13, gimp-3.2 on forky); the newest one present.
+    GIMP_CONSOLE = newest_gimp3("gimp-console")
+    GIMP_UI = newest_gimp3("gimp")
     PROFILE_VARIABLE = "GIMP3_DIRECTORY"
 else:
     GIMP_CONSOLE = (None if CHROOT else shutil.which("gimp-console-2.10")) or "gimp-console-2.10"
