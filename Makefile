@@ -2,7 +2,8 @@
 # and, on it, the plug-in for each GIMP whose development files pkg-config
 # finds: build/gimp2/ai-image-edit (libgimp 2.10) and
 # build/gimp3/ai-image-edit (libgimp 3.0).  `make check` runs every test;
-# `make install` copies into the GIMP profiles.
+# `make install` installs system-wide (see below), ./install.sh into the
+# person's GIMP profiles.
 
 BUILD    = build
 CC      ?= cc
@@ -78,7 +79,8 @@ MO_FILES = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo)
 
 .SECONDARY:
 
-.PHONY: bench all check check-installed unit sanitize valgrind fuzz fuzz-check integration install demo clean pot update-po
+.PHONY: bench all check check-installed unit sanitize valgrind fuzz fuzz-check integration install \
+        install-into uninstall demo clean pot update-po
 
 all: $(PLUGINS) $(CORE_LIB) $(MO_FILES)
 
@@ -91,7 +93,7 @@ $(BUILD)/gen/models-ini.h: $(MODEL_TABLE)
 
 $(BUILD)/core/%.o: plugin/core/%.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CORE_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CORE_CFLAGS) -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJ)
 	rm -f $@
@@ -99,25 +101,25 @@ $(CORE_LIB): $(CORE_OBJ)
 
 $(BUILD)/gimp2/%.o: plugin/gimp2/%.c $(CORE_HDR) $(GLUE2_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(GIMP_CFLAGS) -c $< -o $@
 
 $(BUILD)/gimp2/glue/%.o: plugin/glue/%.c $(CORE_HDR) $(GLUE2_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(GIMP_CFLAGS) -c $< -o $@
 
 $(PLUGIN): $(GLUE2_OBJ) $(CORE_LIB)
-	$(CC) $(CFLAGS) -o $@ $(GLUE2_OBJ) $(CORE_LIB) $(GIMP_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(GLUE2_OBJ) $(CORE_LIB) $(GIMP_LIBS)
 
 $(BUILD)/gimp3/%.o: plugin/gimp3/%.c $(CORE_HDR) $(GLUE3_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(GIMP3_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(GIMP3_CFLAGS) -c $< -o $@
 
 $(BUILD)/gimp3/glue/%.o: plugin/glue/%.c $(CORE_HDR) $(GLUE3_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(GIMP3_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(GIMP3_CFLAGS) -c $< -o $@
 
 $(PLUGIN3): $(GLUE3_OBJ) $(CORE_LIB)
-	$(CC) $(CFLAGS) -o $@ $(GLUE3_OBJ) $(CORE_LIB) $(GIMP3_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(GLUE3_OBJ) $(CORE_LIB) $(GIMP3_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(CORE_LIB) tests/unit/test-util.h
 	@mkdir -p $(dir $@)
@@ -215,8 +217,42 @@ fuzz: $(FUZZ_BINS)
 	    build/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
+# System-wide: into the plug-in folder every GIMP of a series reads,
+# pkg-config's gimplibdir/plug-ins (Debian: /usr/lib/gimp/2.0 and
+# /usr/lib/x86_64-linux-gnu/gimp/3.0), for each series built.  PREFIX
+# replaces GIMP's own prefix at the start of that folder (a GIMP only looks
+# there when told to, in Preferences > Folders > Plug-ins); DESTDIR stages
+# the install (packages: debian/rules).
+plugin_dir = $(if $(PREFIX),$(patsubst $(shell pkg-config --variable=prefix $1)%,$(PREFIX)%,$(shell \
+  pkg-config --variable=gimplibdir $1)),$(shell pkg-config --variable=gimplibdir $1))/plug-ins/ai-image-edit
+GIMP2_PLUGIN_DIR = $(call plugin_dir,gimp-2.0)
+GIMP3_PLUGIN_DIR = $(call plugin_dir,gimp-3.0)
+
+# One plug-in folder: the binary, the shipped model table (the person's
+# additions go in the profile, see the README) and the translations, which
+# the plug-in finds next to itself.  $1: the binary, $2: the folder.
+define install_plugin
+	install -d '$2'
+	install -m 755 $1 '$2/ai-image-edit'
+	install -m 644 $(MODEL_TABLE) '$2/models.ini'
+	$(foreach mo,$(MO_FILES),install -D -m 644 $(mo) '$2/$(mo:$(BUILD)/%=%)' &&) true
+	@echo "installed into $2"
+
+endef
+
 install: all
-	@./install.sh --no-deps
+	$(if $(HAVE_GIMP2),$(call install_plugin,$(PLUGIN),$(DESTDIR)$(GIMP2_PLUGIN_DIR)))
+	$(if $(HAVE_GIMP3),$(call install_plugin,$(PLUGIN3),$(DESTDIR)$(GIMP3_PLUGIN_DIR)))
+
+uninstall:
+	$(if $(HAVE_GIMP2),rm -rf '$(DESTDIR)$(GIMP2_PLUGIN_DIR)')
+	$(if $(HAVE_GIMP3),rm -rf '$(DESTDIR)$(GIMP3_PLUGIN_DIR)')
+
+# One series into one folder, for install.sh:
+#   make install-into SERIES=2|3 DIR=~/.config/GIMP/3.2/plug-ins/ai-image-edit
+install-into: all
+	$(if $(and $(filter 2 3,$(SERIES)),$(DIR)),,$(error install-into needs SERIES=2|3 and DIR))
+	$(call install_plugin,$(BUILD)/gimp$(SERIES)/ai-image-edit,$(DIR))
 
 demo: all
 	@/usr/bin/python3 tests/demo.py

@@ -7,8 +7,10 @@
 #     leaks),
 #   - each fuzz target over its seed corpus and kept crash inputs,
 #   - integration tests (gimp-console) and dialog tests (gimp-2.10, Xvfb),
-#   - the build, unit and integration tests on Debian 11 (GIMP 2.10.22) and
-#     Debian 13 (GIMP 3), in roots outside the checkout (tests/distros).
+#     and where install.sh installs (tests/install),
+#   - the build, unit, integration, dialog and install tests and the Debian
+#     package on Debian 11 (GIMP 2.10.22), Debian 13 (GIMP 3.0) and Debian
+#     forky (GIMP 3.2), in roots outside the checkout (tests/distros).
 # AI_IMAGE_EDIT_ONLY=unit|sanitize|valgrind|fuzz|i18n|integration|distros runs one part.
 set -u
 cd "$(dirname "$0")/.."
@@ -92,6 +94,7 @@ if want integration; then
   run_suite fake-api "$PYTHON" tests/test_fake_api.py --tap
   run_suite integration "$PYTHON" tests/integration/run.py
   run_suite ui "$PYTHON" tests/ui/run.py
+  run_suite install "$PYTHON" tests/install/run.py
 fi
 
 if want distros; then

@@ -3,6 +3,7 @@
 # (or reused) by make-root.sh:
 #   Debian 11 (bullseye): GIMP 2.10.22, GLib 2.66, curl 7.74: build the
 #     2.10 plug-in, run the unit tests and the integration suite.
+#   Each: install.sh's choice of folders and the Debian package (tests/install).
 #   Debian 13 (trixie): GIMP 3.0.4: build the GIMP 3 plug-in, run the unit
 #     tests, the integration suite in GIMP 3's script-fu, and the dialog
 #     tests (GTK 3) under Xvfb.
@@ -69,6 +70,10 @@ for release in ${AI_IMAGE_EDIT_RELEASES:-bullseye trixie forky}; do
     tagged "$tag" tests/distros/in-root.sh --host "$root" env AI_IMAGE_EDIT_GIMP=3 \
       AI_IMAGE_EDIT_TEST_LOCALE=$locale "$PYTHON" tests/ui/run.py
   fi
+  # Where install.sh puts the plug-in; the Debian package built, installed,
+  # used and purged.
+  tagged "$tag" tests/distros/in-root.sh --host "$root" env AI_IMAGE_EDIT_GIMP=$gimp \
+    AI_IMAGE_EDIT_TEST_LOCALE=$locale "$PYTHON" tests/install/run.py
   echo "# $tag took $(($(date +%s) - start)) s"
 done
 exit $status

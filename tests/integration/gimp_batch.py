@@ -76,9 +76,10 @@ def inner(path):
 
 
 class GimpProfile:
-    """A throw-away GIMP profile and HOME with the plug-in installed."""
+    """A throw-away GIMP profile and HOME with the plug-in installed
+    (install=False: without it, for a plug-in installed system-wide)."""
 
-    def __init__(self):
+    def __init__(self, install=True):
         self.root = tempfile.mkdtemp(prefix="ai-image-edit-test-",
                                      dir=os.path.join(CHROOT, "tmp") if CHROOT else None)
         self.gimpdir = os.path.join(self.root, "gimp")
@@ -93,6 +94,8 @@ class GimpProfile:
         if threads:
             with open(os.path.join(self.gimpdir, "gimprc"), "w") as f:
                 f.write("(num-processors %d)\n" % int(threads))
+        if not install:
+            return
         env = dict(os.environ, HOME=inner(self.home))
         env[PROFILE_VARIABLE] = inner(self.gimpdir)
         subprocess.run(self._prefix() + [os.path.join(SOURCE, "install.sh"), "--no-deps"],
