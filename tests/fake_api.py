@@ -104,12 +104,16 @@ every event sent (comments not included), "stream_event_count",
 "stream_comments", "stream_delay" and "stream_end" ("completed", "cut",
 "dropped", "error", or "client_gone" when a write failed).
 
-Held streams (FakeApi.hold_streams = True): every stream sends its first
-event, then waits before each further one until the test calls
-release_stream(), with a keep-alive comment every HOLD_KEEPALIVE s meanwhile;
-its record's "stream_held" is the number of events sent while it waits
-(None otherwise), and wait_held(k) waits for that state.  A test looks at
-what the client shows of event k knowing event k+1 cannot arrive.
+Held answers, for tests that look at the client while it waits, with no
+timing involved: with FakeApi.hold_answers = True every POST is recorded
+and then waits, before any byte of its answer, until the test calls
+release(); with FakeApi.hold_streams = True every stream sends its first
+event, then waits before each further one until release(), with a
+keep-alive comment every HOLD_KEEPALIVE s meanwhile (release(rec,
+rest=True) lets one request run to its end).  While a request waits its
+record's "held" is the number of events sent (0 for a held answer; None
+otherwise), and wait_held(k) waits for that state.  A test
+looks at what the client shows of event k knowing event k+1 cannot arrive.
 
 Runs under /usr/bin/python3 (Debian's, with python3-numpy and python3-pil).
 """
@@ -162,6 +166,7 @@ STREAM_MODIFIERS = ("slowstream", "crlfstream", "streamcut", "streamdrop",
 STREAM_DELAY = 0.05            # FakeApi.stream_delay's default, seconds
 HOLD_TIMEOUT = 600             # a held stream goes on by itself after this
 HOLD_KEEPALIVE = 10            # seconds between a held stream's comments
+RELEASED_TO_END = 1 << 30      # a record's "released" after release(rest=True)
 MAX_PARTIAL_IMAGES = 3
 PARTIAL_GREY = (128, 128, 128, 255)
 STREAM_ERROR = {"type": "error",
@@ -1344,6 +1349,8 @@ class _Handler(BaseHTTPRequestHandler):
                                         + parse_error))
         if rejected is not None:
             return self._send(*rejected)
+        if self.fake.hold_answers:
+            self.fake._hold(rec)
         self._respond(_Request(fields, images, mask, scenario, rec))
 
     # -- answers --
@@ -1769,11 +1776,13 @@ class FakeApi:
         # Seconds before every event of a streamed answer (the slowstream
         # scenario overrides it for one request).
         self.stream_delay = STREAM_DELAY
-        # With hold_streams, a streamed answer sends its first event at
-        # once and then waits before each further one until the test calls
-        # release_stream(): the test looks at what the client shows while
-        # nothing else can arrive.  A held stream sends a keep-alive
-        # comment every HOLD_KEEPALIVE seconds, as the real API does.
+        # With hold_answers, every POST waits before its answer until the
+        # test calls release(); with hold_streams, a streamed answer sends
+        # its first event at once and then waits before each further one:
+        # the test looks at what the client shows while nothing else can
+        # arrive.  A held stream sends a keep-alive comment every
+        # HOLD_KEEPALIVE seconds, as the real API does.
+        self.hold_answers = False
         self.hold_streams = False
         self._held = threading.Condition()
         # How a streamed body is framed: "chunked" (Transfer-Encoding:
@@ -1803,7 +1812,7 @@ class FakeApi:
 
     def stop(self):
         with self._held:
-            self.hold_streams = False
+            self.hold_answers = self.hold_streams = False
             self._held.notify_all()
         if self._server is not None:
             self._server.shutdown()
@@ -1873,46 +1882,53 @@ class FakeApi:
                 with open(self.log_path, "a", encoding="utf-8") as f:
                     f.write(json.dumps(rec) + "\n")
 
-    # -- held streams (hold_streams) --
-    def wait_held(self, events, timeout=HOLD_TIMEOUT):
-        """Waits until the newest POST's stream has sent `events` events and
-        is held before the next (or has ended with that many); True then."""
+    # -- held answers (hold_answers, hold_streams) --
+    def wait_held(self, events=0, timeout=HOLD_TIMEOUT):
+        """Waits until the newest POST has sent `events` events and is held
+        before its next (or its stream has ended with that many); True
+        then.  events=0: its whole answer is held (hold_answers)."""
         deadline = time.monotonic() + timeout
         with self._held:
             while time.monotonic() < deadline:
                 posts = [r for r in self._requests if r.get("method") == "POST"]
                 rec = posts[-1] if posts else {}
                 sent = rec.get("stream_event_count") or 0
-                if sent >= events and (rec.get("stream_held") == sent or
-                                       rec.get("stream_end")):
+                if rec and sent >= events and (rec.get("held") == sent or
+                                               rec.get("stream_end")):
                     return sent == events
                 self._held.wait(0.1)
         return False
 
-    def release_stream(self):
-        """Lets every held stream send its next event."""
+    def release(self, rec=None, rest=False):
+        """Lets every held answer (or rec's alone) go on to its next event;
+        rest=True: to its end, held no more."""
         with self._held:
-            for rec in self._requests:
-                if rec.get("stream_held") is not None:
-                    rec["stream_released"] = rec["stream_held"]
+            for r in [rec] if rec is not None else self._requests:
+                if rest:
+                    r["released"] = RELEASED_TO_END
+                elif r.get("held") is not None:
+                    r["released"] = max(r.get("released", -1), r["held"])
             self._held.notify_all()
 
-    def _hold(self, rec, keepalive):
-        """In a stream's thread, before its next event: waits for
-        release_stream() (at most HOLD_TIMEOUT s), calling keepalive()
+    def _hold(self, rec, keepalive=None):
+        """In a request's thread, before its answer or its next event:
+        waits for release() (at most HOLD_TIMEOUT s), calling keepalive()
         every HOLD_KEEPALIVE s meanwhile."""
         deadline = time.monotonic() + HOLD_TIMEOUT
         with self._held:
             sent = rec["stream_event_count"]
-            self._update(rec, stream_held=sent)
+            if rec.get("released", -1) >= sent:
+                return
+            self._update(rec, held=sent)
             self._held.notify_all()
             try:
-                while (rec.get("stream_released", 0) < sent and self.hold_streams and
+                while (rec.get("released", -1) < sent and
+                       (self.hold_answers or self.hold_streams) and
                        time.monotonic() < deadline):
-                    if not self._held.wait(HOLD_KEEPALIVE):
+                    if not self._held.wait(HOLD_KEEPALIVE) and keepalive:
                         keepalive()
             finally:
-                self._update(rec, stream_held=None)
+                self._update(rec, held=None)
 
     def _update(self, rec, rewrite_log=False, **changes):
         """Change a recorded request (a streamed answer's progress): the

@@ -1169,21 +1169,44 @@ class StreamTest(FakeApiCase):
             self.assertTrue(self.api.wait_held(1, timeout=10))
             rec = self.api.requests[-1]
             time.sleep(0.3)
-            self.assertEqual((rec["stream_event_count"], rec["stream_held"]), (1, 1))
-            self.api.release_stream()
+            self.assertEqual((rec["stream_event_count"], rec["held"]), (1, 1))
+            self.api.release()
             self.assertTrue(self.api.wait_held(2, timeout=10))
             self.assertEqual(rec["stream_event_count"], 2)
-            self.api.release_stream()
+            self.api.release()
             reader.join(10)
             self.assertFalse(reader.is_alive())
             self.assertEqual(result["sse"].names, [PARTIAL, PARTIAL, COMPLETED])
-            self.assertEqual((rec["stream_end"], rec["stream_held"]), ("completed", None))
+            self.assertEqual((rec["stream_end"], rec["held"]), ("completed", None))
             # The count waited for is exact: a stream past it says so.
             self.assertFalse(self.api.wait_held(1, timeout=1))
         finally:
-            self.api.release_stream()
+            self.api.release()
             self.api.hold_streams = False
             reader.join(10)
+
+    def test_held_answer_waits_for_the_test(self):
+        self.api.hold_answers = True
+        result = {}
+        rgba = np.zeros((32, 32, 4), np.uint8)
+        poster = threading.Thread(target=lambda: result.update(
+            answer=self.edit("gpt-image-2", rgba, scenario="b64")))
+        poster.start()
+        try:
+            # Recorded at once, answered only when the test says so.
+            self.assertTrue(self.api.wait_held(0, timeout=10))
+            rec = self.api.requests[-1]
+            time.sleep(0.3)
+            self.assertEqual((rec["held"], result), (0, {}))
+            self.api.release()
+            poster.join(10)
+            self.assertFalse(poster.is_alive())
+            self.assertEqual(result["answer"][0], 200)
+            self.assertIsNone(rec["held"])
+        finally:
+            self.api.release()
+            self.api.hold_answers = False
+            poster.join(10)
 
     def test_client_gone(self):
         conn, resp = self.open_stream(scenario="slowstream:0.1",

@@ -1,8 +1,9 @@
 """GIMP stays editable while a request runs: the person changes the
 selection or deletes the layer while the server is still working.  The
-test extension (meddle.c) does that through the PDB the moment the
-stand-in API has received the request, which it holds back for a few
-seconds.  And a very wide layer edited whole, for peak memory."""
+test extension (meddle.c) does that through the PDB while the stand-in API
+holds the request's answer (hold_answers), which it lets go only when the
+change is done: no timing involved.  And a very wide layer edited whole,
+for peak memory."""
 
 import os
 import re
@@ -15,27 +16,27 @@ import measure
 
 from common import SEL, Case, check_pixels, error_text, fact, facts_for, layer_rows, load, rect
 
-DELAYED_ECHO = "scenario:echo:delay=3;pattern=1"
+HELD_ECHO = "scenario:echo:pattern=1"
 
 
 def meddle_case(name, command, layer_copy=False):
     """A 400x300 picture whose edited layer is named after the case; the
-    command (with LAYER for that name) runs while the server waits."""
+    command (with LAYER for that name) runs while the server holds it."""
     setup = ("(let* ((img (make-image 400 300 RGB)) (bg (top-layer img))"
              " (d (if %s (car (gimp-layer-copy bg TRUE)) bg)))"
              " (if %s (gimp-image-insert-layer img d 0 0))"
              " (gimp-item-set-name d CASE) "
              % ("#t" if layer_copy else "#f", "#t" if layer_copy else "#f")
              + SEL % (120, 90, 100, 80) +
-             " (run-case CASE img d PROMPT \"\" 1 \"\" \"\" \"%s\" \"\"))" % DELAYED_ECHO)
+             " (run-case CASE img d PROMPT \"\" 1 \"\" \"\" \"%s\" \"\"))" % HELD_ECHO)
     case = Case(name, setup, inside=rect(120, 90, 100, 80))
     case.command = command.replace("LAYER", name)
     return case
 
 
-# A stream with a second between its events; the picture is saved (by the
-# extension, through the PDB) while the first partial image shows.
-STREAM_WATCHED = "scenario:slowstream:1.2:echo:pattern=2"
+# A stream held after its first event (hold_streams); the picture is saved
+# (by the extension, through the PDB) once it shows that partial image.
+STREAM_WATCHED = "scenario:echo:pattern=2"
 
 
 def stream_watch_case(name):
@@ -45,8 +46,10 @@ def stream_watch_case(name):
              " \"stream=true partial_images=2\"))" % STREAM_WATCHED)
     case = Case(name, setup, inside=rect(120, 90, 100, 80))
     case.command = "save-picture %s MIDSTREAM" % name
-    # After the first partial image was sent, and time to show it.
-    case.after_events, case.settle = 1, 0.6
+    # While the stream is held after its first partial image, saved again
+    # until the picture shows it (the plug-in shows it on its own time).
+    case.after_events = 1
+    case.until = lambda midstream: any("partial 1 of 2" in n for n in picture_layers(midstream))
     return case
 
 
@@ -76,7 +79,12 @@ WIDE_PLUG_IN_PEAK_MB = 260
 WIDE_GIMP_PEAK_MB = 600
 
 
-def meddle(command_file, command, timeout=10.0):
+# How long the extension may take to carry out one command; a state, waited
+# for, not a time that has to pass.
+MEDDLE_TIMEOUT = 120.0
+
+
+def meddle(command_file, command, timeout=MEDDLE_TIMEOUT):
     """Has the tests' GIMP extension carry out command now: its answer
     ("done" or "failed"), or None when it did not answer in time."""
     done = command_file + ".done"
@@ -101,8 +109,11 @@ def picture_layers(path):
 
 
 class Meddler(threading.Thread):
-    """Writes each case's command for the extension once the stand-in has
-    its request, then waits for the extension to carry it out."""
+    """For each case in turn: once the stand-in holds the case's request
+    (run with hold_answers and hold_streams on), has the extension carry
+    out the case's command, then lets the answer go on.  A case with
+    after_events=k has its command run while its stream is held after
+    event k; with until(midstream), again until that is true."""
 
     def __init__(self, api, command_file, cases, midstream_path=None):
         super().__init__(daemon=True)
@@ -111,21 +122,42 @@ class Meddler(threading.Thread):
         self.results = {}
         self.stop = threading.Event()
 
-    def run(self):
-        pending = list(self.cases)
-        while pending and not self.stop.is_set():
-            posts = {r.get("fields", {}).get("prompt"): r for r in self.api.requests
-                     if r.get("method") == "POST"}
-            case = pending[0]
-            rec = posts.get(case.prompt)
-            events = len(rec.get("stream_events") or []) if rec else 0
-            if rec and events >= getattr(case, "after_events", 0):
-                if getattr(case, "settle", 0):
-                    time.sleep(case.settle)
-                self.results[case.name] = meddle(
-                    self.file, case.command.replace("MIDSTREAM", self.midstream or ""))
-                pending.pop(0)
+    def _held(self, case):
+        """The case's request once held, and the events it had sent then
+        ((None, None) when stopped first)."""
+        while not self.stop.is_set():
+            for rec in self.api.requests:
+                held = rec.get("held")
+                if (rec.get("method") == "POST" and held is not None
+                        and rec.get("fields", {}).get("prompt") == case.prompt):
+                    return rec, held
             time.sleep(0.02)
+        return None, None
+
+    def _carry_out(self, case):
+        command = case.command.replace("MIDSTREAM", self.midstream or "")
+        until = getattr(case, "until", None)
+        deadline = time.monotonic() + MEDDLE_TIMEOUT
+        while True:
+            answer = meddle(self.file, command)
+            if (until is None or answer != "done" or until(self.midstream)
+                    or time.monotonic() > deadline or self.stop.is_set()):
+                return answer if until is None or until(self.midstream) else "not shown"
+            time.sleep(0.02)
+
+    def run(self):
+        for case in self.cases:
+            while True:
+                rec, held = self._held(case)
+                if rec is None:
+                    return
+                if held >= getattr(case, "after_events", 0):
+                    break
+                # Held before an earlier point: on to the one looked at.
+                self.api.release(rec)
+                time.sleep(0.02)
+            self.results[case.name] = self._carry_out(case)
+            self.api.release(rec, rest=True)
 
 
 class PeakMemory(threading.Thread):

@@ -5,6 +5,8 @@ import os
 
 import numpy as np
 
+from gimp_batch import GIMP_RELEASE, SOURCE
+
 from common import (API_KEY, MAGENTA, SEL, Case, check_pixels, check_request,  # noqa: F401
                     check_unchanged, error_text, fact, facts_all, facts_for, layer_rows,
                     load, rect, region_side, request_for)
@@ -98,6 +100,28 @@ ODD_CASES = [
          "(let* ((img (make-image 200 200 RGB)) (d (top-layer img))) " + SEL % (50, 50, 40, 40) +
          " (run-case CASE img d PROMPT \"dall-e-2\" 1 \"256x256\" \"\" \"\" \"\"))",
          prompt="case prompt_too_long: " + "x" * 1000),
+]
+
+# GIMP 3.2's vector layers (a path, filled) and link layers (an image
+# file, shown as a layer): edited as any layer, the result above them.
+# Where the GIMP has no such layers the case says so and stops.
+NEW_LAYER_KINDS = [
+    Case("vector_layer",
+         "(if (not (defined? 'gimp-vector-layer-new)) (out CASE \"no-such-layers\" 1)"
+         " (let* ((img (make-image 400 300 RGB)) (p (car (gimp-path-new img \"shape\"))))"
+         "  (gimp-image-insert-path img p 0 0)"
+         "  (gimp-path-bezier-stroke-new-ellipse p 200 150 120 80 0)"
+         "  (let ((v (car (gimp-vector-layer-new img p))))"
+         "   (gimp-image-insert-layer img v 0 0) " + SEL % (120, 90, 100, 80) +
+         "   (run-case CASE img v PROMPT \"\" 1 \"\" \"\" \"scenario:echo\" \"\"))))",
+         inside=rect(120, 90, 100, 80)),
+    Case("link_layer",
+         "(if (not (defined? 'gimp-link-layer-new)) (out CASE \"no-such-layers\" 1)"
+         " (let* ((img (make-image 400 300 RGB))"
+         "        (l (car (gimp-link-layer-new img \"%s/tests/data/sample.png\"))))"
+         "  (gimp-image-insert-layer img l 0 0) " % SOURCE + SEL % (20, 20, 60, 40) +
+         "  (run-case CASE img l PROMPT \"\" 1 \"\" \"\" \"scenario:echo\" \"\")))",
+         inside=rect(20, 20, 60, 40)),
 ]
 
 
@@ -219,3 +243,22 @@ def check_odd_inputs(tap, profile, lines, log, api_requests):
         tap.check(request_for(api_requests, c) is None, "%s: no request was sent" % name)
 
 
+def check_new_layer_kinds(tap, profile, lines):
+    """GIMP 3.2 and later: a vector and a link layer edited, the result
+    directly above each, the layer itself untouched; before 3.2 the cases
+    find no such layers."""
+    has_them = GIMP_RELEASE != "2.10" and int(GIMP_RELEASE.split(".")[1]) >= 2
+    for c, kind in zip(NEW_LAYER_KINDS, ("vector", "link")):
+        f = facts_for(lines, c.name)
+        if not has_them:
+            tap.equal(fact(f, "no-such-layers"), ["1"],
+                      "%s: GIMP %s has no %s layers" % (c.name, GIMP_RELEASE, kind))
+            continue
+        tap.check(fact(f, "done") is not None, "%s: the case ran to the end" % c.name)
+        tap.equal(fact(f, "status"), ["ok"], "%s: editing a %s layer succeeds" % (c.name, kind))
+        layers = layer_rows(f)
+        result_id = int((fact(f, "result") or ["0", "-9"])[1])
+        tap.check(len(layers) == 3 and layers[0]["id"] == result_id and layers[0]["pos"] == 0
+                  and layers[1]["pos"] == 1 and layers[0]["parent"] == -1,
+                  "%s: the result sits directly above the %s layer" % (c.name, kind), layers)
+        check_pixels(tap, profile, c, c.inside)

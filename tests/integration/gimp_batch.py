@@ -42,10 +42,14 @@ if GIMP_VERSION == "3":
     GIMP_CONSOLE = newest_gimp3("gimp-console")
     GIMP_UI = newest_gimp3("gimp")
     PROFILE_VARIABLE = "GIMP3_DIRECTORY"
+    # "3.0", "3.2": what the GIMP under test can do (3.2 added vector and
+    # link layers).
+    GIMP_RELEASE = GIMP_CONSOLE.rpartition("-")[2]
 else:
     GIMP_CONSOLE = (None if CHROOT else shutil.which("gimp-console-2.10")) or "gimp-console-2.10"
     GIMP_UI = "gimp-2.10"
     PROFILE_VARIABLE = "GIMP2_DIRECTORY"
+    GIMP_RELEASE = "2.10"
 
 
 def scheme_string(text):

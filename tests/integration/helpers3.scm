@@ -1,6 +1,6 @@
 ; GIMP 3 for the integration tests: loaded after helpers.scm, it gives the
 ; cases the few GIMP 2.10 procedures they call, in 2.10's shape, on top of
-; GIMP 3.0's script-fu, so one list of cases runs on both GIMPs.  Only what
+; GIMP 3.0's and 3.2's script-fu, so one list of cases runs on every GIMP.  Only what
 ; the cases and helpers.scm use is here; each shim says what changed.
 
 (define gimp3-layer-new gimp-layer-new)
@@ -75,11 +75,15 @@
 
 ; The plug-in: an image procedure takes its drawables as an array, and
 ; returns its layers without a count; answer in 2.10's shape.  A cancelled
-; dialog returns no layers at all.
+; dialog returns no layers at all.  Called by name, as GIMP 3.2 wants (it
+; warns on each positional call of a plug-in); 3.0 takes names too.
 (define (call-plug-in case mode img drawable prompt model n size fmt user options)
   (let ((r (call-capturing-error
-            (lambda () (plug-in-ai-image-edit mode img (vector drawable)
-                                              prompt model n size fmt user options)))))
+            (lambda () (plug-in-ai-image-edit #:run-mode mode #:image img
+                                              #:drawables (vector drawable)
+                                              #:prompt prompt #:model model #:n n
+                                              #:size size #:response-format fmt
+                                              #:user user #:options options)))))
     (if (eq? (car r) 'ok)
         (let ((values (cadr r)))
           (if (and (pair? values) (vector? (car values)))

@@ -25,7 +25,8 @@ from cases_models import (DROPPED_CASES, MODEL_CASES, NO_LIST_CASE, OPENAI_CASES
                           check_no_list, check_openai, clear_cache, write_cache)
 from cases_meddle import (MEDDLE_CASES, WIDE_CASE, Meddler, PeakMemory,  # noqa: E402
                           check_meddle_cases, check_stream_watched, check_wide_case)
-from cases_odd import ODD_CASES, check_odd_inputs  # noqa: E402
+from cases_odd import (NEW_LAYER_KINDS, ODD_CASES, check_new_layer_kinds,  # noqa: E402
+                       check_odd_inputs)
 from cases_stream import STREAM_CASES, check_stream_cases  # noqa: E402
 from common import (API_KEY, SEL, Case, check_unchanged, error_text, fact,  # noqa: E402
                     facts_for)
@@ -61,14 +62,15 @@ def main():
     profile = GimpProfile()
     try:
         write_pictures(profile.out)
-        script = " ".join(c.script() for c in CASES + ODD_CASES + GPT_CASES + STREAM_CASES
-                          + MODEL_CASES)
+        script = " ".join(c.script() for c in CASES + ODD_CASES + NEW_LAYER_KINDS + GPT_CASES
+                          + STREAM_CASES + MODEL_CASES)
         lines, log = profile.run(script, OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=api.base_url,
                                  G_MESSAGES_DEBUG="ai-image-edit")
         if os.environ.get("AI_IMAGE_EDIT_TEST_VERBOSE"):
             print(log)
         check_cases(tap, profile, lines, log, api.requests)
         check_odd_inputs(tap, profile, lines, log, api.requests)
+        check_new_layer_kinds(tap, profile, lines)
         check_gpt_cases(tap, profile, lines, log, api.requests, api.pixels)
         check_stream_cases(tap, profile, lines, api.requests)
         check_model_cases(tap, profile, lines, api.requests, api.pixels)
@@ -152,12 +154,15 @@ def main():
         command_file = os.path.join(profile.root, "meddle.cmd")
         midstream = os.path.join(profile.out, "stream_shown_while_it_runs-midstream.png")
         meddler = Meddler(api, command_file, MEDDLE_CASES, inner(midstream))
+        api.hold_answers = api.hold_streams = True
         meddler.start()
         script = " ".join(c.script() for c in MEDDLE_CASES)
         lines, log = profile.run(script, facts_name="facts-meddle.txt", OPENAI_API_KEY=API_KEY,
                                  OPENAI_BASE_URL=api.base_url,
                                  AI_IMAGE_EDIT_MEDDLE=inner(command_file))
         meddler.stop.set()
+        api.hold_answers = api.hold_streams = False
+        api.release()
         check_meddle_cases(tap, profile, lines, meddler)
         check_stream_watched(tap, profile, lines, midstream)
 
