@@ -3,10 +3,12 @@
 plug-in installed by install.sh into a throw-away profile, against the
 stand-in Images API (tests/fake_api.py) on 127.0.0.1.
 
-Four GIMP starts: the pipeline's cases (cases_core, cases_odd, cases_gpt)
-in one; no API key with German messages; the image changed while the
-server works (cases_meddle, through the tests' own GIMP extension); and a
-very wide layer, for peak memory.  Each case checks the request the server
+Several GIMP starts: the pipeline's cases (cases_core, cases_odd,
+cases_gpt, ...) in one; no API key with German messages; other languages;
+the models a server offers; the image changed while the server works
+(cases_meddle, through the tests' own GIMP extension); edits whose images
+are closed, for what GIMP is left holding (cases_cleanup); and a very wide
+layer, for peak memory.  Each case checks the request the server
 recorded, the layers GIMP holds afterwards, and the pixels: inside the
 edit area changed, outside bit-identical."""
 
@@ -17,6 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
+from cases_cleanup import CLEANUP_CASES, check_cleanup  # noqa: E402
 from cases_core import CASES, NO_KEY_CASE, check_cases  # noqa: E402
 from cases_gpt import (GPT_CASES, OFFERED, SHUT_DOWN_DEC_1, check_gpt_cases,  # noqa: E402
                        write_pictures)
@@ -165,6 +168,14 @@ def main():
         api.release()
         check_meddle_cases(tap, profile, lines, meddler)
         check_stream_watched(tap, profile, lines, midstream)
+
+        # Edits of each kind with their images closed afterwards: GIMP is
+        # left holding nothing of them (GEGL's count at the end).
+        api.clear()
+        lines, log = profile.run(" ".join(c.script() for c in CLEANUP_CASES),
+                                 facts_name="facts-cleanup.txt", OPENAI_API_KEY=API_KEY,
+                                 OPENAI_BASE_URL=api.base_url)
+        check_cleanup(tap, lines, log)
 
         # Fourth start: a 16000x1000 layer edited whole, memory watched.
         api.clear()
