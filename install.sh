@@ -16,7 +16,8 @@
 # Idempotent; needs no network when everything is already present.
 # --no-deps skips the package step; --deps-only stops after it;
 # --test-deps also installs what `make check` needs (Xvfb, xdotool,
-# ImageMagick, clang's fuzzer runtime, valgrind, gnome-keyring, mmdebstrap...).
+# ImageMagick, clang's fuzzer runtime, valgrind, gnome-keyring, mmdebstrap,
+# debhelper...).
 set -eu
 cd "$(dirname "$0")"
 
@@ -112,7 +113,7 @@ install_deps() {
 
 test_deps_present() {
   for tool in python3 openssl Xvfb xauth xdotool import tesseract clang valgrind dbus-daemon \
-              gnome-keyring-daemon secret-tool gimp-2.10 mmdebstrap; do
+              gnome-keyring-daemon secret-tool gimp-2.10 mmdebstrap dh dpkg-buildpackage; do
     command -v "$tool" >/dev/null 2>&1 || return 1
   done
   /usr/bin/python3 -c 'import numpy, PIL' >/dev/null 2>&1 || return 1
@@ -130,10 +131,10 @@ install_test_deps() {
     apt_install python3 python3-numpy python3-pil openssl xvfb xauth xdotool imagemagick \
       clang libclang-rt-14-dev valgrind dbus gnome-keyring libsecret-tools gimp \
       icc-profiles-free tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-rus \
-      tesseract-ocr-jpn mmdebstrap fonts-ipafont-gothic
+      tesseract-ocr-jpn mmdebstrap fonts-ipafont-gothic debhelper dpkg-dev
   else
     echo "install.sh: install Xvfb, xdotool, ImageMagick, tesseract, clang with its fuzzer" \
-         "runtime, valgrind, dbus, gnome-keyring, secret-tool, mmdebstrap, numpy and PIL" \
+         "runtime, valgrind, dbus, gnome-keyring, secret-tool, mmdebstrap, debhelper, numpy and PIL" \
          "for /usr/bin/python3, and an Adobe RGB ICC profile to run the tests" >&2
     exit 1
   fi

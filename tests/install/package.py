@@ -1,12 +1,16 @@
-"""The Debian package, in a Debian root: built from debian/ with
-dpkg-buildpackage on a clean copy of the checkout, installed with
+"""The Debian package: built from debian/ with dpkg-buildpackage on a
+clean copy of the checkout.  In a Debian root it is then installed with
 apt-get, used for an edit by a GIMP whose profile has no plug-in (and
-with its translations), then purged."""
+with its translations), and purged; on this machine (Debian 12) only its
+contents are looked at, since installing it would put the plug-in into
+the GIMP every other test here runs."""
 
 import glob
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
@@ -21,6 +25,9 @@ from check_po import PO, po_entries  # noqa: E402
 
 PACKAGE = "gimp-plugin-ai-image-edit"
 BUILD = "/build"          # inside the root
+# What the package holds in GIMP's plug-in folder.
+PARTS = ("/ai-image-edit/ai-image-edit", "/ai-image-edit/models.ini",
+         "/ai-image-edit/locale/de/LC_MESSAGES/ai-image-edit.mo")
 APT = {"DEBIAN_FRONTEND": "noninteractive"}
 
 EDIT = Case("package_edit",
@@ -41,32 +48,60 @@ def plugin_files(listing):
     return [l for l in listing.splitlines() if "/plug-ins/ai-image-edit/" in l]
 
 
-def check(tap, run):
-    """run: tests/install/run.py's, a command in the root."""
-    purge(run)
-    # A clean copy: what a person unpacks (no build output of the tests).
-    shutil.rmtree(CHROOT + BUILD, ignore_errors=True)
-    os.makedirs(CHROOT + BUILD)
-    status, out = run(["sh", "-c", "cp -a /src %s/%s && rm -rf %s/%s/build"
-                       % (BUILD, PACKAGE, BUILD, PACKAGE)], {})
+def build(tap, run, source, build):
+    """dpkg-buildpackage -b on a clean copy of source (what a person
+    unpacks: no build output of the tests) in build; the .deb's path."""
+    status, out = run(["sh", "-c", "rm -rf '%s' && mkdir -p '%s' && cp -a '%s' '%s/%s' && "
+                       "rm -rf '%s/%s/build'" % (build, build, source, build, PACKAGE,
+                                                 build, PACKAGE)], {})
     tap.check(status == 0, "package: a clean copy of the source", out)
-    status, out = run(["sh", "-c", "cd %s/%s && dpkg-buildpackage -b -us -uc -j2" % (BUILD, PACKAGE)],
-                      {"HOME": "/root"}, timeout=1800)
-    debs = glob.glob(CHROOT + BUILD + "/%s_*.deb" % PACKAGE)
+    status, out = run(["sh", "-c", "cd '%s/%s' && dpkg-buildpackage -b -us -uc -j2"
+                       % (build, PACKAGE)], {"HOME": "/root"}, timeout=1800)
+    debs = glob.glob((CHROOT or "") + build + "/%s_*.deb" % PACKAGE)
     tap.check(status == 0 and len(debs) == 1, "package: dpkg-buildpackage -b builds %s" % PACKAGE,
               out[-3000:])
-    if not debs:
+    return build + "/" + os.path.basename(debs[0]) if len(debs) == 1 else None
+
+
+def check_contents(tap, listing, where):
+    files = plugin_files(listing)
+    for part in PARTS:
+        tap.check(any(f.endswith(part) for f in files),
+                  "package: installs ...%s in GIMP's own plug-in folder%s" % (part, where),
+                  listing)
+
+
+def check_here(tap, run, source):
+    """On this machine: the package builds for its GIMP, and holds the
+    plug-in in the folder that GIMP reads (pkg-config's gimplibdir)."""
+    scratch = tempfile.mkdtemp(prefix="ai-image-edit-deb-")
+    try:
+        deb = build(tap, run, source, scratch)
+        if deb is None:
+            return
+        listing = subprocess.run(["dpkg-deb", "-c", deb], stdout=subprocess.PIPE,
+                                 universal_newlines=True).stdout
+        gimplibdir = subprocess.run(["pkg-config", "--variable=gimplibdir", "gimp-2.0"],
+                                    stdout=subprocess.PIPE,
+                                    universal_newlines=True).stdout.strip()
+        check_contents(tap, "\n".join(l.split()[-1].lstrip(".") for l in listing.splitlines()
+                                      if l.split()[-1].lstrip(".").startswith(gimplibdir)),
+                       " (%s)" % gimplibdir)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def check(tap, run):
+    """In a Debian root (run: tests/install/run.py's, a command in it)."""
+    purge(run)
+    deb = build(tap, run, "/src", BUILD)
+    if deb is None:
         return
-    deb = BUILD + "/" + os.path.basename(debs[0])
     status, out = run(["apt-get", "install", "-y", "-q", deb], APT)
     tap.check(status == 0, "package: apt-get install ./%s succeeds" % os.path.basename(deb),
               out[-3000:])
     status, listing = run(["dpkg", "-L", PACKAGE], {})
-    files = plugin_files(listing)
-    for part in ("/ai-image-edit/ai-image-edit", "/ai-image-edit/models.ini",
-                 "/ai-image-edit/locale/de/LC_MESSAGES/ai-image-edit.mo"):
-        tap.check(any(f.endswith(part) for f in files),
-                  "package: installs ...%s in GIMP's own plug-in folder" % part, listing)
+    check_contents(tap, listing, "")
 
     # An edit through the installed package: no plug-in in the profile.
     api = FakeApi()

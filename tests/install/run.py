@@ -286,9 +286,11 @@ def main():
         gimp3_cases(tap)
     else:
         gimp2_cases(tap)
+    import package
     if CHROOT:
-        import package
         package.check(tap, run)
+    else:
+        package.check_here(tap, run, SOURCE)
     return tap.finish()
 
 
