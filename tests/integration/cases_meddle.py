@@ -115,10 +115,14 @@ class Meddler(threading.Thread):
     after_events=k has its command run while its stream is held after
     event k; with until(midstream), again until that is true."""
 
-    def __init__(self, api, command_file, cases, midstream_path=None):
+    def __init__(self, api, command_file, cases, midstream_path=None, midstream_for_gimp=None):
+        """midstream_path: where a picture saved mid-stream lands, as this
+        process reads it; midstream_for_gimp: the same as GIMP (in a Debian
+        root, perhaps) names it."""
         super().__init__(daemon=True)
         self.api, self.file, self.cases = api, command_file, cases
         self.midstream = midstream_path
+        self.midstream_for_gimp = midstream_for_gimp or midstream_path
         self.results = {}
         self.stop = threading.Event()
 
@@ -135,7 +139,7 @@ class Meddler(threading.Thread):
         return None, None
 
     def _carry_out(self, case):
-        command = case.command.replace("MIDSTREAM", self.midstream or "")
+        command = case.command.replace("MIDSTREAM", self.midstream_for_gimp or "")
         until = getattr(case, "until", None)
         deadline = time.monotonic() + MEDDLE_TIMEOUT
         while True:

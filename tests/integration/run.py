@@ -156,7 +156,7 @@ def main():
         api.clear()
         command_file = os.path.join(profile.root, "meddle.cmd")
         midstream = os.path.join(profile.out, "stream_shown_while_it_runs-midstream.png")
-        meddler = Meddler(api, command_file, MEDDLE_CASES, inner(midstream))
+        meddler = Meddler(api, command_file, MEDDLE_CASES, midstream, inner(midstream))
         api.hold_answers = api.hold_streams = True
         meddler.start()
         script = " ".join(c.script() for c in MEDDLE_CASES)
