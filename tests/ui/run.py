@@ -220,28 +220,31 @@ def dialog_cases(tap, x, api, profile):
         asked = [r for r in api.requests if r.get("path") == "/v1/models"]
         tap.equal(len(asked), 1, "ui_edit: the server was asked once (GET /v1/models)")
         x.type(wid, "a hot air balloon, seen from below")
-        time.sleep(0.3)
         os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
         shot = os.path.join(profile.out, "dialog.png")
-        tap.check(x.screenshot(shot, wid), "a screenshot of the dialog is taken")
         # A fresh profile starts on the server's preferred model, with what
         # the edit would cost shown before anything is sent: read off the
-        # screen.
-        text = screen_text(shot)
-        left = screen_text(left_column(shot))
+        # screen, once it shows the prompt typed and the estimate the log has.
         # (The model's own entry, with its cursor, reads poorly; its size
         # and options say which model it is.)
-        tap.check(squash("scaled to 880 x 752") in squash(left) and "Complexity" in text and
-                  "Markup layer" in text and "Input fidelity" not in text,
-                  "ui_edit: the dialog shows gpt-image-2.6's size and options (on screen)",
+        def first_screen(path):
+            text, left = screen_text(path), screen_text(left_column(path))
+            cost = last_cost(profile.log("ui.txt"))
+            options = (squash("scaled to 880 x 752") in squash(left) and "Complexity" in text
+                       and "Markup layer" in text and "Input fidelity" not in text)
+            # ("($0.009" reads as "(s0.009" in GTK 3's rendering.)
+            shown = (cost is not None and squash(cost) in squash(left) and
+                     re.search(r" to \$0\.\d+ by", left) is not None)
+            return (options and shown and "seen from below" in text), options, shown, \
+                text, left, cost
+        tap.check(screenshot_when(x, wid, shot, lambda path: first_screen(path)[0]) is not None
+                  and os.path.exists(shot), "a screenshot of the dialog is taken")
+        _, options, shown, text, left, cost = first_screen(shot)
+        tap.check(options, "ui_edit: the dialog shows gpt-image-2.6's size and options (on screen)",
                   (left, text))
-        log = profile.log("ui.txt")
-        cost = last_cost(log)
-        # ("($0.009" reads as "(s0.009" in GTK 3's rendering.)
-        tap.check(cost is not None and squash(cost) in squash(left) and
-                  re.search(r" to \$0\.\d+ by", left),
-                  "ui_edit: the dialog shows the cost estimate for the default, a range "
+        tap.check(shown, "ui_edit: the dialog shows the cost estimate for the default, a range "
                   "by quality (on screen)", (cost, text))
+        log = profile.log("ui.txt")
         tap.check("dialog model %s: response format hidden, GPT options shown, "
                   "input fidelity hidden, complexity shown, markup shown" % UI_DEFAULT in log,
                   "ui_edit: the dialog starts on the server's default (its log agrees)",
@@ -276,20 +279,27 @@ def dialog_cases(tap, x, api, profile):
         # Another GPT model: the options follow the model table.
         x.key(wid, "alt+m")
         x.key(wid, "ctrl+a")
+        mark = len(profile.log("ui.txt"))
         x.type(wid, "gpt-image-2")
-        time.sleep(0.5)
-        log = profile.log("ui.txt")
-        tap.check("dialog model gpt-image-2: response format hidden, GPT options shown, "
-                  "input fidelity hidden, complexity hidden, markup hidden" in log,
+        log = wait_log(profile, "ui.txt", "dialog model gpt-image-2: response format hidden, "
+                       "GPT options shown, input fidelity hidden, complexity hidden, "
+                       "markup hidden", after=mark)
+        tap.check(log is not None,
                   "ui_edit: gpt-image-2 hides complexity and markup, which it does not take",
-                  log[-1500:])
-        x.screenshot(os.path.join(profile.out, "dialog-gpt.png"), wid)
-        text = screen_text(os.path.join(profile.out, "dialog-gpt.png"))
-        left = screen_text(left_column(os.path.join(profile.out, "dialog-gpt.png")))
+                  profile.log("ui.txt")[-1500:])
+        # Its estimate follows the switch.
+        wait_log(profile, "ui.txt", "dialog preview:", after=mark)
+        log = profile.log("ui.txt")
         cost = last_cost(log)
-        tap.check(squash("scaled to 880 x 752") in squash(left) and "Complexity" not in text and
-                  cost is not None and squash(cost) in squash(left),
-                  "ui_edit: on screen, gpt-image-2 at its free size, without complexity, "
+        gpt_shot = os.path.join(profile.out, "dialog-gpt.png")
+
+        def gpt_screen(path):
+            text, left = screen_text(path), screen_text(left_column(path))
+            return (squash("scaled to 880 x 752") in squash(left) and "Complexity" not in text
+                    and cost is not None and squash(cost) in squash(left)), text, left
+        screenshot_when(x, wid, gpt_shot, lambda path: gpt_screen(path)[0])
+        ok, text, left = gpt_screen(gpt_shot)
+        tap.check(ok, "ui_edit: on screen, gpt-image-2 at its free size, without complexity, "
                   "with its cost", (cost, left, text))
         tap.check("Shuts down on 2027-04-21" in text,
                   "ui_edit: the shutdown date the server announces is shown beside the model",
@@ -340,9 +350,8 @@ def dialog_cases(tap, x, api, profile):
                        % UI_DEFAULT)
         tap.check(log is not None, "ui_cancel: the remembered model no longer offered is "
                   "replaced by the default", profile.log("ui.txt")[-1500:])
-        time.sleep(0.3)
         shot = os.path.join(profile.out, "dialog-replaced.png")
-        x.screenshot(shot, wid)
+        screenshot_when(x, wid, shot, lambda path: "gpt-image-2 chosen before" in screen_text(path))
         text = screen_text(shot)
         tap.check("gpt-image-2 chosen before" in text and UI_DEFAULT in text,
                   "ui_cancel: a line in the dialog says which model replaced which (on screen)",
@@ -413,9 +422,9 @@ def dialog_cases(tap, x, api, profile):
         wait_log(profile, "ui.txt", "dialog preview:", after=mark)
         # Focus back in the prompt: the focus frame hides the name from OCR.
         x.key(wid, "alt+w")
-        time.sleep(0.3)
         shot = os.path.join(profile.out, "dialog-markup.png")
-        x.screenshot(shot, wid)
+        screenshot_when(x, wid, shot,
+                        lambda path: re.search(r"Markup layer: ?marks", screen_text(path)))
         text = screen_text(shot)
         tap.check(re.search(r"Markup layer: ?marks", text) is not None,
                   "ui_markup: the markup layer picker offers the layer, and shows it chosen "
@@ -744,24 +753,28 @@ def language_cases(tap, x, api, profile):
         case = "ui_lang_" + lang
         gimp = profile.start(SETUP % scheme_string(case), facts_name="%s.txt" % case,
                              OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=api.base_url,
-                             LANGUAGE=lang, **x.env())
+                             LANGUAGE=lang, G_MESSAGES_DEBUG="ai-image-edit", **x.env())
         try:
             wid = x.find_window(title, timeout=90)
             if not tap.check(wid is not None, "%s: the dialog opens titled %r" % (case, title)):
                 continue
-            time.sleep(1.0)
             shot = os.path.join(profile.out, "dialog-%s.png" % lang)
-            x.screenshot(shot, wid)
+            label = re.sub(r"\(_.\)|_|:", "", tr.get("_Model:") or "").strip()
+
+            def labels(path):
+                text = screen_text(path, {"de": "deu", "ru": "rus", "ja": "jpn"}[lang])
+                # (tesseract reads Japanese without spaces.)
+                return text.replace(" ", "") if lang == "ja" else text
+            # Once the dialog is drawn with its labels (and its estimate:
+            # the last line to come).
+            wait_log(profile, "%s.txt" % case, "dialog preview:")
+            screenshot_when(x, wid, shot, lambda path: label and label in labels(path))
             size = window_size(x, wid)
             tap.check(size is not None and size[0] <= DIALOG_MAX[0] and size[1] <= DIALOG_MAX[1],
                       "%s: the translated dialog fits in %dx%d" % ((case,) + DIALOG_MAX), size)
             tap.check(right_margin_clear(shot),
                       "%s: the dialog grows with its labels, nothing is cut off" % case)
-            text = screen_text(shot, {"de": "deu", "ru": "rus", "ja": "jpn"}[lang])
-            # (tesseract reads Japanese without spaces.)
-            label = re.sub(r"\(_.\)|_|:", "", tr.get("_Model:") or "").strip()
-            if lang == "ja":
-                text = text.replace(" ", "")
+            text = labels(shot)
             tap.check(label and label in text,
                           "%s: the dialog's labels are in the language (on screen)" % case,
                           "want %r in %r" % (label, text))
