@@ -919,8 +919,25 @@ build_prompt (EditDialog *d)
 static void
 dialog_stream_toggled (EditDialog *d)
 {
-  gtk_widget_set_sensitive (d->partial_images,
-                            gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->stream)));
+  gboolean on = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->stream));
+
+  gtk_widget_set_sensitive (d->partial_images, on);
+  g_debug ("dialog stream: %s", on ? "on" : "off");
+}
+
+/* The debug log follows what is ticked (G_MESSAGES_DEBUG), for scripts
+ * that drive the dialog. */
+static void
+reference_toggled (GtkToggleButton *check)
+{
+  g_debug ("dialog reference %s: %s", gtk_button_get_label (GTK_BUTTON (check)),
+           gtk_toggle_button_get_active (check) ? "on" : "off");
+}
+
+static void
+references_expanded (GtkExpander *expander)
+{
+  g_debug ("dialog references: %s", gtk_expander_get_expanded (expander) ? "shown" : "hidden");
 }
 
 /* Other layers of the image (and the visible image) that guide the edit,
@@ -937,6 +954,7 @@ build_references (EditDialog *d)
   d->reference_checks = g_ptr_array_new ();
   check = gtk_check_button_new_with_label (_("The visible image"));
   g_object_set_data (G_OBJECT (check), "reference-id", GINT_TO_POINTER (-1));
+  g_signal_connect (check, "toggled", G_CALLBACK (reference_toggled), NULL);
   g_ptr_array_add (d->reference_checks, check);
   gtk_box_pack_start (GTK_BOX (list), check, FALSE, FALSE, 0);
   for (guint i = 0; i < ids->len; i++)
@@ -950,6 +968,7 @@ build_references (EditDialog *d)
       name = gimp_item_get_name (GLUE_ITEM (glue_layer_from_id (id)));
       check = gtk_check_button_new_with_label (name);
       g_object_set_data (G_OBJECT (check), "reference-id", GINT_TO_POINTER (id));
+      g_signal_connect (check, "toggled", G_CALLBACK (reference_toggled), NULL);
       g_ptr_array_add (d->reference_checks, check);
       gtk_box_pack_start (GTK_BOX (list), check, FALSE, FALSE, 0);
     }
@@ -966,6 +985,7 @@ build_references (EditDialog *d)
   gtk_scrolled_window_add_with_viewport (GTK_SCROLLED_WINDOW (scrolled), list);
 #endif
   gtk_container_add (GTK_CONTAINER (expander), scrolled);
+  g_signal_connect (expander, "notify::expanded", G_CALLBACK (references_expanded), NULL);
   return expander;
 }
 

@@ -495,6 +495,13 @@ def partial_shown(api, profile, facts_name, count, after):
                            after=after, timeout=STATE_TIMEOUT))
 
 
+def dialog_ready(profile, facts_name, after):
+    """Waits until the dialog opened after log offset `after` has shown
+    its first estimate ("dialog preview: ...; cost: ..."): it is built, the
+    widgets keys go to are there."""
+    return wait_log(profile, facts_name, "; cost: ", after=after)
+
+
 def wait_log_count(profile, facts_name, needle, count, after=0, timeout=STATE_TIMEOUT):
     """Waits until GIMP's log holds needle count times past offset after."""
     deadline = time.time() + timeout
@@ -567,22 +574,28 @@ def stream_cases(tap, x, api, profile):
         wid = x.find_window(TITLE, timeout=90)
         if not tap.check(wid is not None, "ui_stream: the dialog opens"):
             return
-        time.sleep(0.5)
+        # Each step once the dialog is in the state the one before leads to
+        # (its debug log says so): the next keys then find their widgets.
+        dialog_ready(profile, "ui-stream.txt", 0)
         x.type(wid, "a tiled mosaic floor")
         # GIMP 3 remembers the model of the dialog tests before (gpt-image-2,
         # which hides Input fidelity): the default model again.
+        steps = []
+        mark = len(profile.log("ui-stream.txt"))
         x.key(wid, "alt+m")
         x.key(wid, "ctrl+a")
         x.type(wid, "gpt-image-1.5")
-        time.sleep(0.5)
+        steps.append(wait_log(profile, "ui-stream.txt", "dialog model gpt-image-1.5:", after=mark))
         # From Input fidelity on: tick "Stream and show [2] partial images",
         # past the count, open Reference layers, tick the visible image.
-        x.key(wid, "alt+f", "Tab", "space")
-        time.sleep(0.3)
-        x.key(wid, "Tab", "Tab", "space")
-        time.sleep(0.3)
-        x.key(wid, "Tab", "space")
-        time.sleep(0.3)
+        for keys, state in ((("alt+f", "Tab", "space"), "dialog stream: on"),
+                            (("Tab", "Tab", "space"), "dialog references: shown"),
+                            (("Tab", "space"), "dialog reference The visible image: on")):
+            mark = len(profile.log("ui-stream.txt"))
+            x.key(wid, *keys)
+            steps.append(wait_log(profile, "ui-stream.txt", state, after=mark))
+        tap.check(all(steps), "ui_stream: streaming and the visible image as a reference are "
+                  "chosen in the dialog", profile.log("ui-stream.txt")[-1500:])
         before = os.path.join(profile.out, "dialog-stream-before.png")
         x.screenshot(before, wid)
         x.key(wid, "alt+w")              # back to the prompt
@@ -604,6 +617,7 @@ def stream_cases(tap, x, api, profile):
             api.release()
         tap.check(x.wait_gone(wid, STATE_TIMEOUT) is not None,
                   "ui_stream: the dialog closes with the result")
+        closed = len(profile.log("ui-stream.txt"))
         if len(shots) == 2:
             p0, p1, p2 = preview_of(before), preview_of(shots[0]), preview_of(shots[1])
             d01, d12 = abs(p1 - p0).mean(), abs(p2 - p1).mean()
@@ -633,7 +647,7 @@ def stream_cases(tap, x, api, profile):
         wid = x.find_window(TITLE, timeout=60)
         if not tap.check(wid is not None, "ui_stream_cancel: the dialog opens again"):
             return
-        time.sleep(0.5)
+        dialog_ready(profile, "ui-stream.txt", closed)
         start = len(profile.log("ui-stream.txt"))
         x.key(wid, "ctrl+Return")
         if tap.check(len(wait_requests(api, 2, timeout=STATE_TIMEOUT)) == 2 and
@@ -644,6 +658,7 @@ def stream_cases(tap, x, api, profile):
         x.key(wid, "Escape")
         gone = x.wait_gone(wid, 30)
         print("# Cancel mid-stream to dialog gone: %r s" % gone)
+        closed = len(profile.log("ui-stream.txt"))
         tap.check(gone is not None and gone < CANCEL_BOUND,
                   "ui_stream_cancel: Cancel closes the dialog while the stream is held",
                   "took %r s" % gone)
@@ -655,7 +670,7 @@ def stream_cases(tap, x, api, profile):
         wid = x.find_window(TITLE, timeout=60)
         if not tap.check(wid is not None, "ui_stream_error: the dialog opens again"):
             return
-        time.sleep(0.5)
+        dialog_ready(profile, "ui-stream.txt", closed)
         shots = [os.path.join(profile.out, "dialog-stream-error-%s.png" % s)
                  for s in ("before", "partial", "after")]
         x.screenshot(shots[0], wid)
