@@ -588,12 +588,22 @@ def stream_cases(tap, x, api, profile):
         steps.append(wait_log(profile, "ui-stream.txt", "dialog model gpt-image-1.5:", after=mark))
         # From Input fidelity on: tick "Stream and show [2] partial images",
         # past the count, open Reference layers, tick the visible image.
-        for keys, state in ((("alt+f", "Tab", "space"), "dialog stream: on"),
-                            (("Tab", "Tab", "space"), "dialog references: shown"),
-                            (("Tab", "space"), "dialog reference The visible image: on")):
+        # A widget just shown takes keys once it is on screen: the steps
+        # that show one wait for that too.
+        shown = os.path.join(profile.out, "dialog-stream-step.png")
+        for keys, state, then_on_screen in (
+                ((), None, "Input fidelity"),
+                (("alt+f", "Tab", "space"), "dialog stream: on", None),
+                (("Tab", "Tab", "space"), "dialog references: shown", "visible image"),
+                (("Tab", "space"), "dialog reference The visible image: on", None)):
             mark = len(profile.log("ui-stream.txt"))
-            x.key(wid, *keys)
-            steps.append(wait_log(profile, "ui-stream.txt", state, after=mark))
+            if keys:
+                x.key(wid, *keys)
+            if state:
+                steps.append(wait_log(profile, "ui-stream.txt", state, after=mark))
+            if then_on_screen:
+                steps.append(screenshot_when(x, wid, shown, lambda path, text=then_on_screen:
+                                             text in screen_text(path)))
         tap.check(all(steps), "ui_stream: streaming and the visible image as a reference are "
                   "chosen in the dialog", profile.log("ui-stream.txt")[-1500:])
         before = os.path.join(profile.out, "dialog-stream-before.png")
