@@ -683,7 +683,8 @@ def stream_cases(tap, x, api, profile):
         dialog_ready(profile, "ui-stream.txt", closed)
         shots = [os.path.join(profile.out, "dialog-stream-error-%s.png" % s)
                  for s in ("before", "partial", "after")]
-        x.screenshot(shots[0], wid)
+        # Once the preview shows the region (plasma, not an empty box).
+        screenshot_when(x, wid, shots[0], lambda path: preview_of(path).std() > 10)
         before = preview_of(shots[0])
         start = len(profile.log("ui-stream.txt"))
         x.key(wid, "ctrl+Return")
