@@ -1885,17 +1885,20 @@ class FakeApi:
     # -- held answers (hold_answers, hold_streams) --
     def wait_held(self, events=0, timeout=HOLD_TIMEOUT):
         """Waits until the newest POST has sent `events` events and is held
-        before its next (or its stream has ended with that many); True
-        then.  events=0: its whole answer is held (hold_answers)."""
+        before its next (or its stream has ended with exactly that many);
+        True then, False when that did not happen within timeout (a newer
+        POST may still come meanwhile: an older one past the count does
+        not end the wait).  events=0: its whole answer is held
+        (hold_answers)."""
         deadline = time.monotonic() + timeout
         with self._held:
             while time.monotonic() < deadline:
                 posts = [r for r in self._requests if r.get("method") == "POST"]
                 rec = posts[-1] if posts else {}
                 sent = rec.get("stream_event_count") or 0
-                if rec and sent >= events and (rec.get("held") == sent or
+                if rec and sent == events and (rec.get("held") == sent or
                                                rec.get("stream_end")):
-                    return sent == events
+                    return True
                 self._held.wait(0.1)
         return False
 
