@@ -14,7 +14,6 @@ with dpkg-buildpackage, installed with apt-get, an edit run through it
 with no plug-in in the profile, then purged (package.py)."""
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from gimp_batch import CHROOT, GIMP_VERSION, SOURCE, inner  # noqa: E402
+from gimp_batch import CHROOT, GIMP_VERSION, SOURCE, gimp3_versions, inner  # noqa: E402
 from tap import Tap  # noqa: E402
 
 PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
@@ -62,6 +61,12 @@ class Home:
     def install(self, **env):
         return run([SOURCE + "/install.sh", "--no-deps"], dict({"HOME": self.inner}, **env))
 
+    def install_checked(self, tap, what, **env):
+        """install.sh run, its success checked; its output."""
+        status, out = self.install(**env)
+        tap.check(status == 0, "%s: install.sh succeeds" % what, out)
+        return out
+
     def gimp_knows_procedure(self, console, series, **env):
         """Starts GIMP (console) with this HOME; True when its PDB has the
         procedure (written to a file by script-fu, not read from a log)."""
@@ -85,17 +90,6 @@ class Home:
 
     def cleanup(self):
         shutil.rmtree(self.path, ignore_errors=True)
-
-
-def gimp3_versions():
-    """The 3.x versions whose gimp-console-3.N the machine (or root) has."""
-    folder = os.path.join(CHROOT or "/", "usr", "bin")
-    found = set()
-    for name in os.listdir(folder):
-        m = re.fullmatch(r"gimp-console-(3\.\d+)", name)
-        if m:
-            found.add(m.group(1))
-    return sorted(found, key=lambda v: int(v.split(".")[1]))
 
 
 def plugin_folder(profile):
@@ -158,9 +152,8 @@ def gimp3_cases(tap):
 
     # Nothing yet: GIMP makes the folder it reads, then the plug-in goes in.
     home = Home()
-    status, out = home.install()
     what = "no profile yet"
-    tap.check(status == 0, "%s: install.sh succeeds" % what, out)
+    out = home.install_checked(tap, what)
     check_made_by_gimp(tap, home, config + newest, what, out)
     check_folder(tap, home, config + newest, what)
     tap.check("installed into %s/%s" % (home.inner, plugin_folder(config + newest)) in out,
@@ -179,9 +172,8 @@ def gimp3_cases(tap):
         # its first start; both then hold the plug-in just built.
         home = Home()
         with_settings(home, config + "3.0")
-        status, out = home.install()
         what = "a GIMP 3.0 profile only, GIMP %s installed" % newest
-        tap.check(status == 0, "%s: install.sh succeeds" % what, out)
+        home.install_checked(tap, what)
         tap.check(settings_copied(home, config + newest),
                   "%s: GIMP %s's first start copied the 3.0 settings" % (what, newest))
         check_folder(tap, home, config + "3.0", what)
@@ -203,9 +195,8 @@ def gimp3_cases(tap):
     # plug-ins) on the first start; the plug-in then goes in.
     home = Home()
     with_settings(home, config + "2.10")
-    status, out = home.install()
     what = "a GIMP 2.10 profile only, GIMP %s installed" % newest
-    tap.check(status == 0, "%s: install.sh succeeds" % what, out)
+    home.install_checked(tap, what)
     tap.check(settings_copied(home, config + newest),
               "%s: GIMP %s's first start brought over the 2.10 settings" % (what, newest))
     check_folder(tap, home, config + newest, what)
@@ -216,9 +207,8 @@ def gimp3_cases(tap):
     # XDG_CONFIG_HOME moves every profile; GIMP follows it too.
     home = Home()
     xdg = {"XDG_CONFIG_HOME": home.inner + "/xdg"}
-    status, out = home.install(**xdg)
     what = "XDG_CONFIG_HOME set"
-    tap.check(status == 0, "%s: install.sh succeeds" % what, out)
+    home.install_checked(tap, what, **xdg)
     check_folder(tap, home, "xdg/GIMP/" + newest, what)
     tap.check(not home.has(".config"), "%s: nothing in ~/.config" % what)
     check_starts_clean(tap, home, console, "3", what, **xdg)
@@ -227,9 +217,8 @@ def gimp3_cases(tap):
     # GIMP3_DIRECTORY: that folder alone.
     home = Home(config + "3.0")
     mine = {"GIMP3_DIRECTORY": home.inner + "/mine"}
-    status, out = home.install(**mine)
     what = "GIMP3_DIRECTORY set"
-    tap.check(status == 0, "%s: install.sh succeeds" % what, out)
+    out = home.install_checked(tap, what, **mine)
     check_made_by_gimp(tap, home, "mine", what, out)
     check_folder(tap, home, "mine", what)
     tap.check(not home.has(plugin_folder(config + "3.0")), "%s: no other folder" % what)
@@ -242,9 +231,8 @@ def gimp3_cases(tap):
 def gimp2_cases(tap):
     config = ".config/GIMP/"
     home = Home()
-    status, out = home.install()
     what = "GIMP 2.10, no profile yet"
-    tap.check(status == 0, "%s: install.sh succeeds" % what, out)
+    out = home.install_checked(tap, what)
     check_made_by_gimp(tap, home, config + "2.10", what, out)
     check_folder(tap, home, config + "2.10", what)
     tap.check("installed into %s/%s" % (home.inner, plugin_folder(config + "2.10")) in out,
@@ -254,9 +242,8 @@ def gimp2_cases(tap):
 
     home = Home()
     mine = {"GIMP2_DIRECTORY": home.inner + "/mine"}
-    status, out = home.install(**mine)
     what = "GIMP2_DIRECTORY set"
-    tap.check(status == 0, "%s: install.sh succeeds" % what, out)
+    home.install_checked(tap, what, **mine)
     check_folder(tap, home, "mine", what)
     tap.check(not home.has(".config"), "%s: nothing in ~/.config" % what)
     check_starts_clean(tap, home, "gimp-console-2.10", "2", what, **mine)
@@ -270,9 +257,8 @@ def sandboxes(tap, profile):
     for name, folder, word in (("Flatpak", ".var/app/org.gimp.GIMP", "Flatpak"),
                                ("Snap", "snap/gimp", "Snap")):
         home = Home(folder)
-        status, out = home.install()
         what = "a %s GIMP's profile beside" % name
-        tap.check(status == 0, "%s: install.sh succeeds" % what, out)
+        out = home.install_checked(tap, what)
         tap.check(word in out and "does not run" in out,
                   "%s: install.sh says a plug-in built here does not run in it" % what, out)
         tap.check(home.has(os.path.join(plugin_folder(profile), "ai-image-edit")),

@@ -144,9 +144,10 @@ class Meddler(threading.Thread):
         deadline = time.monotonic() + MEDDLE_TIMEOUT
         while True:
             answer = meddle(self.file, command)
-            if (until is None or answer != "done" or until(self.midstream)
-                    or time.monotonic() > deadline or self.stop.is_set()):
-                return answer if until is None or until(self.midstream) else "not shown"
+            if until is None or answer != "done" or until(self.midstream):
+                return answer
+            if time.monotonic() > deadline or self.stop.is_set():
+                return "not shown"
             time.sleep(0.02)
 
     def run(self):

@@ -23,16 +23,22 @@ SOURCE = "/src" if CHROOT else ROOT
 HELPERS = [os.path.join(SOURCE, "tests", "integration", "helpers.scm")]
 
 
-def newest_gimp3(program):
-    """program-3.N for the newest N in /usr/bin (of the root, if any)."""
+def gimp3_versions(program="gimp-console"):
+    """The 3.N of every program-3.N in /usr/bin (of the root, if any),
+    oldest first."""
     folder = os.path.join(CHROOT or "/", "usr", "bin")
     found = []
     for name in os.listdir(folder) if os.path.isdir(folder) else []:
         m = re.fullmatch(re.escape(program) + r"-3\.(\d+)", name)
         if m:
-            found.append((int(m.group(1)), name))
-    return max(found)[1] if found else program + "-3.0"
+            found.append(int(m.group(1)))
+    return ["3.%d" % n for n in sorted(found)]
 
+
+def newest_gimp3(program):
+    """program-3.N for the newest N in /usr/bin (of the root, if any)."""
+    versions = gimp3_versions(program)
+    return "%s-%s" % (program, versions[-1] if versions else "3.0")
 
 
 if GIMP_VERSION == "3":
