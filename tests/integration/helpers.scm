@@ -33,6 +33,14 @@
         (gimp-image-crop dup (caddr crop-rect) (cadddr crop-rect)
                          (car crop-rect) (cadr crop-rect)))
     (let ((merged (car (gimp-image-merge-visible-layers dup CLIP-TO-IMAGE))))
+      ; Every composite reaches the PNG in one format, converted once in
+      ; GIMP itself: babl picks a conversion by timing, per format pair and
+      ; per process, and two picks may round a float value differently
+      ; (one 16-bit level, at random pixels).  With one layer, merging
+      ; keeps it without alpha; the export plug-in is a new process each time.
+      (gimp-layer-add-alpha merged)
+      (if (>= (car (gimp-image-get-precision dup)) 500)
+          (gimp-image-convert-precision dup PRECISION-U16-GAMMA))
       (file-png-save2 RUN-NONINTERACTIVE dup merged (file-in-out name) name 0 1 0 0 0 0 0 0 0))
     (gimp-image-delete dup)))
 
