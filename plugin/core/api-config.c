@@ -150,3 +150,31 @@ api_config_free (ApiConfig *config)
   g_free (config->project);
   g_free (config);
 }
+
+gchar *
+api_url (const gchar *base_url, const gchar *path)
+{
+  g_autofree gchar *base = g_strdup (base_url);
+  gsize len = strlen (base);
+
+  while (len > 0 && base[len - 1] == '/')
+    base[--len] = '\0';
+  return g_strconcat (base, "/", path, NULL);
+}
+
+void
+api_config_request_init (const ApiConfig *config, HttpMethod method, const gchar *path,
+                         HttpRequest *request)
+{
+  GPtrArray *headers = g_ptr_array_new ();
+
+  g_ptr_array_add (headers, g_strconcat ("Authorization: Bearer ", config->api_key, NULL));
+  if (config->organization)
+    g_ptr_array_add (headers, g_strconcat ("OpenAI-Organization: ", config->organization, NULL));
+  if (config->project)
+    g_ptr_array_add (headers, g_strconcat ("OpenAI-Project: ", config->project, NULL));
+  g_ptr_array_add (headers, NULL);
+  *request = (HttpRequest) { .method = method, .url = api_url (config->base_url, path),
+                             .headers = (gchar **) g_ptr_array_free (headers, FALSE),
+                             .timeout_seconds = config->timeout_seconds };
+}

@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "http-transfer.h"
+
 #define HTTP_DEFAULT_BASE_URL      "https://api.openai.com/v1"
 #define HTTP_DEFAULT_TIMEOUT_S     300
 #define HTTP_TIMEOUT_MAX_S         86400
@@ -38,6 +40,17 @@ gchar     *api_config_base_url (const gchar *override);
 /* A copy (the key too: free it with api_config_free, which wipes it). */
 ApiConfig *api_config_copy     (const ApiConfig *config);
 void       api_config_free     (ApiConfig *config);
+
+/* "{base}/path" with exactly one slash between. */
+gchar     *api_url             (const gchar *base_url,
+                                const gchar *path);
+/* A request to {base}/path carrying the key, organization and project,
+ * with the configured timeout; the caller adds its body, answer limit and
+ * phase.  http_request_clear frees it (and wipes the key). */
+void       api_config_request_init (const ApiConfig *config,
+                                    HttpMethod       method,
+                                    const gchar     *path,
+                                    HttpRequest     *request);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApiConfig, api_config_free)
 

@@ -2,7 +2,12 @@
 
 #include <string.h>
 
+#include <json-c/json.h>
+
+#include "edit-error.h"
+#include "http-transfer.h"
 #include "model-caps.h"
+#include "plugin-intl.h"
 
 static void
 api_form_part_free (ApiFormPart *part)
@@ -119,18 +124,108 @@ api_form_to_mime (GPtrArray *parts, CURL *curl)
 }
 
 gchar *
-api_url (const gchar *base_url, const gchar *path)
-{
-  g_autofree gchar *base = g_strdup (base_url);
-  gsize len = strlen (base);
-
-  while (len > 0 && base[len - 1] == '/')
-    base[--len] = '\0';
-  return g_strconcat (base, "/", path, NULL);
-}
-
-gchar *
 api_edits_url (const gchar *base_url)
 {
   return api_url (base_url, "images/edits");
+}
+
+static curl_mime *
+edit_form (CURL *curl, gpointer parts)
+{
+  return api_form_to_mime (parts, curl);
+}
+
+void
+api_edit_request_init (const ApiConfig *config, GPtrArray *parts, HttpRequest *request)
+{
+  api_config_request_init (config, HTTP_POST, "images/edits", request);
+  request->phase = TRANSFER_PHASE_UPLOAD;
+  request->form = edit_form;
+  request->form_data = parts;
+  request->body_max = HTTP_API_BODY_MAX;
+}
+
+/* The JSON types of EditImageBodyJsonParam's non-string fields. */
+static const gchar * const json_integer_fields[] = { "n", "output_compression",
+                                                     "partial_images", NULL };
+static const gchar * const json_boolean_fields[] = { "stream", NULL };
+
+static json_object *
+json_image_ref (const ApiImageRef *ref)
+{
+  json_object *obj;
+
+  if (ref == NULL || (ref->file_id == NULL) == (ref->image_url == NULL))
+    return NULL;
+  obj = json_object_new_object ();
+  if (ref->file_id)
+    json_object_object_add (obj, "file_id", json_object_new_string (ref->file_id));
+  else
+    json_object_object_add (obj, "image_url", json_object_new_string (ref->image_url));
+  return obj;
+}
+
+static json_object *
+json_field_value (const ApiFormPart *part)
+{
+  if (g_strv_contains (json_integer_fields, part->name))
+    return json_object_new_int64 (g_ascii_strtoll (part->value, NULL, 10));
+  if (g_strv_contains (json_boolean_fields, part->name))
+    return json_object_new_boolean (g_ascii_strcasecmp (part->value, "true") == 0);
+  return json_object_new_string (part->value);
+}
+
+gchar *
+api_form_to_json (GPtrArray *parts, const ApiImageRef *images, guint n_images,
+                  const ApiImageRef *mask, GError **error)
+{
+  json_object *body = json_object_new_object ();
+  json_object *list = json_object_new_array ();
+  guint image = 0;
+  gchar *text = NULL;
+
+  json_object_object_add (body, "images", list);
+  for (guint i = 0; i < parts->len; i++)
+    {
+      const ApiFormPart *part = g_ptr_array_index (parts, i);
+      json_object *ref = NULL;
+
+      if (part->value)
+        {
+          if (strcmp (part->name, "response_format") == 0)
+            goto refused;
+          json_object_object_add (body, part->name, json_field_value (part));
+          continue;
+        }
+      if (strcmp (part->name, "image") == 0 || strcmp (part->name, "image[]") == 0)
+        {
+          if (image >= n_images || (ref = json_image_ref (&images[image++])) == NULL)
+            goto missing;
+          json_object_array_add (list, ref);
+        }
+      else if (strcmp (part->name, "mask") == 0)
+        {
+          if ((ref = json_image_ref (mask)) == NULL)
+            goto missing;
+          json_object_object_add (body, "mask", ref);
+        }
+      else
+        goto refused;
+    }
+  text = g_strdup (json_object_to_json_string_ext (body, JSON_C_TO_STRING_PLAIN |
+                                                         JSON_C_TO_STRING_NOSLASHESCAPE));
+  json_object_put (body);
+  return text;
+
+  /* Not translated: these say what the calling code got wrong. */
+refused:
+  g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+               "JSON edits take GPT image models' images, mask and options only");
+  json_object_put (body);
+  return NULL;
+missing:
+  g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+               "every image of a JSON edit needs exactly one of file_id and image_url");
+  json_object_put (body);
+  return NULL;
 }

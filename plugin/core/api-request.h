@@ -1,11 +1,14 @@
-/* The multipart form for POST {base}/images/edits, as plain data first
- * (unit-tested), then as a libcurl mime body. */
+/* The edit's request as data: its fields and image parts, built once
+ * (unit-tested), then encoded as a multipart form for POST
+ * {base}/images/edits, or as the JSON body of EditImageBodyJsonParam
+ * (images by file_id or image_url), for the Batch API. */
 #ifndef AI_IMAGE_EDIT_API_REQUEST_H
 #define AI_IMAGE_EDIT_API_REQUEST_H
 
 #include <curl/curl.h>
 #include <glib.h>
 
+#include "api-config.h"
 #include "edit-job.h"
 
 typedef struct
@@ -34,10 +37,32 @@ GPtrArray *api_form_build   (const EditJob *job,
 
 const ApiFormPart *api_form_find (GPtrArray *parts, const gchar *name);
 
+/* The multipart encoding, on curl's handle (an HttpFormFunc's shape). */
 curl_mime *api_form_to_mime (GPtrArray *parts, CURL *curl);
 
-/* "{base}/path" with exactly one slash between. */
-gchar     *api_url          (const gchar *base_url, const gchar *path);
+/* An image of the JSON encoding: exactly one of the two is set. */
+typedef struct
+{
+  const gchar *file_id;    /* a file uploaded to the Files API */
+  const gchar *image_url;  /* an https URL or a data: URL */
+} ApiImageRef;
+
+/* The JSON encoding (EditImageBodyJsonParam): the text fields with their
+ * types (n, output_compression and partial_images as numbers, stream as a
+ * boolean), images[i] for the i-th image part and mask for the mask part.
+ * NULL with error for what JSON edits cannot carry (the markup overlay,
+ * response_format: DALL-E edits are multipart only) or a missing ref. */
+gchar     *api_form_to_json (GPtrArray          *parts,
+                             const ApiImageRef  *images,
+                             guint               n_images,
+                             const ApiImageRef  *mask,
+                             GError            **error);
+
+/* POST {base}/images/edits with parts as a multipart form (parts
+ * borrowed until the request is sent). */
+void       api_edit_request_init (const ApiConfig *config,
+                                  GPtrArray       *parts,
+                                  HttpRequest     *request);
 /* "{base}/images/edits" with exactly one slash between. */
 gchar     *api_edits_url    (const gchar *base_url);
 

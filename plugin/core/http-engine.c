@@ -55,12 +55,26 @@ http_url_scheme_host (const gchar *url, gchar **scheme, gchar **host)
   return ok;
 }
 
+/* What a progress bar shows of progress: its phase and per mille (with
+ * the lock held). */
+static gint64
+progress_shown (const TransferProgress *progress)
+{
+  gint64 done = progress->phase == TRANSFER_PHASE_DOWNLOAD ? progress->received : progress->sent;
+  gint64 total = progress->phase == TRANSFER_PHASE_DOWNLOAD ? progress->to_receive
+                                                            : progress->to_send;
+
+  return (gint64) progress->phase * 10000 + (total > 0 ? done * 1000 / total : 0);
+}
+
 static int
 on_progress (void *user, curl_off_t dl_total, curl_off_t dl_now,
              curl_off_t ul_total, curl_off_t ul_now)
 {
   HttpSink *sink = user;
   TransferProgress *progress = sink->progress;
+  gint64 before;
+  gboolean changed;
 
   if (g_atomic_int_get (&progress->cancelled))
     return 1;  /* aborts with CURLE_ABORTED_BY_CALLBACK */
@@ -92,6 +106,7 @@ on_progress (void *user, curl_off_t dl_total, curl_off_t dl_now,
   if (sink->shared)
     return 0;
   g_mutex_lock (&progress->lock);
+  before = progress_shown (progress);
   progress->sent = ul_now;
   progress->to_send = ul_total;
   progress->received = dl_now;
@@ -104,7 +119,11 @@ on_progress (void *user, curl_off_t dl_total, curl_off_t dl_now,
     progress->phase = TRANSFER_PHASE_WAIT;
   else if (ul_now > 0)
     progress->phase = TRANSFER_PHASE_UPLOAD;
+  changed = progress_shown (progress) != before;
   g_mutex_unlock (&progress->lock);
+  /* curl calls this many times a second: only what a bar would show. */
+  if (changed)
+    transfer_progress_changed (progress);
   return 0;
 }
 

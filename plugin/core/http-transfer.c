@@ -2,163 +2,139 @@
 
 #include <string.h>
 
-#include "api-request.h"
 #include "edit-error.h"
 #include "http-engine.h"
 #include "plugin-intl.h"
 
-/* The headers every API request carries: the key (in *auth, wiped by
- * api_headers_free), organization and project. */
-static struct curl_slist *
-api_headers_new (const ApiConfig *config, gchar **auth)
+void
+http_headers_free (gchar **headers)
 {
+  if (headers == NULL)
+    return;
+  for (gchar **h = headers; *h; h++)
+    memset (*h, 0, strlen (*h));
+  g_strfreev (headers);
+}
+
+void
+http_request_clear (HttpRequest *request)
+{
+  g_clear_pointer (&request->url, g_free);
+  g_clear_pointer (&request->headers, http_headers_free);
+  g_clear_pointer (&request->body, g_bytes_unref);
+  g_clear_pointer (&request->content_type, g_free);
+}
+
+void
+http_response_clear (HttpResponse *response)
+{
+  g_clear_pointer (&response->body, g_byte_array_unref);
+  g_clear_pointer (&response->request_id, g_free);
+  g_clear_pointer (&response->retry_after, g_free);
+  response->status = 0;
+}
+
+/* The request's header lines for curl, wiped before they are freed. */
+static struct curl_slist *
+headers_new (const HttpRequest *request)
+{
+  g_autofree gchar *type = NULL;
   struct curl_slist *headers = NULL;
 
-  *auth = g_strconcat ("Authorization: Bearer ", config->api_key, NULL);
-  headers = curl_slist_append (headers, *auth);
+  for (gchar **h = request->headers; h && *h; h++)
+    headers = curl_slist_append (headers, *h);
   /* No "Expect: 100-continue" (curl's default for large bodies): it costs
-   * a round trip before the upload starts, and the API answers at once
-   * anyway when it refuses a request. */
+   * a round trip before the upload starts, and servers answer at once
+   * anyway when they refuse a request. */
   headers = curl_slist_append (headers, "Expect:");
-  if (config->organization)
+  if (request->body && request->content_type)
     {
-      g_autofree gchar *h = g_strconcat ("OpenAI-Organization: ", config->organization, NULL);
-      headers = curl_slist_append (headers, h);
-    }
-  if (config->project)
-    {
-      g_autofree gchar *h = g_strconcat ("OpenAI-Project: ", config->project, NULL);
-      headers = curl_slist_append (headers, h);
+      type = g_strconcat ("Content-Type: ", request->content_type, NULL);
+      headers = curl_slist_append (headers, type);
     }
   return headers;
 }
 
-/* The Authorization line holds the key: wiped before it is freed. */
 static void
-api_headers_free (struct curl_slist *headers, gchar *auth)
+headers_free (struct curl_slist *headers)
 {
-  memset (auth, 0, strlen (auth));
-  g_free (auth);
   for (struct curl_slist *h = headers; h; h = h->next)
     memset (h->data, 0, strlen (h->data));
   curl_slist_free_all (headers);
 }
 
-/* One request to the API at url, its body set up by the caller (mime may
- * be NULL: a GET).  Returns FALSE only when no HTTP answer arrived. */
-static gboolean
-api_perform (const ApiConfig  *config,
-             const gchar      *url,
-             curl_mime        *(*body) (CURL *curl, gpointer data),
-             gpointer          body_data,
-             HttpSink         *sink,
-             glong            *status,
-             GByteArray      **answer,
-             gchar           **request_id,
-             gchar           **retry_after,
-             GError          **error)
+gboolean
+http_send (const HttpRequest *request,
+           TransferProgress  *progress,
+           HttpResponse      *response,
+           GError           **error)
 {
+  HttpSink sink = { .progress = progress, .body = g_byte_array_new (),
+                    .body_max = request->body_max, .stream = request->stream,
+                    .stream_data = request->stream_data };
   gchar errbuf[CURL_ERROR_SIZE] = "";
-  gchar *auth = NULL;
   struct curl_slist *headers;
   curl_mime *mime = NULL;
   CURL *curl;
   CURLcode code;
 
-  curl = http_engine_easy_new (sink, config->timeout_seconds, errbuf);
+  *response = (HttpResponse) { 0 };
+  curl = http_engine_easy_new (&sink, request->timeout_seconds, errbuf);
   if (curl == NULL)
     {
       g_set_error (error, EDIT_ERROR, EDIT_ERROR_NETWORK, _("Could not start a transfer."));
-      g_byte_array_unref (sink->body);
+      g_byte_array_unref (sink.body);
       return FALSE;
     }
-  headers = api_headers_new (config, &auth);
-  if (body)
+  headers = headers_new (request);
+  if (request->method == HTTP_POST && request->form)
     {
-      mime = body (curl, body_data);
+      mime = request->form (curl, request->form_data);
       curl_easy_setopt (curl, CURLOPT_MIMEPOST, mime);
     }
-  curl_easy_setopt (curl, CURLOPT_URL, url);
+  else if (request->method == HTTP_POST)
+    {
+      gsize size = 0;
+      const gchar *data = request->body ? g_bytes_get_data (request->body, &size) : "";
+
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) size);
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, data);
+    }
+  curl_easy_setopt (curl, CURLOPT_URL, request->url);
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  /* The API does not redirect; never resend the key elsewhere. */
+  /* Requests carry credentials: never resend them elsewhere. */
   curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
 
-  g_mutex_lock (&sink->progress->lock);
-  sink->progress->phase = body ? TRANSFER_PHASE_UPLOAD : TRANSFER_PHASE_DISCOVER;
-  g_mutex_unlock (&sink->progress->lock);
+  g_mutex_lock (&progress->lock);
+  progress->phase = request->phase;
+  g_mutex_unlock (&progress->lock);
+  transfer_progress_changed (progress);
 
-  code = http_engine_perform (curl, sink->progress);
+  code = http_engine_perform (curl, progress);
   if (code == CURLE_OK)
-    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, status);
-  else if (sink->stream_error)
-    g_propagate_error (error, g_steal_pointer (&sink->stream_error));
+    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &response->status);
+  else if (sink.stream_error)
+    g_propagate_error (error, g_steal_pointer (&sink.stream_error));
   else
-    http_engine_set_error (error, curl, code, errbuf, url, sink, config->timeout_seconds);
-  g_clear_error (&sink->stream_error);
+    http_engine_set_error (error, curl, code, errbuf, request->url, &sink,
+                           request->timeout_seconds);
+  g_clear_error (&sink.stream_error);
 
   curl_easy_cleanup (curl);
   curl_mime_free (mime);
-  api_headers_free (headers, auth);
+  headers_free (headers);
 
   if (code != CURLE_OK)
     {
-      g_byte_array_unref (sink->body);
-      g_free (sink->request_id);
-      g_free (sink->retry_after);
+      g_byte_array_unref (sink.body);
+      g_free (sink.request_id);
+      g_free (sink.retry_after);
       return FALSE;
     }
-  *answer = sink->body;
-  if (request_id)
-    *request_id = sink->request_id;
-  else
-    g_free (sink->request_id);
-  if (retry_after)
-    *retry_after = sink->retry_after;
-  else
-    g_free (sink->retry_after);
+  response->body = sink.body;
+  response->request_id = sink.request_id;
+  response->retry_after = sink.retry_after;
   return TRUE;
-}
-
-static curl_mime *
-form_body (CURL *curl, gpointer parts)
-{
-  return api_form_to_mime (parts, curl);
-}
-
-gboolean
-http_post_form (const ApiConfig  *config,
-                GPtrArray        *parts,
-                HttpStreamFunc    stream,
-                gpointer          stream_data,
-                TransferProgress *progress,
-                glong            *status,
-                GByteArray      **body,
-                gchar           **request_id,
-                gchar           **retry_after,
-                GError          **error)
-{
-  HttpSink sink = { .progress = progress, .body = g_byte_array_new (),
-                    .body_max = HTTP_API_BODY_MAX, .stream = stream,
-                    .stream_data = stream_data };
-  g_autofree gchar *url = api_edits_url (config->base_url);
-
-  return api_perform (config, url, form_body, parts, &sink, status, body, request_id,
-                      retry_after, error);
-}
-
-gboolean
-http_get_api (const ApiConfig  *config,
-              const gchar      *path,
-              gsize             body_max,
-              TransferProgress *progress,
-              glong            *status,
-              GByteArray      **body,
-              GError          **error)
-{
-  HttpSink sink = { .progress = progress, .body = g_byte_array_new (), .body_max = body_max };
-  g_autofree gchar *url = api_url (config->base_url, path);
-
-  return api_perform (config, url, NULL, NULL, &sink, status, body, NULL, NULL, error);
 }
 
 gboolean
@@ -252,6 +228,7 @@ http_download_many (const gchar * const *urls,
   progress->received = 0;
   progress->to_receive = n;
   g_mutex_unlock (&progress->lock);
+  transfer_progress_changed (progress);
 
   for (guint i = 0; i < n; i++)
     {
@@ -311,6 +288,7 @@ http_download_many (const gchar * const *urls,
             g_mutex_lock (&progress->lock);
             progress->received = finished;
             g_mutex_unlock (&progress->lock);
+            transfer_progress_changed (progress);
             done (slot->index, bytes, slot_error, data);
           }
       if (cancelled)
@@ -329,33 +307,3 @@ http_download_many (const gchar * const *urls,
     }
   return TRUE;
 }
-
-static void
-download_one (guint index G_GNUC_UNUSED, GBytes *bytes, GError *error, gpointer data)
-{
-  struct { GBytes *bytes; GError *error; } *one = data;
-
-  one->bytes = bytes;
-  one->error = error;
-}
-
-GBytes *
-http_download (const gchar      *url,
-               gint              timeout_seconds,
-               TransferProgress *progress,
-               GError          **error)
-{
-  struct { GBytes *bytes; GError *error; } one = { NULL, NULL };
-  const gchar *urls[] = { url };
-
-  if (! http_download_many (urls, 1, timeout_seconds, progress, download_one, &one, error))
-    {
-      g_clear_pointer (&one.bytes, g_bytes_unref);
-      g_clear_error (&one.error);
-      return NULL;
-    }
-  if (one.error)
-    g_propagate_error (error, one.error);
-  return one.bytes;
-}
-

@@ -8,6 +8,20 @@
 #define PROGRESS_POLL_MS 100
 
 void
+transfer_progress_changed (TransferProgress *progress)
+{
+  if (progress->notify)
+    progress->notify (progress->notify_data);
+}
+
+void
+transfer_progress_set_notify (TransferProgress *progress, TransferNotify notify, gpointer data)
+{
+  progress->notify = notify;
+  progress->notify_data = data;
+}
+
+void
 transfer_progress_init (TransferProgress *progress)
 {
   memset (progress, 0, sizeof *progress);
@@ -63,6 +77,7 @@ transfer_progress_set_retry (TransferProgress *progress,
   progress->retry_at_us = g_get_monotonic_time () + delay_ms * 1000;
   progress->sent = progress->received = 0;
   g_mutex_unlock (&progress->lock);
+  transfer_progress_changed (progress);
 }
 
 void
@@ -79,6 +94,7 @@ transfer_progress_set_stream (TransferProgress *progress,
   progress->stream_partials = partials;
   progress->stream_partials_max = partials_max;
   g_mutex_unlock (&progress->lock);
+  transfer_progress_changed (progress);
 }
 
 void
@@ -90,6 +106,7 @@ transfer_progress_set_resent_model (TransferProgress *progress,
   g_strlcpy (progress->dropped_model, dropped, sizeof progress->dropped_model);
   g_strlcpy (progress->resent_model, resent, sizeof progress->resent_model);
   g_mutex_unlock (&progress->lock);
+  transfer_progress_changed (progress);
 }
 
 gboolean

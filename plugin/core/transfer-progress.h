@@ -19,9 +19,14 @@ typedef enum
 /* Room for a model's name in the progress. */
 #define TRANSFER_MODEL_NAME_MAX 128
 
+/* Called on the transfer's thread after a change a person would see. */
+typedef void (*TransferNotify) (gpointer data);
+
 typedef struct
 {
   GMutex        lock;
+  TransferNotify notify;      /* set before the transfer starts, or NULL */
+  gpointer      notify_data;
   TransferPhase phase;
   gint64        sent, to_send, received, to_receive;
   gint          attempt, max_attempts;  /* for RETRY_WAIT */
@@ -74,6 +79,11 @@ void       transfer_progress_set_stream (TransferProgress *progress,
 void       transfer_progress_set_resent_model (TransferProgress *progress,
                                                const gchar      *dropped,
                                                const gchar      *resent);
+/* Tells notify (transfer_progress_set_notify) that something changed. */
+void       transfer_progress_changed (TransferProgress *progress);
+void       transfer_progress_set_notify (TransferProgress *progress,
+                                         TransferNotify    notify,
+                                         gpointer          data);
 /* Sleeps delay_ms unless cancelled first; FALSE when cancelled. */
 gboolean   transfer_progress_sleep   (TransferProgress *progress,
                                       gint64            delay_ms);

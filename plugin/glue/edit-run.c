@@ -12,21 +12,21 @@
 #include "model-caps.h"
 #include "plugin-intl.h"
 
-/* How often the main thread looks whether the worker is done (an atomic
- * read: the result goes in without waiting), and how many looks between
- * updates of GIMP's progress bar (a message to GIMP each). */
-#define DONE_POLL_MS         10
-#define PROGRESS_EVERY_POLLS 10
+/* GIMP's progress bar is a message to GIMP each time: redrawn at most
+ * this often, and this often while it pulses (waiting for the server). */
+#define PROGRESS_REDRAW_MS 100
 
 struct _EditRun
 {
-  EditSource *source;
-  EditWorker *worker;
-  GThread    *thread;
+  EditSource  *source;
+  EditWorker  *worker;
+  EditOutcome *outcome;     /* once finished */
+  EditRunWatch watch;       /* told of the worker's changes, or NULL */
+  gpointer     watch_data;
   /* A streamed answer: the newest partial image and the layer showing it. */
-  EditResult *partial;
-  gint        partial_result, partial_index;
-  GlueLayer   preview;
+  EditResult  *partial;
+  gint         partial_result, partial_index;
+  GlueLayer    preview;
 };
 
 typedef struct
@@ -34,7 +34,8 @@ typedef struct
   EditRun   *run;
   GMainLoop *loop;
   GTimer    *timer;
-  guint      polls;
+  gdouble    drawn_at;      /* seconds, on timer */
+  guint      redraw_id;
 } ProgressLoop;
 
 gboolean
@@ -63,6 +64,16 @@ edit_run_check_drawable (GlueImage image, GlueDrawable drawable, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* The worker's notifications, on the main thread. */
+static void
+run_changed (gpointer data)
+{
+  EditRun *run = data;
+
+  if (run->watch)
+    run->watch (run->watch_data);
 }
 
 EditRun *
@@ -105,22 +116,29 @@ edit_run_start (GlueImage    image,
                                  &source->upload);
   run->source = g_steal_pointer (&source);
   run->preview = GLUE_NO_DRAWABLE;
-  edit_references_read (image, run->worker->job, run->worker);
-  edit_markup_read (run->source, run->worker->job, run->worker);
-  run->thread = edit_worker_start (run->worker);
+  edit_references_read (image, edit_worker_job (run->worker), run->worker);
+  edit_markup_read (run->source, edit_worker_job (run->worker), run->worker);
+  edit_worker_start (run->worker, NULL, run_changed, run);
   return run;
+}
+
+void
+edit_run_watch (EditRun *run, EditRunWatch watch, gpointer data)
+{
+  run->watch = watch;
+  run->watch_data = data;
 }
 
 gboolean
 edit_run_is_done (EditRun *run)
 {
-  return g_atomic_int_get (&run->worker->done) != 0;
+  return run->outcome != NULL || edit_worker_is_done (run->worker);
 }
 
 TransferStatus
 edit_run_progress (EditRun *run)
 {
-  return transfer_progress_get (&run->worker->progress);
+  return edit_worker_progress (run->worker);
 }
 
 gboolean
@@ -155,8 +173,7 @@ edit_run_poll_partial (EditRun *run)
 
   if (partial == NULL)
     return FALSE;
-  /* Read once a partial image came: the worker set it before. */
-  job = run->worker->job;
+  job = edit_worker_job (run->worker);
   edit_result_free (run->partial);
   run->partial = partial;
   run->partial_result = result;
@@ -175,7 +192,8 @@ edit_run_poll_partial (EditRun *run)
      * image's number of m. */
     name = g_strdup_printf (_("%s (preview: partial %d of %d)"), label, index + 1,
                             job->partial_images);
-  run->preview = result_layers_preview_show (run->source, run->worker, run->preview,
+  run->preview = result_layers_preview_show (run->source, edit_worker_upload (run->worker),
+                                             edit_worker_job (run->worker), run->preview,
                                              partial, name);
   return TRUE;
 }
@@ -183,14 +201,19 @@ edit_run_poll_partial (EditRun *run)
 guint8 *
 edit_run_partial_picture (EditRun *run, gint max_side, gint *width, gint *height)
 {
-  const EditWorker *worker = run->worker;
-  gint w = worker->upload_width, h = worker->upload_height;
-  gdouble scale = MIN (1.0, (gdouble) max_side / MAX (w, h));
+  const ResultFit *upload;
+  gint w, h;
+  gdouble scale;
   g_autofree guint8 *over = NULL;
 
-  if (run->partial == NULL)
+  /* The upload goes with the outcome: partial images are for the run. */
+  if (run->partial == NULL || run->outcome)
     return NULL;
-  over = result_render_over_upload (worker->upload_rgba, worker->coverage,
+  upload = edit_worker_upload (run->worker);
+  w = upload->width;
+  h = upload->height;
+  scale = MIN (1.0, (gdouble) max_side / MAX (w, h));
+  over = result_render_over_upload (upload->upload_rgba, upload->coverage,
                                     run->partial->pixels, w, h);
   *width = MAX (1, (gint) (w * scale + 0.5));
   *height = MAX (1, (gint) (h * scale + 0.5));
@@ -210,14 +233,7 @@ edit_run_remove_preview (EditRun *run)
 void
 edit_run_cancel (EditRun *run)
 {
-  transfer_progress_cancel (&run->worker->progress);
-}
-
-static void
-edit_run_join (EditRun *run)
-{
-  if (run->thread)
-    g_thread_join (g_steal_pointer (&run->thread));
+  edit_worker_cancel (run->worker);
 }
 
 GlueLayer *
@@ -226,25 +242,26 @@ edit_run_finish (EditRun  *run,
                  gchar   **warnings,
                  GError  **error)
 {
-  EditWorker *worker = run->worker;
+  EditOutcome *outcome;
 
   *n_layers = 0;
-  edit_run_join (run);
+  g_return_val_if_fail (run->outcome == NULL, NULL);
+  outcome = run->outcome = edit_worker_take_outcome (run->worker);
   /* The results replace the preview; an error leaves nothing behind. */
   edit_run_remove_preview (run);
-  if (worker->error)
+  if (outcome->error)
     {
-      g_propagate_error (error, g_steal_pointer (&worker->error));
+      g_propagate_error (error, g_steal_pointer (&outcome->error));
       return NULL;
     }
   /* The person may have closed the image or deleted the layer meanwhile. */
   if (! edit_source_still_valid (run->source, error))
     return NULL;
-  if (warnings && worker->warnings->len > 0)
-    *warnings = g_strdup (worker->warnings->str);
+  if (warnings && outcome->warnings->len > 0)
+    *warnings = g_strdup (outcome->warnings->str);
   {
     g_autoptr (GTimer) timer = g_timer_new ();
-    GlueLayer *layers = result_layers_insert (run->source, worker, n_layers);
+    GlueLayer *layers = result_layers_insert (run->source, outcome, n_layers);
 
     g_debug ("inserted %d results in %.1f ms", *n_layers, g_timer_elapsed (timer, NULL) * 1000.0);
     return layers;
@@ -254,23 +271,23 @@ edit_run_finish (EditRun  *run,
 gchar *
 edit_run_usage_text (EditRun *run)
 {
-  const EditWorker *worker = run->worker;
-  g_autofree gchar *tokens = api_usage_describe (&worker->usage);
+  const EditOutcome *outcome = run->outcome;
+  g_autofree gchar *tokens = outcome ? api_usage_describe (&outcome->usage) : NULL;
   g_autofree gchar *cost = NULL;
   gdouble usd;
 
   if (tokens == NULL)
     return NULL;
-  if (cost_from_usage (worker->job->model, &worker->usage, &usd))
+  if (cost_from_usage (outcome->job->model, &outcome->usage, &usd))
     /* TRANSLATORS: what the tokens an edit used cost at the table's prices. */
     cost = g_strdup_printf (_("About $%.3f at the prices of %s."), usd,
-                            worker->job->caps->price->date);
+                            outcome->job->caps->price->date);
   else
     {
-      gint results = MAX (1, (gint) worker->results->len);
-      CostEstimate estimate = cost_estimate (worker->job->model,
-                                             edit_options_get (worker->job->options, "quality"),
-                                             worker->upload_width, worker->upload_height,
+      gint results = MAX (1, (gint) outcome->results->len);
+      CostEstimate estimate = cost_estimate (outcome->job->model,
+                                             edit_options_get (outcome->job->options, "quality"),
+                                             outcome->upload_width, outcome->upload_height,
                                              results);
 
       cost = cost_estimate_describe (&estimate, results);
@@ -285,40 +302,64 @@ edit_run_free (EditRun *run)
 {
   if (run == NULL)
     return;
-  if (run->thread)
-    {
-      edit_run_cancel (run);
-      edit_run_join (run);
-    }
+  /* A running worker is cancelled and waited for. */
+  edit_worker_free (run->worker);
   edit_run_remove_preview (run);
   edit_result_free (run->partial);
-  edit_worker_free (run->worker);
+  edit_outcome_free (run->outcome);
   edit_source_free (run->source);
   g_free (run);
 }
 
-static gboolean
-progress_tick (gpointer data)
+static gboolean progress_redraw (gpointer data);
+
+/* GIMP's bar as the worker's progress says; pulsing, it is redrawn on a
+ * clock (the seconds it shows move on without news from the worker). */
+static void
+progress_draw (ProgressLoop *loop)
 {
-  ProgressLoop *loop = data;
   g_autofree gchar *text = NULL;
   gdouble fraction;
+  gboolean pulse = edit_run_progress_describe (loop->run, g_timer_elapsed (loop->timer, NULL),
+                                               &text, &fraction);
 
-  if (edit_run_is_done (loop->run))
-    {
-      g_main_loop_quit (loop->loop);
-      return G_SOURCE_REMOVE;
-    }
-  edit_run_poll_partial (loop->run);
-  if (loop->polls++ % PROGRESS_EVERY_POLLS != 0)
-    return G_SOURCE_CONTINUE;
-  if (edit_run_progress_describe (loop->run, g_timer_elapsed (loop->timer, NULL),
-                                  &text, &fraction))
+  if (pulse)
     gimp_progress_pulse ();
   else
     gimp_progress_update (fraction);
   gimp_progress_set_text (text);
-  return G_SOURCE_CONTINUE;
+  loop->drawn_at = g_timer_elapsed (loop->timer, NULL);
+  if (pulse && loop->redraw_id == 0)
+    loop->redraw_id = g_timeout_add (PROGRESS_REDRAW_MS, progress_redraw, loop);
+}
+
+static gboolean
+progress_redraw (gpointer data)
+{
+  ProgressLoop *loop = data;
+
+  loop->redraw_id = 0;
+  progress_draw (loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* The worker moved on: done, a partial image, or progress. */
+static void
+progress_changed (gpointer data)
+{
+  ProgressLoop *loop = data;
+
+  if (edit_run_is_done (loop->run))
+    {
+      g_main_loop_quit (loop->loop);
+      return;
+    }
+  edit_run_poll_partial (loop->run);
+  if (g_timer_elapsed (loop->timer, NULL) - loop->drawn_at >= PROGRESS_REDRAW_MS / 1000.0)
+    progress_draw (loop);
+  else if (loop->redraw_id == 0)
+    /* Drawn a moment ago: this change is drawn a moment later. */
+    loop->redraw_id = g_timeout_add (PROGRESS_REDRAW_MS, progress_redraw, loop);
 }
 
 GlueLayer *
@@ -342,9 +383,17 @@ edit_run_sync (GlueImage    image,
 
   /* The main thread only draws progress; libgimp stays on this thread. */
   gimp_progress_init (_("Editing with the Images API…"));
-  loop = (ProgressLoop) { run, g_main_loop_new (NULL, FALSE), g_timer_new (), 0 };
-  g_timeout_add (DONE_POLL_MS, progress_tick, &loop);
-  g_main_loop_run (loop.loop);
+  loop = (ProgressLoop) { run, g_main_loop_new (NULL, FALSE), g_timer_new (), 0.0, 0 };
+  edit_run_watch (run, progress_changed, &loop);
+  /* Done before the watch was set: no news will come. */
+  if (! edit_run_is_done (run))
+    {
+      progress_draw (&loop);
+      g_main_loop_run (loop.loop);
+    }
+  edit_run_watch (run, NULL, NULL);
+  if (loop.redraw_id)
+    g_source_remove (loop.redraw_id);
   g_main_loop_unref (loop.loop);
   g_timer_destroy (loop.timer);
   gimp_progress_end ();

@@ -7,6 +7,7 @@
 #include "gimp-compat.h"
 
 #include "edit-job.h"
+#include "api-config.h"
 #include "http-transfer.h"
 
 typedef struct _EditRun EditRun;
@@ -21,6 +22,14 @@ EditRun  *edit_run_start     (GlueImage image,
                               EditJob    *job,
                               ApiConfig  *config,
                               GError    **error);
+/* Called on the main thread when the worker moved on (progress, a
+ * partial image, done); several changes may come as one call. */
+typedef void (*EditRunWatch) (gpointer data);
+/* Sets (or, with NULL, removes) the one watch of run; right after
+ * edit_run_start no change has been missed. */
+void      edit_run_watch     (EditRun      *run,
+                              EditRunWatch  watch,
+                              gpointer      data);
 gboolean  edit_run_is_done   (EditRun    *run);
 TransferStatus edit_run_progress (EditRun *run);
 /* What a progress bar shows now: *text (g_free), and TRUE to pulse or
@@ -31,7 +40,7 @@ gboolean  edit_run_progress_describe (EditRun  *run,
                                       gdouble  *fraction);
 /* Shows the newest partial image of a streamed answer, if one came since
  * the last call, in the preview layer; TRUE when there was one.  Call
- * often while the worker runs. */
+ * while the worker runs, on its watch. */
 gboolean  edit_run_poll_partial (EditRun *run);
 /* The newest partial image over the region as it will land, at most
  * max_side pixels (RGBA, sRGB; g_free), or NULL before the first. */

@@ -35,11 +35,11 @@ result_layer_type (GlueImage image)
 }
 
 static void
-attach_parasite (GlueLayer layer, const EditSource *source, const EditWorker *worker,
+attach_parasite (GlueLayer layer, const EditSource *source, const EditOutcome *outcome,
                  const EditResult *result)
 {
-  const EditJob *job = worker->job;
-  const ApiUsage *usage = &worker->usage;
+  const EditJob *job = outcome->job;
+  const ApiUsage *usage = &outcome->usage;
   g_autoptr (GKeyFile) keys = g_key_file_new ();
   g_autofree gchar *text = NULL;
   g_autofree gchar *sent = g_strdup_printf ("%dx%d", source->upload.width,
@@ -53,20 +53,15 @@ attach_parasite (GlueLayer layer, const EditSource *source, const EditWorker *wo
   g_key_file_set_string (keys, "edit", "sent_size", sent);
   if (result->revised_prompt)
     g_key_file_set_string (keys, "edit", "revised_prompt", result->revised_prompt);
-  if (worker->created > 0)
-    g_key_file_set_int64 (keys, "edit", "created", worker->created);
+  if (outcome->created > 0)
+    g_key_file_set_int64 (keys, "edit", "created", outcome->created);
   g_key_file_set_boolean (keys, "edit", "color_match", job->color_match);
   g_key_file_set_integer (keys, "edit", "blend_band", job->blend_band);
   g_key_file_set_boolean (keys, "edit", "keep_detail", job->keep_detail);
-  if (worker->references->len > 0)
-    {
-      g_autoptr (GPtrArray) names = g_ptr_array_new ();
-
-      for (guint i = 0; i < worker->references->len; i++)
-        g_ptr_array_add (names, ((EditReference *) g_ptr_array_index (worker->references, i))->name);
-      g_key_file_set_string_list (keys, "edit", "references",
-                                  (const gchar * const *) names->pdata, names->len);
-    }
+  if (outcome->reference_names->len > 0)
+    g_key_file_set_string_list (keys, "edit", "references",
+                                (const gchar * const *) outcome->reference_names->pdata,
+                                outcome->reference_names->len);
   if (usage->present)
     {
       g_key_file_set_int64 (keys, "usage", "total_tokens", usage->total_tokens);
@@ -139,8 +134,8 @@ write_result (GlueLayer layer, const EditSource *source, const EditResult *resul
 }
 
 static GlueLayer
-insert_one (const EditSource *source,
-            const EditWorker *worker,
+insert_one (const EditSource  *source,
+            const EditOutcome *outcome,
             const EditResult *result,
             const guint8     *trip,
             const guint8     *mask_pixels,
@@ -171,32 +166,34 @@ insert_one (const EditSource *source,
       gimp_layer_add_mask (layer, mask);
       write_pixels (GLUE_DRAWABLE (mask), mask_pixels, shown.width, shown.height, "Y u8");
     }
-  if (worker)
-    attach_parasite (layer, source, worker, result);
+  if (outcome)
+    attach_parasite (layer, source, outcome, result);
   return layer;
 }
 
-/* What every result's rendering needs: the upload as it would come back
- * unchanged (*trip) and the layer mask (*mask, NULL: none). */
+/* What every result's rendering needs: the upload (width x height RGBA)
+ * as it would come back unchanged (*trip) and the layer mask (*mask,
+ * NULL: none). */
 static void
-render_inputs (const EditSource *source, const EditWorker *worker, guint8 **trip,
-               guint8 **mask)
+render_inputs (const EditSource *source, const guint8 *upload_rgba, gint width, gint height,
+               const EditJob *job, guint8 **trip, guint8 **mask)
 {
-  gsize n = (gsize) worker->upload_width * worker->upload_height;
+  gsize n = (gsize) width * height;
 
-  *trip = g_memdup2 (worker->upload_rgba, n * 4);
+  *trip = g_memdup2 (upload_rgba, n * 4);
   picture_from_srgb (&source->space, *trip, n);
   /* A fade-in band only inside a selection: inside a transparent hole it
    * would show what lies under the layer. */
   *mask = source->coverage
           ? edge_blend_mask (source->coverage, source->shown.width, source->shown.height,
-                             source->kind == EDIT_AREA_SELECTION ? worker->job->blend_band : 0)
+                             source->kind == EDIT_AREA_SELECTION ? job->blend_band : 0)
           : NULL;
 }
 
 GlueLayer
 result_layers_preview_show (const EditSource *source,
-                            const EditWorker *worker,
+                            const ResultFit  *upload,
+                            const EditJob    *job,
                             GlueLayer         preview,
                             const EditResult *partial,
                             const gchar      *name)
@@ -204,7 +201,8 @@ result_layers_preview_show (const EditSource *source,
   g_autofree guint8 *trip = NULL;
   g_autofree guint8 *mask = NULL;
 
-  render_inputs (source, worker, &trip, &mask);
+  render_inputs (source, upload->upload_rgba, upload->width, upload->height, job, &trip,
+                 &mask);
   /* The person may have deleted it meanwhile: a new one then. */
   if (preview != GLUE_NO_DRAWABLE && ! gimp_item_is_valid (GLUE_ITEM (preview)))
     preview = GLUE_NO_DRAWABLE;
@@ -238,11 +236,11 @@ result_layers_preview_remove (GlueImage image, GlueLayer preview)
 
 GlueLayer *
 result_layers_insert (const EditSource *source,
-                     EditWorker       *worker,
-                     gint             *n_layers)
+                      EditOutcome      *outcome,
+                      gint             *n_layers)
 {
-  const EditJob *job = worker->job;
-  GPtrArray *results = worker->results;
+  const EditJob *job = outcome->job;
+  GPtrArray *results = outcome->results;
   g_autofree gchar *label = result_layers_prompt_label (job->prompt);
   GlueLayer parent = glue_item_parent (source->drawable);
   gint position = gimp_image_get_item_position (source->image, GLUE_ITEM (source->drawable));
@@ -250,7 +248,8 @@ result_layers_insert (const EditSource *source,
   g_autofree guint8 *trip = NULL;
   g_autofree guint8 *mask = NULL;
 
-  render_inputs (source, worker, &trip, &mask);
+  render_inputs (source, outcome->upload_rgba, outcome->upload_width, outcome->upload_height,
+                 job, &trip, &mask);
 
   gimp_image_undo_group_start (source->image);
 
@@ -270,7 +269,7 @@ result_layers_insert (const EditSource *source,
       /* Position i within the group keeps the first result on top. */
       EditResult *result = g_ptr_array_index (results, i);
 
-      layers[i] = insert_one (source, worker, result, trip, mask, name, parent,
+      layers[i] = insert_one (source, outcome, result, trip, mask, name, parent,
                               position + (gint) i);
       /* The layer holds the pixels now. */
       g_clear_pointer (&result->pixels, g_free);

@@ -5,13 +5,14 @@
 
 #include "gimp-compat.h"
 
-#include "edit-worker.h"
+#include "edit-job.h"
+#include "edit-outcome.h"
 #include "edit-source.h"
 
 #define RESULT_NAME_PROMPT_CHARS 40
 #define RESULT_PARASITE_NAME     "ai-image-edit"
 
-/* Inserts the finished worker's results, each a layer over the source's
+/* Inserts an edit's results (from any engine), each a layer over the source's
  * shown rectangle with a mask built from the edit area's snapshot, and
  * returns the new layers in the API's order, NULL-terminated (g_free the
  * array); *n_layers
@@ -19,14 +20,16 @@
  * holds them.  The caller has checked the source is still valid, so
  * nothing here can fail half-way. */
 GlueLayer *result_layers_insert (const EditSource *source,
-                             EditWorker       *worker,
-                             gint             *n_layers);
+                                 EditOutcome      *outcome,
+                                 gint             *n_layers);
 
-/* Shows a partial image of a streamed answer as the preview layer: made
+/* Shows a partial image of a streamed answer (fitted to upload, the
+ * picture as sent for job) as the preview layer: made
  * at the first (masked like a result, where the results will go), then
  * repainted and renamed.  Leaves no undo step.  Returns the layer. */
 GlueLayer result_layers_preview_show   (const EditSource *source,
-                                        const EditWorker *worker,
+                                        const ResultFit  *upload,
+                                        const EditJob    *job,
                                         GlueLayer         preview,
                                         const EditResult *partial,
                                         const gchar      *name);

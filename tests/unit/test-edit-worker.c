@@ -324,11 +324,11 @@ make_coverage (gint upload_w, gint upload_h)
   return cov;
 }
 
-/* A worker for an opaque grey upload; size is what the form sends. */
+/* A worker for an upload of rgba (taken); size is what the form sends. */
 static EditWorker *
-make_worker_with (const gchar *model, gint n, const gchar *size, const gchar *response_format,
+make_worker_rgba (const gchar *model, gint n, const gchar *size, const gchar *response_format,
                   const gchar *scenario, const gchar *options, gint upload_w, gint upload_h,
-                  gboolean mask)
+                  gboolean mask, guint8 *rgba)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gchar *user = g_strdup_printf ("scenario:%s", scenario);
@@ -343,9 +343,29 @@ make_worker_with (const gchar *model, gint n, const gchar *size, const gchar *re
   g_assert_no_error (error);
   g_assert_nonnull (config);
   g_strlcpy (upload.size_field, size, sizeof upload.size_field);
-  return edit_worker_new (job, config,
-                          test_rgba_solid (upload_w, upload_h, 90, 90, 90, 255),
+  return edit_worker_new (job, config, rgba,
                           mask ? make_coverage (upload_w, upload_h) : NULL, &upload);
+}
+
+/* A worker for an opaque grey upload. */
+static EditWorker *
+make_worker_with (const gchar *model, gint n, const gchar *size, const gchar *response_format,
+                  const gchar *scenario, const gchar *options, gint upload_w, gint upload_h,
+                  gboolean mask)
+{
+  return make_worker_rgba (model, n, size, response_format, scenario, options, upload_w,
+                           upload_h, mask, test_rgba_solid (upload_w, upload_h, 90, 90, 90, 255));
+}
+
+/* Opaque noise: a picture with detail, that does not compress. */
+static guint8 *
+opaque_noise (gint w, gint h, guint seed)
+{
+  guint8 *rgba = test_noise (w, h, 4, seed);
+
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    rgba[i * 4 + 3] = 255;
+  return rgba;
 }
 
 static EditWorker *
@@ -356,36 +376,44 @@ make_worker (const gchar *model, gint n, const gchar *size, const gchar *respons
                            mask);
 }
 
+/* Runs worker synchronously and takes what it came to. */
+static EditOutcome *
+run_worker (EditWorker *worker)
+{
+  edit_worker_run (worker);
+  g_assert_true (edit_worker_is_done (worker));
+  return edit_worker_take_outcome (worker);
+}
+
 /* Runs a small gpt-image-1 job for scenario synchronously. */
-static EditWorker *
+static EditOutcome *
 run_scenario (const gchar *scenario, gint n)
 {
   /* The result exactly as decoded: no colour matching or detail weights. */
-  EditWorker *worker = make_worker_with ("gpt-image-1", n, "", "", scenario,
-                                         "color_match=off keep_detail=off", 64, 48, TRUE);
+  g_autoptr (EditWorker) worker = make_worker_with ("gpt-image-1", n, "", "", scenario,
+                                                    "color_match=off keep_detail=off", 64, 48,
+                                                    TRUE);
 
-  edit_worker_run (worker);
-  g_assert_true (g_atomic_int_get (&worker->done));
-  return worker;
+  return run_worker (worker);
 }
 
 static void
-assert_failed (EditWorker *worker, gint code, const gchar *needle)
+assert_failed (EditOutcome *outcome, gint code, const gchar *needle)
 {
-  if (worker->error == NULL)
-    g_test_message ("no error; %u results", worker->results->len);
-  else if (worker->error->code != code || (needle && ! strstr (worker->error->message, needle)))
-    g_test_message ("error %d: %s", worker->error->code, worker->error->message);
-  g_assert_error (worker->error, EDIT_ERROR, code);
+  if (outcome->error == NULL)
+    g_test_message ("no error; %u results", outcome->results->len);
+  else if (outcome->error->code != code || (needle && ! strstr (outcome->error->message, needle)))
+    g_test_message ("error %d: %s", outcome->error->code, outcome->error->message);
+  g_assert_error (outcome->error, EDIT_ERROR, code);
   if (needle)
-    test_assert_contains (worker->error->message, needle);
-  g_assert_cmpuint (worker->results->len, ==, 0);
+    test_assert_contains (outcome->error->message, needle);
+  g_assert_cmpuint (outcome->results->len, ==, 0);
 }
 
 static void
-assert_result_colour (EditWorker *worker, guint i, const guint8 rgb[3], gint w, gint h)
+assert_result_colour (EditOutcome *outcome, guint i, const guint8 rgb[3], gint w, gint h)
 {
-  const EditResult *r = g_ptr_array_index (worker->results, i);
+  const EditResult *r = g_ptr_array_index (outcome->results, i);
   gint bx = -1, by = -1;
 
   g_assert_cmpint (r->width, ==, w);
@@ -394,42 +422,102 @@ assert_result_colour (EditWorker *worker, guint i, const guint8 rgb[3], gint w, 
     test_assert_rgba (r->pixels, w, bx, by, rgb[0], rgb[1], rgb[2], 255);
 }
 
+/* A worker run on its thread, watched as the glue does: told of each
+ * change on this thread's main context. */
+typedef struct
+{
+  GMainLoop  *loop;
+  EditWorker *worker;
+  gint        n, partials;   /* the job's, for checking partial images */
+  gint        taken;         /* partial images taken */
+  gint        notified;      /* calls */
+} Watch;
+
+static void
+watch_changed (gpointer data)
+{
+  Watch *watch = data;
+  gint result, index;
+  EditResult *partial = edit_worker_take_partial (watch->worker, &result, &index);
+
+  watch->notified++;
+  if (partial)
+    {
+      g_assert_cmpint (partial->width, ==, 64);
+      g_assert_cmpint (partial->height, ==, 48);
+      g_assert_cmpint (index, >=, 0);
+      g_assert_cmpint (index, <, watch->partials);
+      g_assert_cmpint (result, >=, 0);
+      g_assert_cmpint (result, <, watch->n);
+      edit_result_free (partial);
+      watch->taken++;
+    }
+  if (edit_worker_is_done (watch->worker))
+    g_main_loop_quit (watch->loop);
+}
+
+static gboolean
+watch_give_up (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts worker and iterates the main context until it says it is done
+ * (or 30 s passed); the outcome. */
+static EditOutcome *
+run_watched (EditWorker *worker, gint n, gint partials, Watch *watch)
+{
+  guint give_up;
+
+  *watch = (Watch) { g_main_loop_new (NULL, FALSE), worker, n, partials, 0, 0 };
+  edit_worker_start (worker, NULL, watch_changed, watch);
+  give_up = g_timeout_add_seconds (30, watch_give_up, watch->loop);
+  g_main_loop_run (watch->loop);
+  g_source_remove (give_up);
+  g_main_loop_unref (watch->loop);
+  g_assert_true (edit_worker_is_done (worker));
+  return edit_worker_take_outcome (worker);
+}
+
 /* ------------------------------------------------------------ tests -- */
 
 static void
 test_b64_two_results (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   worker = make_worker ("dall-e-2", 2, "256x256", "b64_json", "b64", 256, 256, TRUE);
-  edit_worker_run (worker);
+  outcome = run_worker (worker);
 
-  g_assert_no_error (worker->error);
-  g_assert_true (g_atomic_int_get (&worker->done));
-  g_assert_cmpuint (worker->results->len, ==, 2);
-  assert_result_colour (worker, 0, palette[0], 256, 256);
-  assert_result_colour (worker, 1, palette[1], 256, 256);
+  g_assert_no_error (outcome->error);
+  g_assert_true (edit_worker_is_done (worker));
+  g_assert_cmpuint (outcome->results->len, ==, 2);
+  assert_result_colour (outcome, 0, palette[0], 256, 256);
+  assert_result_colour (outcome, 1, palette[1], 256, 256);
   for (guint i = 0; i < 2; i++)
-    g_assert_cmpstr (((EditResult *) worker->results->pdata[i])->revised_prompt, ==,
+    g_assert_cmpstr (((EditResult *) outcome->results->pdata[i])->revised_prompt, ==,
                      "revised: " TEST_PROMPT);
-  g_assert_cmpint (worker->created, ==, 1700000000);
-  g_assert_cmpstr (worker->warnings->str, ==, "");
+  g_assert_cmpint (outcome->created, ==, 1700000000);
+  g_assert_cmpstr (outcome->warnings->str, ==, "");
 }
 
 static void
 test_request_as_sent (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   json_object *requests, *req;
   gsize want_transparent;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   worker = make_worker ("dall-e-2", 2, "256x256", "b64_json", "b64", 256, 256, TRUE);
-  edit_worker_run (worker);
-  g_assert_no_error (worker->error);
+  outcome = run_worker (worker);
+  g_assert_no_error (outcome->error);
 
   requests = fake_requests (fake);
   g_assert_cmpuint (json_object_array_length (requests), ==, 1);
@@ -462,7 +550,7 @@ test_request_as_sent (Fake *fake, gconstpointer data)
   }
 
   /* The mask: transparent exactly where the coverage is >= 128. */
-  want_transparent = edit_area_count (worker->coverage, 256 * 256);
+  want_transparent = edit_area_count (outcome->coverage, 256 * 256);
   g_assert_cmpuint (want_transparent, >, 0);
   g_assert_cmpint (json_path_int (req, "files", "mask", "transparent_pixels"), ==,
                    (gint64) want_transparent);
@@ -475,16 +563,17 @@ static void
 test_no_mask_without_coverage (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   json_object *requests, *req, *files;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   worker = make_worker ("gpt-image-1", 1, "", "b64_json", "b64", 64, 48, FALSE);
-  edit_worker_run (worker);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 1);
+  outcome = run_worker (worker);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 1);
   /* No size sent: the server answers at the uploaded image's size. */
-  assert_result_colour (worker, 0, palette[0], 64, 48);
+  assert_result_colour (outcome, 0, palette[0], 64, 48);
 
   requests = fake_requests (fake);
   req = json_object_array_get_idx (requests, 0);
@@ -501,14 +590,15 @@ static void
 test_org_and_project_headers (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   json_object *requests, *req;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   g_setenv ("OPENAI_ORG_ID", "org-abc", TRUE);
   g_setenv ("OPENAI_PROJECT_ID", "proj_xyz", TRUE);
-  worker = run_scenario ("b64", 1);
-  g_assert_no_error (worker->error);
+  outcome = run_scenario ("b64", 1);
+  g_assert_no_error (outcome->error);
 
   requests = fake_requests (fake);
   req = json_object_array_get_idx (requests, 0);
@@ -521,17 +611,18 @@ static void
 test_url_results (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   json_object *requests;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   worker = make_worker ("dall-e-2", 2, "256x256", "url", "url", 256, 256, TRUE);
-  edit_worker_run (worker);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 2);
-  assert_result_colour (worker, 0, palette[0], 256, 256);
-  assert_result_colour (worker, 1, palette[1], 256, 256);
-  g_assert_null (((EditResult *) worker->results->pdata[0])->revised_prompt);
+  outcome = run_worker (worker);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 2);
+  assert_result_colour (outcome, 0, palette[0], 256, 256);
+  assert_result_colour (outcome, 1, palette[1], 256, 256);
+  g_assert_null (((EditResult *) outcome->results->pdata[0])->revised_prompt);
 
   /* The downloads carry no credentials. */
   requests = fake_requests (fake);
@@ -550,65 +641,66 @@ static void
 test_threaded_run (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
-  GThread *thread;
-  gint64 deadline;
+  g_autoptr (EditOutcome) outcome = NULL;
+  Watch watch;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   worker = make_worker ("gpt-image-1", 3, "", "", "b64", 32, 32, TRUE);
-  thread = edit_worker_start (worker);
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (! g_atomic_int_get (&worker->done) && g_get_monotonic_time () < deadline)
-    g_usleep (5 * 1000);
-  g_assert_true (g_atomic_int_get (&worker->done));
-  g_thread_join (thread);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 3);
-  assert_result_colour (worker, 2, palette[2], 32, 32);
+  /* Done is told on this thread, after at least the upload's progress. */
+  outcome = run_watched (worker, 3, 0, &watch);
+  g_assert_cmpint (watch.notified, >=, 2);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 3);
+  assert_result_colour (outcome, 2, palette[2], 32, 32);
 }
 
 static void
 test_error400 (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("error400", 1);
-  assert_failed (worker, EDIT_ERROR_HTTP, "Invalid mask image format");
-  test_assert_contains (worker->error->message, "HTTP 400");
-  test_assert_contains (worker->error->message, "invalid_mask");
-  test_assert_contains (worker->error->message, "req_fake_");
+  outcome = run_scenario ("error400", 1);
+  assert_failed (outcome, EDIT_ERROR_HTTP, "Invalid mask image format");
+  test_assert_contains (outcome->error->message, "HTTP 400");
+  test_assert_contains (outcome->error->message, "invalid_mask");
+  test_assert_contains (outcome->error->message, "req_fake_");
 }
 
 static void
 test_error401 (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("error401", 1);
-  assert_failed (worker, EDIT_ERROR_HTTP, "HTTP 401");
-  test_assert_contains (worker->error->message, "OPENAI_API_KEY");
+  outcome = run_scenario ("error401", 1);
+  assert_failed (outcome, EDIT_ERROR_HTTP, "HTTP 401");
+  test_assert_contains (outcome->error->message, "OPENAI_API_KEY");
 }
 
 static void
 test_error429 (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("error429", 1);
-  assert_failed (worker, EDIT_ERROR_HTTP, "HTTP 429");
-  test_assert_contains (worker->error->message, "Rate limit reached");
+  outcome = run_scenario ("error429", 1);
+  assert_failed (outcome, EDIT_ERROR_HTTP, "HTTP 429");
+  test_assert_contains (outcome->error->message, "Rate limit reached");
 }
 
 static void
 test_error429_retried (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   json_object *requests;
   gint64 start;
   (void) data;
@@ -617,8 +709,8 @@ test_error429_retried (Fake *fake, gconstpointer data)
   /* One retry after the server's Retry-After: 1, then the error. */
   g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "1", TRUE);
   start = g_get_monotonic_time ();
-  worker = run_scenario ("error429", 1);
-  assert_failed (worker, EDIT_ERROR_HTTP, "HTTP 429");
+  outcome = run_scenario ("error429", 1);
+  assert_failed (outcome, EDIT_ERROR_HTTP, "HTTP 429");
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 900 * 1000);
   requests = fake_requests (fake);
   g_assert_cmpuint (json_object_array_length (requests), ==, 2);
@@ -629,13 +721,14 @@ static void
 test_error400_not_retried (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   json_object *requests;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "3", TRUE);
-  worker = run_scenario ("error400", 1);
-  assert_failed (worker, EDIT_ERROR_HTTP, "HTTP 400");
+  outcome = run_scenario ("error400", 1);
+  assert_failed (outcome, EDIT_ERROR_HTTP, "HTTP 400");
   requests = fake_requests (fake);
   g_assert_cmpuint (json_object_array_length (requests), ==, 1);
   json_object_put (requests);
@@ -645,142 +738,154 @@ static void
 test_safety (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("safety", 1);
-  assert_failed (worker, EDIT_ERROR_HTTP, "moderation_blocked");
-  test_assert_contains (worker->error->message, "rephrase");
+  outcome = run_scenario ("safety", 1);
+  assert_failed (outcome, EDIT_ERROR_HTTP, "moderation_blocked");
+  test_assert_contains (outcome->error->message, "rephrase");
 }
 
 static void
 test_html502 (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("html502", 1);
-  assert_failed (worker, EDIT_ERROR_HTTP, "HTTP 502");
-  test_assert_contains (worker->error->message, "502 Bad Gateway");
+  outcome = run_scenario ("html502", 1);
+  assert_failed (outcome, EDIT_ERROR_HTTP, "HTTP 502");
+  test_assert_contains (outcome->error->message, "502 Bad Gateway");
 }
 
 static void
 test_notjson (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("notjson", 1);
-  assert_failed (worker, EDIT_ERROR_RESPONSE, "this is not json");
+  outcome = run_scenario ("notjson", 1);
+  assert_failed (outcome, EDIT_ERROR_RESPONSE, "this is not json");
 }
 
 static void
 test_truncated_json (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("truncated", 1);
-  assert_failed (worker, EDIT_ERROR_RESPONSE, NULL);
+  outcome = run_scenario ("truncated", 1);
+  assert_failed (outcome, EDIT_ERROR_RESPONSE, NULL);
 }
 
 static void
 test_emptydata (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("emptydata", 1);
-  assert_failed (worker, EDIT_ERROR_RESPONSE, NULL);
+  outcome = run_scenario ("emptydata", 1);
+  assert_failed (outcome, EDIT_ERROR_RESPONSE, NULL);
 }
 
 static void
 test_noimage (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("noimage", 1);
-  assert_failed (worker, EDIT_ERROR_RESPONSE, "b64_json");
+  outcome = run_scenario ("noimage", 1);
+  assert_failed (outcome, EDIT_ERROR_RESPONSE, "b64_json");
 }
 
 static void
 test_badb64 (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("badb64", 2);
-  assert_failed (worker, EDIT_ERROR_DECODE, "base64");
+  outcome = run_scenario ("badb64", 2);
+  assert_failed (outcome, EDIT_ERROR_DECODE, "base64");
 }
 
 static void
 test_notpng (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("notpng", 1);
-  assert_failed (worker, EDIT_ERROR_DECODE, "PNG");
+  outcome = run_scenario ("notpng", 1);
+  assert_failed (outcome, EDIT_ERROR_DECODE, "PNG");
 }
 
 static void
 test_truncpng (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("truncpng", 1);
-  assert_failed (worker, EDIT_ERROR_DECODE, NULL);
+  outcome = run_scenario ("truncpng", 1);
+  assert_failed (outcome, EDIT_ERROR_DECODE, NULL);
 }
 
 static void
 test_hugepng (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("hugepng", 1);
-  assert_failed (worker, EDIT_ERROR_DECODE, "100000");
+  outcome = run_scenario ("hugepng", 1);
+  assert_failed (outcome, EDIT_ERROR_DECODE, "100000");
 }
 
 static void
 test_toomany (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   /* The server sends n + 2 images; only n are kept. */
-  worker = run_scenario ("toomany", 2);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 2);
-  assert_result_colour (worker, 0, palette[0], 64, 48);
-  assert_result_colour (worker, 1, palette[1], 64, 48);
+  outcome = run_scenario ("toomany", 2);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 2);
+  assert_result_colour (outcome, 0, palette[0], 64, 48);
+  assert_result_colour (outcome, 1, palette[1], 64, 48);
 }
 
 static void
 test_gray16_accepted (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("gray16", 2);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 2);
+  outcome = run_scenario ("gray16", 2);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 2);
   for (guint i = 0; i < 2; i++)
     {
-      const EditResult *r = g_ptr_array_index (worker->results, i);
+      const EditResult *r = g_ptr_array_index (outcome->results, i);
       const guint8 *p = r->pixels;
 
       g_assert_cmpint (r->width, ==, 64);
@@ -795,6 +900,7 @@ static void
 test_gray16_value (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   const EditResult *r;
   (void) data;
   SKIP_UNLESS_READY (fake);
@@ -803,10 +909,10 @@ test_gray16_value (Fake *fake, gconstpointer data)
    * 8 bits (fake_api.py GRAY16_VALUE).  Regression: libpng's simplified
    * API takes untagged 16-bit data as linear light unless told otherwise,
    * which gave 186. */
-  worker = run_scenario ("gray16", 1);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 1);
-  r = g_ptr_array_index (worker->results, 0);
+  outcome = run_scenario ("gray16", 1);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 1);
+  r = g_ptr_array_index (outcome->results, 0);
   if (ABS (r->pixels[0] - 128) > 1)
     {
       g_test_fail_printf ("gray16 result is %u, expected 128", r->pixels[0]);
@@ -818,86 +924,92 @@ static void
 test_palette_accepted (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("palette", 3);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 3);
+  outcome = run_scenario ("palette", 3);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 3);
   for (guint i = 0; i < 3; i++)
-    assert_result_colour (worker, i, palette[i], 64, 48);
+    assert_result_colour (outcome, i, palette[i], 64, 48);
 }
 
 static void
 test_url404 (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("url404", 1);
-  assert_failed (worker, EDIT_ERROR_HTTP, "404");
+  outcome = run_scenario ("url404", 1);
+  assert_failed (outcome, EDIT_ERROR_HTTP, "404");
 }
 
 static void
 test_redirectloop (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("redirectloop", 1);
-  assert_failed (worker, EDIT_ERROR_NETWORK, "redirect");
+  outcome = run_scenario ("redirectloop", 1);
+  assert_failed (outcome, EDIT_ERROR_NETWORK, "redirect");
 }
 
 static void
 test_fileurl (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("fileurl", 1);
-  g_assert_nonnull (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 0);
+  outcome = run_scenario ("fileurl", 1);
+  g_assert_nonnull (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 0);
   /* Refused for its scheme, not merely failed. */
-  test_assert_contains (worker->error->message, "https");
-  g_assert_null (strstr (worker->error->message, "root:"));
-  g_assert_cmpint (worker->error->code, !=, EDIT_ERROR_CANCELLED);
+  test_assert_contains (outcome->error->message, "https");
+  g_assert_null (strstr (outcome->error->message, "root:"));
+  g_assert_cmpint (outcome->error->code, !=, EDIT_ERROR_CANCELLED);
 }
 
 static void
 test_closemid (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_scenario ("closemid", 1);
+  outcome = run_scenario ("closemid", 1);
   /* A transport failure, not a reply the server made. */
-  g_assert_nonnull (worker->error);
-  g_assert_true (worker->error->domain == EDIT_ERROR);
-  g_test_message ("closemid: code %d: %s", worker->error->code, worker->error->message);
-  g_assert_cmpint (worker->error->code, !=, EDIT_ERROR_HTTP);
-  g_assert_cmpint (worker->error->code, !=, EDIT_ERROR_RESPONSE);
-  g_assert_cmpint (worker->error->code, !=, EDIT_ERROR_DECODE);
-  g_assert_cmpint (worker->error->code, !=, EDIT_ERROR_CANCELLED);
-  g_assert_cmpuint (worker->results->len, ==, 0);
+  g_assert_nonnull (outcome->error);
+  g_assert_true (outcome->error->domain == EDIT_ERROR);
+  g_test_message ("closemid: code %d: %s", outcome->error->code, outcome->error->message);
+  g_assert_cmpint (outcome->error->code, !=, EDIT_ERROR_HTTP);
+  g_assert_cmpint (outcome->error->code, !=, EDIT_ERROR_RESPONSE);
+  g_assert_cmpint (outcome->error->code, !=, EDIT_ERROR_DECODE);
+  g_assert_cmpint (outcome->error->code, !=, EDIT_ERROR_CANCELLED);
+  g_assert_cmpuint (outcome->results->len, ==, 0);
 }
 
 static void
 test_cancel_before_run (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   gint64 start;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   worker = make_worker ("gpt-image-1", 1, "", "", "slow:2", 64, 48, TRUE);
-  transfer_progress_cancel (&worker->progress);
+  edit_worker_cancel (worker);
   start = g_get_monotonic_time ();
-  edit_worker_run (worker);
-  assert_failed (worker, EDIT_ERROR_CANCELLED, NULL);
+  outcome = run_worker (worker);
+  assert_failed (outcome, EDIT_ERROR_CANCELLED, NULL);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 1500 * 1000);
 }
 
@@ -905,14 +1017,14 @@ static void
 test_cancel_while_running (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
-  GThread *thread;
+  g_autoptr (EditOutcome) outcome = NULL;
   gint64 start, cancelled_at, deadline;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   worker = make_worker ("gpt-image-1", 1, "", "", "slow:2", 64, 48, TRUE);
   start = g_get_monotonic_time ();
-  thread = edit_worker_start (worker);
+  edit_worker_start (worker, NULL, NULL, NULL);
 
   /* Wait until the server has the request (it then sleeps 2 s). */
   deadline = start + 5 * G_USEC_PER_SEC;
@@ -927,18 +1039,18 @@ test_cancel_while_running (Fake *fake, gconstpointer data)
       g_usleep (10 * 1000);
     }
   g_usleep (100 * 1000);
-  g_assert_false (g_atomic_int_get (&worker->done));
+  g_assert_false (edit_worker_is_done (worker));
   cancelled_at = g_get_monotonic_time ();
-  transfer_progress_cancel (&worker->progress);
+  edit_worker_cancel (worker);
 
   deadline = cancelled_at + 5 * G_USEC_PER_SEC;
-  while (! g_atomic_int_get (&worker->done) && g_get_monotonic_time () < deadline)
+  while (! edit_worker_is_done (worker) && g_get_monotonic_time () < deadline)
     g_usleep (5 * 1000);
-  g_thread_join (thread);
+  outcome = edit_worker_take_outcome (worker);
   g_test_message ("cancel took %" G_GINT64_FORMAT " ms",
                   (g_get_monotonic_time () - cancelled_at) / 1000);
 
-  assert_failed (worker, EDIT_ERROR_CANCELLED, NULL);
+  assert_failed (outcome, EDIT_ERROR_CANCELLED, NULL);
   /* Well before the server would have answered. */
   g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, 1200 * 1000);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 1900 * 1000);
@@ -948,6 +1060,7 @@ static void
 test_unreachable_port (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   g_autofree gchar *url = NULL;
   struct sockaddr_in addr;
   socklen_t len = sizeof addr;
@@ -968,25 +1081,30 @@ test_unreachable_port (Fake *fake, gconstpointer data)
   url = g_strdup_printf ("http://127.0.0.1:%d/v1", ntohs (addr.sin_port));
   g_setenv ("OPENAI_BASE_URL", url, TRUE);
   worker = make_worker ("gpt-image-1", 1, "", "", "b64", 32, 32, TRUE);
-  edit_worker_run (worker);
-  assert_failed (worker, EDIT_ERROR_NETWORK, "127.0.0.1");
+  outcome = run_worker (worker);
+  assert_failed (outcome, EDIT_ERROR_NETWORK, "127.0.0.1");
 }
 
 static void
 test_timeout_against_hang (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   gint64 start;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   g_setenv ("AI_IMAGE_EDIT_TIMEOUT", "1", TRUE);
+  {
+    g_autoptr (ApiConfig) config = api_config_from_env (NULL, NULL);
+
+    g_assert_cmpint (config->timeout_seconds, ==, 1);
+  }
   worker = make_worker ("gpt-image-1", 1, "", "", "hang", 32, 32, TRUE);
-  g_assert_cmpint (worker->config->timeout_seconds, ==, 1);
   start = g_get_monotonic_time ();
-  edit_worker_run (worker);
-  assert_failed (worker, EDIT_ERROR_NETWORK, "AI_IMAGE_EDIT_TIMEOUT");
-  test_assert_contains (worker->error->message, "1 second");
+  outcome = run_worker (worker);
+  assert_failed (outcome, EDIT_ERROR_NETWORK, "AI_IMAGE_EDIT_TIMEOUT");
+  test_assert_contains (outcome->error->message, "1 second");
   g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
 }
 
@@ -1203,14 +1321,15 @@ static void
 test_retry_503_then_success (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
 
   SKIP_UNLESS_READY (fake);
   g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "3", TRUE);
   /* Retry-After: 0 keeps the test quick while proving it is honoured. */
-  worker = run_scenario ("flaky:2:503:0", 1);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 1);
+  outcome = run_scenario ("flaky:2:503:0", 1);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 1);
   g_assert_cmpint (fake_post_count (fake), ==, 3);
 }
 
@@ -1218,12 +1337,13 @@ static void
 test_retry_gives_up_after_max (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
 
   SKIP_UNLESS_READY (fake);
   g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "2", TRUE);
-  worker = run_scenario ("flaky:9:500:0", 1);
-  assert_failed (worker, EDIT_ERROR_HTTP, "HTTP 500");
+  outcome = run_scenario ("flaky:9:500:0", 1);
+  assert_failed (outcome, EDIT_ERROR_HTTP, "HTTP 500");
   g_assert_cmpint (fake_post_count (fake), ==, 3);
 }
 
@@ -1231,6 +1351,7 @@ static void
 test_retry_after_http_date (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree gchar *date = g_date_time_format (now, "%a, %d %b %Y %H:%M:%S GMT");
   g_autofree gchar *scenario = g_strdup_printf ("flaky:1:429:%s", date);
@@ -1238,8 +1359,8 @@ test_retry_after_http_date (Fake *fake, gconstpointer data)
 
   SKIP_UNLESS_READY (fake);
   g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "1", TRUE);
-  worker = run_scenario (scenario, 1);
-  g_assert_no_error (worker->error);
+  outcome = run_scenario (scenario, 1);
+  g_assert_no_error (outcome->error);
   g_assert_cmpint (fake_post_count (fake), ==, 2);
 }
 
@@ -1247,13 +1368,14 @@ static void
 test_dropped_connection_retried (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
 
   SKIP_UNLESS_READY (fake);
   g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "2", TRUE);
-  worker = run_scenario ("drop:1", 1);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 1);
+  outcome = run_scenario ("drop:1", 1);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 1);
   g_assert_cmpint (fake_post_count (fake), ==, 2);
 }
 
@@ -1264,16 +1386,19 @@ static void
 test_dropped_connection_reported (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
 
   SKIP_UNLESS_READY (fake);
   g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "5", TRUE);
-  worker = run_scenario ("drop:5", 1);
-  assert_failed (worker, EDIT_ERROR_DROPPED_AFTER_SEND, "connection");
+  worker = make_worker_with ("gpt-image-1", 1, "", "", "drop:5",
+                             "color_match=off keep_detail=off", 64, 48, TRUE);
+  outcome = run_worker (worker);
+  assert_failed (outcome, EDIT_ERROR_DROPPED_AFTER_SEND, "connection");
   g_assert_cmpint (fake_post_count (fake), ==, 2);
   /* And the progress said so. */
   {
-    TransferStatus status = transfer_progress_get (&worker->progress);
+    TransferStatus status = edit_worker_progress (worker);
     g_autofree gchar *text = transfer_status_text (&status, 0);
 
     g_assert_true (status.resending);
@@ -1285,17 +1410,17 @@ static void
 test_retry_progress_says_attempt (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
-  GThread *thread;
+  g_autoptr (EditOutcome) outcome = NULL;
   gboolean seen = FALSE;
   (void) data;
 
   SKIP_UNLESS_READY (fake);
   g_setenv ("AI_IMAGE_EDIT_MAX_RETRIES", "3", TRUE);
   worker = make_worker ("gpt-image-1", 1, "", "", "flaky:1:503:2", 64, 48, TRUE);
-  thread = edit_worker_start (worker);
-  while (! g_atomic_int_get (&worker->done))
+  edit_worker_start (worker, NULL, NULL, NULL);
+  while (! edit_worker_is_done (worker))
     {
-      TransferStatus status = transfer_progress_get (&worker->progress);
+      TransferStatus status = edit_worker_progress (worker);
 
       if (status.phase == TRANSFER_PHASE_RETRY_WAIT)
         {
@@ -1306,8 +1431,8 @@ test_retry_progress_says_attempt (Fake *fake, gconstpointer data)
         }
       g_usleep (20 * 1000);
     }
-  g_thread_join (thread);
-  g_assert_no_error (worker->error);
+  outcome = edit_worker_take_outcome (worker);
+  g_assert_no_error (outcome->error);
   g_assert_true (seen);
 }
 
@@ -1315,24 +1440,26 @@ static void
 test_huge_200_body_limited (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
 
   SKIP_UNLESS_READY (fake);
-  worker = run_scenario ("huge200", 1);
-  assert_failed (worker, EDIT_ERROR_RESPONSE, "256 MiB");
+  outcome = run_scenario ("huge200", 1);
+  assert_failed (outcome, EDIT_ERROR_RESPONSE, "256 MiB");
 }
 
 static void
 test_stalled_transfer_ends (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   gint64 start = g_get_monotonic_time ();
   (void) data;
 
   SKIP_UNLESS_READY (fake);
   g_setenv ("AI_IMAGE_EDIT_STALL_TIMEOUT", "1", TRUE);
-  worker = run_scenario ("stall", 1);
-  assert_failed (worker, EDIT_ERROR_NETWORK, "stalled");
+  outcome = run_scenario ("stall", 1);
+  assert_failed (outcome, EDIT_ERROR_NETWORK, "stalled");
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 }
 
@@ -1343,12 +1470,12 @@ test_data_missing_or_not_array (Fake *fake, gconstpointer data)
 
   SKIP_UNLESS_READY (fake);
   {
-    g_autoptr (EditWorker) worker = run_scenario ("nodata", 1);
-    assert_failed (worker, EDIT_ERROR_RESPONSE, "data");
+    g_autoptr (EditOutcome) outcome = run_scenario ("nodata", 1);
+    assert_failed (outcome, EDIT_ERROR_RESPONSE, "data");
   }
   {
-    g_autoptr (EditWorker) worker = run_scenario ("datanotarray", 1);
-    assert_failed (worker, EDIT_ERROR_RESPONSE, "data");
+    g_autoptr (EditOutcome) outcome = run_scenario ("datanotarray", 1);
+    assert_failed (outcome, EDIT_ERROR_RESPONSE, "data");
   }
 }
 
@@ -1356,17 +1483,19 @@ static void
 test_error_without_message (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
 
   SKIP_UNLESS_READY (fake);
-  worker = run_scenario ("error_nomessage", 1);
-  assert_failed (worker, EDIT_ERROR_HTTP, "without a message");
+  outcome = run_scenario ("error_nomessage", 1);
+  assert_failed (outcome, EDIT_ERROR_HTTP, "without a message");
 }
 
 static void
 test_wrong_size_accepted (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   const EditResult *result;
   (void) data;
 
@@ -1374,14 +1503,14 @@ test_wrong_size_accepted (Fake *fake, gconstpointer data)
   /* Documented: another size of the same shape is accepted and brought
    * to the upload's size, which maps onto the region. */
   worker = make_worker ("dall-e-2", 1, "256x256", "b64_json", "wrongsize", 256, 256, TRUE);
-  edit_worker_run (worker);
-  g_assert_no_error (worker->error);
-  result = g_ptr_array_index (worker->results, 0);
+  outcome = run_worker (worker);
+  g_assert_no_error (outcome->error);
+  result = g_ptr_array_index (outcome->results, 0);
   g_assert_cmpint (result->returned_width, ==, 128);
   g_assert_cmpint (result->returned_height, ==, 128);
   g_assert_cmpint (result->width, ==, 256);
   g_assert_cmpint (result->height, ==, 256);
-  assert_result_colour (worker, 0, palette[0], 256, 256);
+  assert_result_colour (outcome, 0, palette[0], 256, 256);
 }
 
 /* A result of another shape would be stretched into place: refused. */
@@ -1389,13 +1518,14 @@ static void
 test_other_shape_refused (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
 
   SKIP_UNLESS_READY (fake);
   /* The stand-in answers at the size field (1024x1024) for a 1536x1024 upload. */
   worker = make_worker ("gpt-image-1.5", 1, "1024x1024", "", "b64", 1536, 1024, TRUE);
-  edit_worker_run (worker);
-  assert_failed (worker, EDIT_ERROR_DECODE, "different shape");
+  outcome = run_worker (worker);
+  assert_failed (outcome, EDIT_ERROR_DECODE, "different shape");
 }
 
 /* The GPT models answer with the picture sent back, its colours slightly
@@ -1404,30 +1534,27 @@ static void
 test_echo_colour_shift_matched (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   const EditResult *result;
   gint worst = 0;
   (void) data;
 
   SKIP_UNLESS_READY (fake);
-  worker = make_worker_with ("gpt-image-1.5", 1, "1024x1024", "", "echo:shift=8,-6,5;pattern=1",
-                             "", 1024, 1024, TRUE);
   /* A picture with detail, not a flat grey. */
-  g_free (worker->upload_rgba);
-  worker->upload_rgba = test_noise (1024, 1024, 4, 3);
-  for (gsize i = 0; i < 1024 * 1024; i++)
-    worker->upload_rgba[i * 4 + 3] = 255;
-  edit_worker_run (worker);
-  g_assert_no_error (worker->error);
-  result = g_ptr_array_index (worker->results, 0);
+  worker = make_worker_rgba ("gpt-image-1.5", 1, "1024x1024", "", "echo:shift=8,-6,5;pattern=1",
+                             "", 1024, 1024, TRUE, opaque_noise (1024, 1024, 3));
+  outcome = run_worker (worker);
+  g_assert_no_error (outcome->error);
+  result = g_ptr_array_index (outcome->results, 0);
   /* Outside the edit area (where the pattern is not) the result equals
    * what was sent, within rounding. */
   for (gint y = 0; y < 1024; y++)
     for (gint x = 0; x < 1024; x++)
-      if (worker->coverage[y * 1024 + x] == 0)
+      if (outcome->coverage[y * 1024 + x] == 0)
         for (gint c = 0; c < 3; c++)
           {
             gint v = result->pixels[(y * 1024 + x) * 4 + c];
-            gint o = worker->upload_rgba[(y * 1024 + x) * 4 + c];
+            gint o = outcome->upload_rgba[(y * 1024 + x) * 4 + c];
 
             /* The shift clamps at 0 and 255; those keep what clamping lost. */
             if (o > 10 && o < 245)
@@ -1453,17 +1580,15 @@ test_gpt_upload_lossless_over_4mb (Fake *fake, gconstpointer data)
   SKIP_UNLESS_READY (fake);
   for (gsize m = 0; m < G_N_ELEMENTS (models); m++)
     {
-      g_autoptr (EditWorker) worker = make_worker_with (models[m], 1, "1024x1024", "", "b64",
-                                                        "", 1280, 1280, TRUE);
+      g_autoptr (EditWorker) worker = make_worker_rgba (models[m], 1, "1024x1024", "", "b64",
+                                                        "", 1280, 1280, TRUE,
+                                                        opaque_noise (1280, 1280, 9));
+      g_autoptr (EditOutcome) outcome = NULL;
       json_object *requests, *req;
       gint64 bytes;
 
-      g_free (worker->upload_rgba);
-      worker->upload_rgba = test_noise (1280, 1280, 4, 9);
-      for (gsize i = 0; i < 1280 * 1280; i++)
-        worker->upload_rgba[i * 4 + 3] = 255;
-      edit_worker_run (worker);
-      g_assert_no_error (worker->error);
+      outcome = run_worker (worker);
+      g_assert_no_error (outcome->error);
       requests = fake_requests (fake);
       req = json_object_array_get_idx (requests, json_object_array_length (requests) - 1);
       bytes = json_path_int (req, "files", "image", "bytes");
@@ -1481,6 +1606,7 @@ static void
 test_url_downloads_in_parallel (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   gint64 start;
   gdouble seconds;
   json_object *requests;
@@ -1491,13 +1617,13 @@ test_url_downloads_in_parallel (Fake *fake, gconstpointer data)
   worker = make_worker_with ("dall-e-2", 10, "256x256", "url", "url:0.3",
                              "color_match=off keep_detail=off", 256, 256, TRUE);
   start = g_get_monotonic_time ();
-  edit_worker_run (worker);
+  outcome = run_worker (worker);
   seconds = (g_get_monotonic_time () - start) / 1e6;
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 10);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 10);
   /* In the API's order, whatever order they arrived in. */
   for (guint i = 0; i < 10; i++)
-    assert_result_colour (worker, i, palette[i], 256, 256);
+    assert_result_colour (outcome, i, palette[i], 256, 256);
   requests = fake_requests (fake);
   for (gsize i = 0; i < json_object_array_length (requests); i++)
     gets += g_strcmp0 (json_path_string (json_object_array_get_idx (requests, i), "method",
@@ -1525,12 +1651,12 @@ test_jpeg_and_webp_results (Fake *fake, gconstpointer data)
                                                    "keep_detail=off", formats[i]);
       g_autoptr (EditWorker) worker = make_worker_with ("gpt-image-1.5", 1, "1536x1024", "",
                                                         "b64", options, 1536, 1024, TRUE);
+      g_autoptr (EditOutcome) outcome = run_worker (worker);
       const EditResult *result;
       gsize off = 0;
 
-      edit_worker_run (worker);
-      g_assert_no_error (worker->error);
-      result = g_ptr_array_index (worker->results, 0);
+      g_assert_no_error (outcome->error);
+      result = g_ptr_array_index (outcome->results, 0);
       g_assert_cmpint (result->width, ==, 1536);
       g_assert_cmpint (result->height, ==, 1024);
       /* Solid magenta, within lossy coding's error. */
@@ -1549,25 +1675,27 @@ static void
 test_partial_success_keeps_good_results (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
 
   SKIP_UNLESS_READY (fake);
-  worker = run_scenario ("mixed", 3);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 2);
-  test_assert_contains (worker->warnings->str, "Image 2");
+  outcome = run_scenario ("mixed", 3);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 2);
+  test_assert_contains (outcome->warnings->str, "Image 2");
 }
 
 static void
 test_tls_self_signed_refused (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
 
   SKIP_UNLESS_READY (fake);
   g_unsetenv ("SSL_CERT_FILE");
-  worker = run_scenario ("b64", 1);
-  assert_failed (worker, EDIT_ERROR_NETWORK, "certificate");
+  outcome = run_scenario ("b64", 1);
+  assert_failed (outcome, EDIT_ERROR_NETWORK, "certificate");
   g_assert_cmpint (fake_post_count (fake), ==, 0);
 }
 
@@ -1575,13 +1703,14 @@ static void
 test_tls_with_ssl_cert_file (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
 
   SKIP_UNLESS_READY (fake);
   g_setenv ("SSL_CERT_FILE", fake->cert_file, TRUE);
-  worker = run_scenario ("b64", 1);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 1);
+  outcome = run_scenario ("b64", 1);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 1);
 }
 
 static void
@@ -1648,6 +1777,7 @@ static void
 test_default_rediscovered_after_model_not_found (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   g_autoptr (json_object) requests = NULL;
   g_autofree gchar *cache = NULL;
   TransferStatus status;
@@ -1655,15 +1785,14 @@ test_default_rediscovered_after_model_not_found (Fake *fake, gconstpointer data)
   SKIP_UNLESS_READY (fake);
 
   worker = make_worker ("", 1, "1024x1024", "", "b64", 1024, 1024, TRUE);
-  g_assert_cmpstr (worker->job->model, ==, "gpt-image-2.6-sunburst");
+  g_assert_cmpstr (edit_worker_job (worker)->model, ==, "gpt-image-2.6-sunburst");
   cache = g_build_filename (fake->dir, "cache", NULL);
-  g_free (worker->cache_dir);
-  worker->cache_dir = g_strdup (cache);
-  edit_worker_run (worker);
+  edit_worker_set_cache_dir (worker, cache);
+  outcome = run_worker (worker);
 
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 1);
-  g_assert_cmpstr (worker->job->model, ==, "gpt-image-2.6-flare");
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 1);
+  g_assert_cmpstr (outcome->job->model, ==, "gpt-image-2.6-flare");
   requests = fake_requests (fake);
   g_assert_cmpuint (count_requests (requests, "POST", "/v1/images/edits"), ==, 2);
   g_assert_cmpuint (count_requests (requests, "GET", "/v1/models"), ==, 1);
@@ -1672,7 +1801,7 @@ test_default_rediscovered_after_model_not_found (Fake *fake, gconstpointer data)
   g_assert_cmpstr (json_path_string (json_object_array_get_idx (requests, 2), "fields", "model"),
                    ==, "gpt-image-2.6-flare");
   /* The progress says so; the list asked is cached for the next edit. */
-  status = transfer_progress_get (&worker->progress);
+  status = edit_worker_progress (worker);
   g_assert_cmpstr (status.dropped_model, ==, "gpt-image-2.6-sunburst");
   g_assert_cmpstr (status.resent_model, ==, "gpt-image-2.6-flare");
   {
@@ -1693,13 +1822,14 @@ static void
 test_named_model_not_rediscovered (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   g_autoptr (json_object) requests = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   worker = make_worker ("gpt-image-2.6-sunburst", 1, "1024x1024", "", "b64", 1024, 1024, TRUE);
-  edit_worker_run (worker);
-  assert_failed (worker, EDIT_ERROR_HTTP, "does not offer the model gpt-image-2.6-sunburst");
+  outcome = run_worker (worker);
+  assert_failed (outcome, EDIT_ERROR_HTTP, "does not offer the model gpt-image-2.6-sunburst");
   requests = fake_requests (fake);
   g_assert_cmpuint (count_requests (requests, "POST", "/v1/images/edits"), ==, 1);
   g_assert_cmpuint (count_requests (requests, "GET", "/v1/models"), ==, 0);
@@ -1711,6 +1841,7 @@ static void
 test_markup_sent_instead_of_mask (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   g_autoptr (json_object) requests = NULL;
   json_object *req, *files, *markup;
   (void) data;
@@ -1719,10 +1850,10 @@ test_markup_sent_instead_of_mask (Fake *fake, gconstpointer data)
   worker = make_worker_with ("gpt-image-2.6-flare", 1, "1024x1024", "", "b64",
                              "markup_layer=5", 1024, 1024, TRUE);
   edit_worker_set_markup (worker, test_rgba_solid (1024, 1024, 255, 0, 0, 128));
-  edit_worker_run (worker);
+  outcome = run_worker (worker);
 
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 1);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 1);
   requests = fake_requests (fake);
   req = json_object_array_get_idx (requests, 0);
   g_assert_true (json_object_object_get_ex (req, "files", &files));
@@ -1732,7 +1863,7 @@ test_markup_sent_instead_of_mask (Fake *fake, gconstpointer data)
   g_assert_cmpint (json_path_int (markup, "png", "width", NULL), ==, 1024);
   g_assert_null (json_path_string (req, "fields", "markup_layer"));
   /* The result is still fitted over the edit area's context. */
-  g_assert_nonnull (worker->coverage);
+  g_assert_nonnull (outcome->coverage);
 }
 
 #define ADD_TLS(path, fn) \
@@ -1748,44 +1879,25 @@ test_markup_sent_instead_of_mask (Fake *fake, gconstpointer data)
 
 /* A streamed gpt-image-1 job with partial images, run on its thread;
  * every partial the worker publishes is taken as the main thread would. */
-static EditWorker *
+static EditOutcome *
 run_stream (const gchar *scenario, gint n, gint partials, gint *taken)
 {
   g_autofree gchar *options = g_strdup_printf ("stream=true partial_images=%d "
                                                "color_match=off keep_detail=off", partials);
-  EditWorker *worker = make_worker_with ("gpt-image-1", n, "", "", scenario, options,
-                                         64, 48, TRUE);
-  GThread *thread = edit_worker_start (worker);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_autoptr (EditWorker) worker = make_worker_with ("gpt-image-1", n, "", "", scenario, options,
+                                                    64, 48, TRUE);
+  Watch watch;
+  EditOutcome *outcome = run_watched (worker, n, partials, &watch);
 
-  *taken = 0;
-  while (! g_atomic_int_get (&worker->done) && g_get_monotonic_time () < deadline)
-    {
-      gint result, index;
-      EditResult *partial = edit_worker_take_partial (worker, &result, &index);
-
-      if (partial)
-        {
-          g_assert_cmpint (partial->width, ==, 64);
-          g_assert_cmpint (partial->height, ==, 48);
-          g_assert_cmpint (index, >=, 0);
-          g_assert_cmpint (index, <, partials);
-          g_assert_cmpint (result, >=, 0);
-          g_assert_cmpint (result, <, n);
-          edit_result_free (partial);
-          (*taken)++;
-        }
-      g_usleep (2 * 1000);
-    }
-  g_thread_join (thread);
-  g_assert_true (g_atomic_int_get (&worker->done));
-  return worker;
+  *taken = watch.taken;
+  return outcome;
 }
 
 static void
 test_stream_results_and_partials (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   g_autoptr (json_object) requests = NULL;
   json_object *rec, *v;
   gint taken;
@@ -1793,14 +1905,14 @@ test_stream_results_and_partials (Fake *fake, gconstpointer data)
   SKIP_UNLESS_READY (fake);
 
   /* 0.2 s between events: each partial is taken before the next comes. */
-  worker = run_stream ("slowstream:0.2:b64", 2, 2, &taken);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 2);
-  assert_result_colour (worker, 0, palette[0], 64, 48);
-  assert_result_colour (worker, 1, palette[1], 64, 48);
+  outcome = run_stream ("slowstream:0.2:b64", 2, 2, &taken);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 2);
+  assert_result_colour (outcome, 0, palette[0], 64, 48);
+  assert_result_colour (outcome, 1, palette[1], 64, 48);
   g_assert_cmpint (taken, ==, 4);
-  g_assert_true (worker->usage.present);
-  g_assert_cmpstr (worker->warnings->str, ==, "");
+  g_assert_true (outcome->usage.present);
+  g_assert_cmpstr (outcome->warnings->str, ==, "");
 
   requests = fake_requests (fake);
   g_assert_cmpint (json_object_array_length (requests), ==, 1);
@@ -1815,14 +1927,15 @@ static void
 test_stream_crlf (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   gint taken;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_stream ("crlfstream:b64", 1, 1, &taken);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 1);
-  assert_result_colour (worker, 0, palette[0], 64, 48);
+  outcome = run_stream ("crlfstream:b64", 1, 1, &taken);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 1);
+  assert_result_colour (outcome, 0, palette[0], 64, 48);
 }
 
 /* A stream that ends before its final image: an error, sent only once
@@ -1831,11 +1944,12 @@ static void
 assert_stream_ends_short (Fake *fake, const gchar *scenario)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   g_autoptr (json_object) requests = NULL;
   gint taken;
 
-  worker = run_stream (scenario, 1, 2, &taken);
-  assert_failed (worker, EDIT_ERROR_RESPONSE, "stream ended before the final image");
+  outcome = run_stream (scenario, 1, 2, &taken);
+  assert_failed (outcome, EDIT_ERROR_RESPONSE, "stream ended before the final image");
   requests = fake_requests (fake);
   g_assert_cmpint (json_object_array_length (requests), ==, 1);
 }
@@ -1862,12 +1976,13 @@ static void
 test_stream_error_event (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   gint taken;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
-  worker = run_stream ("streamerror:1:b64", 1, 2, &taken);
-  assert_failed (worker, EDIT_ERROR_HTTP, "rejected by the safety system");
+  outcome = run_stream ("streamerror:1:b64", 1, 2, &taken);
+  assert_failed (outcome, EDIT_ERROR_HTTP, "rejected by the safety system");
   g_assert_cmpint (taken, ==, 1);
 }
 
@@ -1875,17 +1990,17 @@ static void
 test_stream_cancel_mid_stream (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
-  GThread *thread;
+  g_autoptr (EditOutcome) outcome = NULL;
   gint64 deadline, cancelled_at = 0;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   worker = make_worker_with ("gpt-image-1", 1, "", "", "slowstream:2:b64",
                              "stream=true partial_images=3", 64, 48, TRUE);
-  thread = edit_worker_start (worker);
+  edit_worker_start (worker, NULL, NULL, NULL);
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   /* Cancelled once the first partial image is in. */
-  while (! g_atomic_int_get (&worker->done) && g_get_monotonic_time () < deadline)
+  while (! edit_worker_is_done (worker) && g_get_monotonic_time () < deadline)
     {
       gint result, index;
       EditResult *partial = edit_worker_take_partial (worker, &result, &index);
@@ -1894,38 +2009,40 @@ test_stream_cancel_mid_stream (Fake *fake, gconstpointer data)
         {
           edit_result_free (partial);
           cancelled_at = g_get_monotonic_time ();
-          transfer_progress_cancel (&worker->progress);
+          edit_worker_cancel (worker);
           break;
         }
       g_usleep (5 * 1000);
     }
   g_assert_cmpint (cancelled_at, >, 0);
-  g_thread_join (thread);
+  outcome = edit_worker_take_outcome (worker);
   g_test_message ("cancel took %" G_GINT64_FORMAT " ms",
                   (g_get_monotonic_time () - cancelled_at) / 1000);
   g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, 1200 * 1000);
-  assert_failed (worker, EDIT_ERROR_CANCELLED, NULL);
+  assert_failed (outcome, EDIT_ERROR_CANCELLED, NULL);
 }
 
 static void
 test_stream_answered_with_json (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   (void) data;
   SKIP_UNLESS_READY (fake);
 
   /* A compatible server's own model streams too (nothing checked). */
   worker = make_worker_with ("my-local-model", 1, "", "", "b64",
                              "stream=true color_match=off keep_detail=off", 64, 48, TRUE);
-  edit_worker_run (worker);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 1);
+  outcome = run_worker (worker);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 1);
 }
 
 static void
 test_references_sent_after_region (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
+  g_autoptr (EditOutcome) outcome = NULL;
   g_autoptr (json_object) requests = NULL;
   json_object *rec, *images, *image, *v;
   (void) data;
@@ -1937,9 +2054,9 @@ test_references_sent_after_region (Fake *fake, gconstpointer data)
                              test_rgba_solid (40, 30, 10, 200, 30, 255), 40, 30);
   edit_worker_add_reference (worker, g_strdup ("Visible image"),
                              test_rgba_solid (20, 60, 200, 10, 30, 255), 20, 60);
-  edit_worker_run (worker);
-  g_assert_no_error (worker->error);
-  g_assert_cmpuint (worker->results->len, ==, 1);
+  outcome = run_worker (worker);
+  g_assert_no_error (outcome->error);
+  g_assert_cmpuint (outcome->results->len, ==, 1);
 
   requests = fake_requests (fake);
   rec = json_object_array_get_idx (requests, 0);
@@ -1959,8 +2076,8 @@ test_references_sent_after_region (Fake *fake, gconstpointer data)
       }
   }
   /* The encoded pixels are let go; the names stay for the parasite. */
-  g_assert_null (((EditReference *) worker->references->pdata[0])->rgba);
-  g_assert_cmpstr (((EditReference *) worker->references->pdata[1])->name, ==, "Visible image");
+  g_assert_false (edit_worker_holds_reference_pixels (worker));
+  g_assert_cmpstr (outcome->reference_names->pdata[1], ==, "Visible image");
 }
 
 int
