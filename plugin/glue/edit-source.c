@@ -8,11 +8,6 @@
 #include "pixel-scale.h"
 #include "plugin-intl.h"
 
-/* The preview's tint over the edit area: a translucent red. */
-#define PREVIEW_TINT_R     255
-#define PREVIEW_TINT_G     40
-#define PREVIEW_TINT_B     40
-#define PREVIEW_TINT_ALPHA 0.45
 /* Output rows resampled per read of the layer when no full copy is kept. */
 #define READ_BAND_ROWS     64
 
@@ -254,20 +249,12 @@ edit_source_read (EditSource *source, const EditJob *job, GError **error)
       source->upload_coverage = pixel_resample (source->coverage, s.width, s.height, 1, window,
                                                 source->upload.width, source->upload.height,
                                                 PIXEL_FILTER_AREA);
-      /* A hole is filled whole: every upload pixel whose value the hole
-       * touches (the resampling filter reaches 3 source pixels) is edited
-       * too; the layer mask keeps the picture's part of them. */
+      /* A hole is filled whole; the layer mask keeps the picture's part
+       * of the upload pixels around it. */
       if (source->kind == EDIT_AREA_TRANSPARENT)
-        {
-          gdouble per_source = MAX ((gdouble) source->upload.width / source->region.width,
-                                    (gdouble) source->upload.height / source->region.height);
-
-          for (gsize i = 0; i < (gsize) source->upload.width * source->upload.height; i++)
-            if (source->upload_coverage[i])
-              source->upload_coverage[i] = 255;
-          edit_area_dilate (source->upload_coverage, source->upload.width,
-                            source->upload.height, (gint) ceil (3 * MAX (1.0, per_source)));
-        }
+        edit_area_grow_hole (source->upload_coverage, source->upload.width,
+                             source->upload.height, source->region.width,
+                             source->region.height);
       /* Nothing would be sent to edit (and yet it would be billed). */
       if (edit_area_count (source->upload_coverage,
                            (gsize) source->upload.width * source->upload.height) == 0)
@@ -369,16 +356,8 @@ edit_source_preview (EditSource  *source,
   edit_source_geometry (source, model, size, &upload, &r);
   scale = MIN (1.0, (gdouble) max_side / MAX (r.width, r.height));
   read_region_scaled (source, r, scale, width, height, &rgba, &coverage);
-  /* The edit area tinted red, as the API will see it (at least half). */
-  for (gsize i = 0; coverage && i < (gsize) *width * *height; i++)
-    if (coverage[i] >= EDIT_AREA_THRESHOLD)
-      {
-        guint8 *p = rgba + i * 4;
-        p[0] = (guint8) (p[0] * (1 - PREVIEW_TINT_ALPHA) + PREVIEW_TINT_R * PREVIEW_TINT_ALPHA);
-        p[1] = (guint8) (p[1] * (1 - PREVIEW_TINT_ALPHA) + PREVIEW_TINT_G * PREVIEW_TINT_ALPHA);
-        p[2] = (guint8) (p[2] * (1 - PREVIEW_TINT_ALPHA) + PREVIEW_TINT_B * PREVIEW_TINT_ALPHA);
-        p[3] = MAX (p[3], 160);
-      }
+  if (coverage)
+    edit_area_tint (rgba, coverage, (gsize) *width * *height);
   g_free (coverage);
   return rgba;
 }
