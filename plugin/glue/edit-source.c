@@ -86,7 +86,7 @@ edit_source_new (GlueImage    image,
                        gimp_item_get_name (GLUE_ITEM (drawable)));
           return NULL;
         }
-      source->kind = EDIT_AREA_SELECTION;
+      source->kind = EDIT_SOURCE_SELECTION;
       source->area = (EditRect) { x, y, w, h };
       return g_steal_pointer (&source);
     }
@@ -96,7 +96,7 @@ edit_source_new (GlueImage    image,
       source->area = transparent_bounds (drawable);
       if (! region_rect_is_empty (source->area))
         {
-          source->kind = EDIT_AREA_TRANSPARENT;
+          source->kind = EDIT_SOURCE_TRANSPARENT;
           return g_steal_pointer (&source);
         }
     }
@@ -108,7 +108,7 @@ edit_source_new (GlueImage    image,
                      "to transparency."));
       return NULL;
     }
-  source->kind = EDIT_AREA_WHOLE;
+  source->kind = EDIT_SOURCE_WHOLE;
   source->area = (EditRect) { 0, 0, source->drawable_width, source->drawable_height };
   return g_steal_pointer (&source);
 }
@@ -120,7 +120,7 @@ edit_source_geometry (const EditSource *source,
                       ModelUpload      *upload,
                       EditRect         *region)
 {
-  gboolean margin = source->kind != EDIT_AREA_WHOLE;
+  gboolean margin = source->kind != EDIT_SOURCE_WHOLE;
   gint need_w, need_h;
 
   region_need_size (source->area, margin, source->drawable_width, source->drawable_height,
@@ -139,7 +139,7 @@ read_coverage (EditSource *source, EditRect rect)
   gsize n = (gsize) rect.width * rect.height;
   guint8 *coverage = g_malloc0 (n);
 
-  if (source->kind == EDIT_AREA_SELECTION)
+  if (source->kind == EDIT_SOURCE_SELECTION)
     {
       GeglBuffer *selection = gimp_drawable_get_buffer (GLUE_DRAWABLE (gimp_image_get_selection (source->image)));
       /* The selection lives in image coordinates. */
@@ -240,7 +240,7 @@ edit_source_read (EditSource *source, const EditJob *job, GError **error)
   edit_source_geometry (source, job->model, job->size, &source->upload, &source->region);
   source->shown = s = region_rect_intersect (source->region, drawable_rect);
 
-  if (source->kind != EDIT_AREA_WHOLE)
+  if (source->kind != EDIT_SOURCE_WHOLE)
     {
       PixelWindow window = { source->region.x - s.x, source->region.y - s.y,
                              source->region.width, source->region.height };
@@ -251,7 +251,7 @@ edit_source_read (EditSource *source, const EditJob *job, GError **error)
                                                 PIXEL_FILTER_AREA);
       /* A hole is filled whole; the layer mask keeps the picture's part
        * of the upload pixels around it. */
-      if (source->kind == EDIT_AREA_TRANSPARENT)
+      if (source->kind == EDIT_SOURCE_TRANSPARENT)
         edit_area_grow_hole (source->upload_coverage, source->upload.width,
                              source->upload.height, source->region.width,
                              source->region.height);
@@ -306,7 +306,7 @@ read_region_scaled (EditSource *source,
                    GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
   *coverage = NULL;
 
-  if (source->kind == EDIT_AREA_SELECTION)
+  if (source->kind == EDIT_SOURCE_SELECTION)
     {
       GeglBuffer *selection = gimp_drawable_get_buffer (GLUE_DRAWABLE (gimp_image_get_selection (source->image)));
       GeglRectangle srect = { (gint) floor ((r.x + source->offset_x) * scale),
@@ -318,7 +318,7 @@ read_region_scaled (EditSource *source,
                        GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
       g_object_unref (selection);
     }
-  else if (source->kind == EDIT_AREA_TRANSPARENT)
+  else if (source->kind == EDIT_SOURCE_TRANSPARENT)
     {
       *coverage = g_malloc0 (n);
       for (gsize i = 0; i < n; i++)

@@ -190,7 +190,7 @@ render_inputs (const EditSource *source, const EditWorker *worker, guint8 **trip
    * would show what lies under the layer. */
   *mask = source->coverage
           ? edge_blend_mask (source->coverage, source->shown.width, source->shown.height,
-                             source->kind == EDIT_AREA_SELECTION ? worker->job->blend_band : 0)
+                             source->kind == EDIT_SOURCE_SELECTION ? worker->job->blend_band : 0)
           : NULL;
 }
 
