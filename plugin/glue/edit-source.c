@@ -80,10 +80,13 @@ edit_source_new (GlueImage    image,
        * this drawable, in its own coordinates. */
       if (! gimp_drawable_mask_intersect (drawable, &x, &y, &w, &h))
         {
+          /* Newly allocated in both libgimps. */
+          g_autofree gchar *name = gimp_item_get_name (GLUE_ITEM (drawable));
+
           g_set_error (error, EDIT_ERROR, EDIT_ERROR_NO_EDIT_AREA,
                        _("The selection does not overlap the layer \"%s\". "
                          "Select an area on the layer, or choose another layer."),
-                       gimp_item_get_name (GLUE_ITEM (drawable)));
+                       name);
           return NULL;
         }
       source->kind = EDIT_SOURCE_SELECTION;
