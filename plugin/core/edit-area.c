@@ -1,7 +1,16 @@
 #include "edit-area.h"
 #include "glib-compat.h"
 
+#include <math.h>
 #include <string.h>
+
+/* The preview's tint over the edit area: a translucent red. */
+#define TINT_R         255
+#define TINT_G         40
+#define TINT_B         40
+#define TINT_ALPHA     0.45
+/* Tinted pixels are at least this opaque, so a tinted hole shows. */
+#define TINT_MIN_ALPHA 160
 
 EditRect
 edit_area_bounds (const guint8 *coverage,
@@ -82,4 +91,37 @@ edit_area_dilate (guint8 *coverage, gint width, gint height, gint radius)
   for (gint x = 0; x < width; x++)
     dilate_line (copy + x, coverage + x, height, width, radius);
   g_free (copy);
+}
+
+void
+edit_area_grow_hole (guint8 *coverage,
+                     gint    width,
+                     gint    height,
+                     gint    source_width,
+                     gint    source_height)
+{
+  /* Upload pixels per source pixel, the larger of the two directions. */
+  gdouble per_source = MAX ((gdouble) width / source_width,
+                            (gdouble) height / source_height);
+
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    if (coverage[i])
+      coverage[i] = 255;
+  edit_area_dilate (coverage, width, height,
+                    (gint) ceil (EDIT_AREA_HOLE_REACH * MAX (1.0, per_source)));
+}
+
+void
+edit_area_tint (guint8 *rgba, const guint8 *coverage, gsize n_pixels)
+{
+  for (gsize i = 0; i < n_pixels; i++)
+    if (coverage[i] >= EDIT_AREA_THRESHOLD)
+      {
+        guint8 *p = rgba + i * 4;
+
+        p[0] = (guint8) (p[0] * (1 - TINT_ALPHA) + TINT_R * TINT_ALPHA);
+        p[1] = (guint8) (p[1] * (1 - TINT_ALPHA) + TINT_G * TINT_ALPHA);
+        p[2] = (guint8) (p[2] * (1 - TINT_ALPHA) + TINT_B * TINT_ALPHA);
+        p[3] = MAX (p[3], TINT_MIN_ALPHA);
+      }
 }

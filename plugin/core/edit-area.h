@@ -1,5 +1,6 @@
-/* The edit area as coverage values (0..255 per pixel of the region) and
- * the mask PNG pixels derived from it. */
+/* The edit area as coverage values (0..255 per pixel of the region), the
+ * mask PNG pixels derived from it, the growth of a transparent hole and
+ * the preview's tint over it. */
 #ifndef AI_IMAGE_EDIT_EDIT_AREA_H
 #define AI_IMAGE_EDIT_EDIT_AREA_H
 
@@ -9,6 +10,11 @@
 
 /* A pixel is part of the edit area when at least half selected. */
 #define EDIT_AREA_THRESHOLD 128
+
+/* How far (source pixels) a transparent hole's edit area reaches past the
+ * hole in the upload: the resampling filter (Lanczos-3) mixes that many
+ * source pixels into each upload value. */
+#define EDIT_AREA_HOLE_REACH 3
 
 /* Bounds of the pixels >= threshold in a width x height coverage map;
  * an empty rectangle when there are none. */
@@ -27,6 +33,26 @@ void     edit_area_dilate      (guint8       *coverage,
                                 gint          width,
                                 gint          height,
                                 gint          radius);
+
+/* A transparent hole is filled whole: in the upload-size coverage of a
+ * hole (resampled from source_width x source_height pixels), every value
+ * the hole touches at all (> 0) becomes 255, and the area then grows (as
+ * edit_area_dilate) by EDIT_AREA_HOLE_REACH source pixels in upload
+ * pixels, rounded up, and never by fewer than EDIT_AREA_HOLE_REACH upload
+ * pixels.  In place. */
+void     edit_area_grow_hole   (guint8       *coverage,
+                                gint          width,
+                                gint          height,
+                                gint          source_width,
+                                gint          source_height);
+
+/* The preview's look of the edit area, as the API will see it: the
+ * n_pixels RGBA pixels whose coverage is >= EDIT_AREA_THRESHOLD are
+ * tinted a translucent red and made at least mostly opaque; the others
+ * are left as they are.  In place. */
+void     edit_area_tint        (guint8       *rgba,
+                                const guint8 *coverage,
+                                gsize         n_pixels);
 
 /* RGBA mask pixels for the API: alpha 0 exactly where coverage >=
  * EDIT_AREA_THRESHOLD, 255 elsewhere; colour black. */

@@ -460,7 +460,7 @@ dialog_update_preview (EditDialog *d)
   pixels = edit_source_preview (d->source, s->model, s->size, PREVIEW_SIDE, &pw, &ph);
   preview_show (d, pixels, pw, ph);
 
-  if (d->source->kind == EDIT_AREA_WHOLE && model_family (s->model) == MODEL_FAMILY_DALLE2)
+  if (d->source->kind == EDIT_SOURCE_WHOLE && model_family (s->model) == MODEL_FAMILY_DALLE2)
     label = g_strdup (_("Nothing to edit: select the area to edit, or erase it to "
                         "transparency (or choose a GPT image model to edit the "
                         "whole layer)."));

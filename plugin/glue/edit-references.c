@@ -46,18 +46,7 @@ read_scaled (GlueImage image, GlueDrawable drawable, gint *width, gint *height)
   gegl_buffer_get (buffer, &rect, scale, babl_format ("R'G'B'A u8"), rgba,
                    GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
   g_object_unref (buffer);
-#if GIMP_MAJOR_VERSION < 3
-  {
-    /* GIMP 2.10's buffers hold the image's own values: into sRGB here
-     * (GIMP 3's carry their space, and babl converted already). */
-    PictureSpace space;
-
-    picture_space_init (&space, image);
-    picture_to_srgb (&space, rgba, n);
-  }
-#else
-  (void) image;
-#endif
+  picture_plain_read_to_srgb (image, rgba, n);
   *width = rect.width;
   *height = rect.height;
   return rgba;

@@ -8,11 +8,6 @@
 #include "pixel-scale.h"
 #include "plugin-intl.h"
 
-/* The preview's tint over the edit area: a translucent red. */
-#define PREVIEW_TINT_R     255
-#define PREVIEW_TINT_G     40
-#define PREVIEW_TINT_B     40
-#define PREVIEW_TINT_ALPHA 0.45
 /* Output rows resampled per read of the layer when no full copy is kept. */
 #define READ_BAND_ROWS     64
 
@@ -85,13 +80,16 @@ edit_source_new (GlueImage    image,
        * this drawable, in its own coordinates. */
       if (! gimp_drawable_mask_intersect (drawable, &x, &y, &w, &h))
         {
+          /* Newly allocated in both libgimps. */
+          g_autofree gchar *name = gimp_item_get_name (GLUE_ITEM (drawable));
+
           g_set_error (error, EDIT_ERROR, EDIT_ERROR_NO_EDIT_AREA,
                        _("The selection does not overlap the layer \"%s\". "
                          "Select an area on the layer, or choose another layer."),
-                       gimp_item_get_name (GLUE_ITEM (drawable)));
+                       name);
           return NULL;
         }
-      source->kind = EDIT_AREA_SELECTION;
+      source->kind = EDIT_SOURCE_SELECTION;
       source->area = (EditRect) { x, y, w, h };
       return g_steal_pointer (&source);
     }
@@ -101,7 +99,7 @@ edit_source_new (GlueImage    image,
       source->area = transparent_bounds (drawable);
       if (! region_rect_is_empty (source->area))
         {
-          source->kind = EDIT_AREA_TRANSPARENT;
+          source->kind = EDIT_SOURCE_TRANSPARENT;
           return g_steal_pointer (&source);
         }
     }
@@ -113,7 +111,7 @@ edit_source_new (GlueImage    image,
                      "to transparency."));
       return NULL;
     }
-  source->kind = EDIT_AREA_WHOLE;
+  source->kind = EDIT_SOURCE_WHOLE;
   source->area = (EditRect) { 0, 0, source->drawable_width, source->drawable_height };
   return g_steal_pointer (&source);
 }
@@ -125,7 +123,7 @@ edit_source_geometry (const EditSource *source,
                       ModelUpload      *upload,
                       EditRect         *region)
 {
-  gboolean margin = source->kind != EDIT_AREA_WHOLE;
+  gboolean margin = source->kind != EDIT_SOURCE_WHOLE;
   gint need_w, need_h;
 
   region_need_size (source->area, margin, source->drawable_width, source->drawable_height,
@@ -144,7 +142,7 @@ read_coverage (EditSource *source, EditRect rect)
   gsize n = (gsize) rect.width * rect.height;
   guint8 *coverage = g_malloc0 (n);
 
-  if (source->kind == EDIT_AREA_SELECTION)
+  if (source->kind == EDIT_SOURCE_SELECTION)
     {
       GeglBuffer *selection = gimp_drawable_get_buffer (GLUE_DRAWABLE (gimp_image_get_selection (source->image)));
       /* The selection lives in image coordinates. */
@@ -245,7 +243,7 @@ edit_source_read (EditSource *source, const EditJob *job, GError **error)
   edit_source_geometry (source, job->model, job->size, &source->upload, &source->region);
   source->shown = s = region_rect_intersect (source->region, drawable_rect);
 
-  if (source->kind != EDIT_AREA_WHOLE)
+  if (source->kind != EDIT_SOURCE_WHOLE)
     {
       PixelWindow window = { source->region.x - s.x, source->region.y - s.y,
                              source->region.width, source->region.height };
@@ -254,20 +252,12 @@ edit_source_read (EditSource *source, const EditJob *job, GError **error)
       source->upload_coverage = pixel_resample (source->coverage, s.width, s.height, 1, window,
                                                 source->upload.width, source->upload.height,
                                                 PIXEL_FILTER_AREA);
-      /* A hole is filled whole: every upload pixel whose value the hole
-       * touches (the resampling filter reaches 3 source pixels) is edited
-       * too; the layer mask keeps the picture's part of them. */
-      if (source->kind == EDIT_AREA_TRANSPARENT)
-        {
-          gdouble per_source = MAX ((gdouble) source->upload.width / source->region.width,
-                                    (gdouble) source->upload.height / source->region.height);
-
-          for (gsize i = 0; i < (gsize) source->upload.width * source->upload.height; i++)
-            if (source->upload_coverage[i])
-              source->upload_coverage[i] = 255;
-          edit_area_dilate (source->upload_coverage, source->upload.width,
-                            source->upload.height, (gint) ceil (3 * MAX (1.0, per_source)));
-        }
+      /* A hole is filled whole; the layer mask keeps the picture's part
+       * of the upload pixels around it. */
+      if (source->kind == EDIT_SOURCE_TRANSPARENT)
+        edit_area_grow_hole (source->upload_coverage, source->upload.width,
+                             source->upload.height, source->region.width,
+                             source->region.height);
       /* Nothing would be sent to edit (and yet it would be billed). */
       if (edit_area_count (source->upload_coverage,
                            (gsize) source->upload.width * source->upload.height) == 0)
@@ -319,7 +309,7 @@ read_region_scaled (EditSource *source,
                    GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
   *coverage = NULL;
 
-  if (source->kind == EDIT_AREA_SELECTION)
+  if (source->kind == EDIT_SOURCE_SELECTION)
     {
       GeglBuffer *selection = gimp_drawable_get_buffer (GLUE_DRAWABLE (gimp_image_get_selection (source->image)));
       GeglRectangle srect = { (gint) floor ((r.x + source->offset_x) * scale),
@@ -331,7 +321,7 @@ read_region_scaled (EditSource *source,
                        GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
       g_object_unref (selection);
     }
-  else if (source->kind == EDIT_AREA_TRANSPARENT)
+  else if (source->kind == EDIT_SOURCE_TRANSPARENT)
     {
       *coverage = g_malloc0 (n);
       for (gsize i = 0; i < n; i++)
@@ -369,16 +359,8 @@ edit_source_preview (EditSource  *source,
   edit_source_geometry (source, model, size, &upload, &r);
   scale = MIN (1.0, (gdouble) max_side / MAX (r.width, r.height));
   read_region_scaled (source, r, scale, width, height, &rgba, &coverage);
-  /* The edit area tinted red, as the API will see it (at least half). */
-  for (gsize i = 0; coverage && i < (gsize) *width * *height; i++)
-    if (coverage[i] >= EDIT_AREA_THRESHOLD)
-      {
-        guint8 *p = rgba + i * 4;
-        p[0] = (guint8) (p[0] * (1 - PREVIEW_TINT_ALPHA) + PREVIEW_TINT_R * PREVIEW_TINT_ALPHA);
-        p[1] = (guint8) (p[1] * (1 - PREVIEW_TINT_ALPHA) + PREVIEW_TINT_G * PREVIEW_TINT_ALPHA);
-        p[2] = (guint8) (p[2] * (1 - PREVIEW_TINT_ALPHA) + PREVIEW_TINT_B * PREVIEW_TINT_ALPHA);
-        p[3] = MAX (p[3], 160);
-      }
+  if (coverage)
+    edit_area_tint (rgba, coverage, (gsize) *width * *height);
   g_free (coverage);
   return rgba;
 }

@@ -18,37 +18,37 @@
 
 typedef enum
 {
-  EDIT_AREA_SELECTION,     /* the selection intersected with the drawable */
-  EDIT_AREA_TRANSPARENT,   /* the drawable's fully transparent pixels */
-  EDIT_AREA_WHOLE          /* no mask: the whole drawable */
-} EditAreaKind;
+  EDIT_SOURCE_SELECTION,    /* the selection intersected with the drawable */
+  EDIT_SOURCE_TRANSPARENT,  /* the drawable's fully transparent pixels */
+  EDIT_SOURCE_WHOLE         /* no mask: the whole drawable */
+} EditSourceKind;
 
 typedef struct
 {
-  GlueImage    image;
-  GlueDrawable drawable;
-  gint         offset_x, offset_y;     /* drawable position in the image */
-  gint         drawable_width, drawable_height;
-  EditAreaKind kind;
-  EditRect     area;                   /* edit area bounds, drawable coords */
-  PictureSpace space;                  /* the image's colour space */
+  GlueImage      image;
+  GlueDrawable   drawable;
+  gint           offset_x, offset_y;     /* drawable position in the image */
+  gint           drawable_width, drawable_height;
+  EditSourceKind kind;
+  EditRect       area;                   /* edit area bounds, drawable coords */
+  PictureSpace   space;                  /* the image's colour space */
 
   /* Filled by edit_source_read. */
-  ModelUpload  upload;
-  EditRect     region;                 /* sent rectangle, drawable coords;
-                                          may reach outside the drawable
-                                          (sent as transparent padding) */
-  EditRect     shown;                  /* region inside the drawable: where
-                                          results go */
-  guint8      *coverage;               /* shown-size snapshot of the edit
-                                          area (0..255), NULL: no mask */
-  guint8      *original;               /* shown-size picture values at full
-                                          resolution (for detail), or NULL */
-  guint8      *upload_rgba;            /* upload-size sRGB RGBA, as sent */
-  guint8      *upload_coverage;        /* upload-size coverage, or NULL */
+  ModelUpload    upload;
+  EditRect       region;                 /* sent rectangle, drawable coords;
+                                            may reach outside the drawable
+                                            (sent as transparent padding) */
+  EditRect       shown;                  /* region inside the drawable: where
+                                            results go */
+  guint8        *coverage;               /* shown-size snapshot of the edit
+                                            area (0..255), NULL: no mask */
+  guint8        *original;               /* shown-size picture values at full
+                                            resolution (for detail), or NULL */
+  guint8        *upload_rgba;            /* upload-size sRGB RGBA, as sent */
+  guint8        *upload_coverage;        /* upload-size coverage, or NULL */
 } EditSource;
 
-/* Finds the edit area (see EditAreaKind); fails with a message saying what
+/* Finds the edit area (see EditSourceKind); fails with a message saying what
  * to do when there is none and the model needs a mask.  Fills kind and
  * area only. */
 EditSource *edit_source_new          (GlueImage image,

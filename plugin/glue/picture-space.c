@@ -172,3 +172,18 @@ picture_from_srgb (const PictureSpace *space, guint8 *rgba, gsize n)
     convert_in_place (babl_format (PICTURE_FORMAT),
                       babl_format_with_space (PICTURE_FORMAT, space->space), rgba, n);
 }
+
+void
+picture_plain_read_to_srgb (GlueImage image, guint8 *rgba, gsize n)
+{
+#if GIMP_MAJOR_VERSION < 3
+  PictureSpace space;
+
+  picture_space_init (&space, image);
+  picture_to_srgb (&space, rgba, n);
+#else
+  (void) image;
+  (void) rgba;
+  (void) n;
+#endif
+}

@@ -48,4 +48,12 @@ void picture_from_srgb  (const PictureSpace  *space,
                          guint8              *rgba,
                          gsize                n);
 
+/* n pixels of a layer of image, read as plain "R'G'B'A u8" (no space
+ * asked for, as a gegl_buffer_get at reduced scale does), into sRGB in
+ * place: GIMP 2.10's buffers hold the image's own values, GIMP 3's carry
+ * their space, so babl converted them already. */
+void picture_plain_read_to_srgb (GlueImage  image,
+                                 guint8    *rgba,
+                                 gsize      n);
+
 #endif

@@ -186,7 +186,7 @@ render_inputs (const EditSource *source, const guint8 *upload_rgba, gint width, 
    * would show what lies under the layer. */
   *mask = source->coverage
           ? edge_blend_mask (source->coverage, source->shown.width, source->shown.height,
-                             source->kind == EDIT_AREA_SELECTION ? job->blend_band : 0)
+                             source->kind == EDIT_SOURCE_SELECTION ? job->blend_band : 0)
           : NULL;
 }
 
