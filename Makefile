@@ -30,15 +30,17 @@ HAVE_GIMP3 := $(shell pkg-config --exists gimp-3.0 gimpui-3.0 && echo yes)
 CORE_SRC = $(wildcard plugin/core/*.c)
 # The shipped model table, built in as text too (model-table.c).
 MODEL_TABLE = plugin/data/models.ini
-CORE_HDR = $(wildcard plugin/core/*.h) $(BUILD)/gen/models-ini.h
+# Which headers each object and program includes, the compiler says as it
+# compiles (DEPFLAGS, in FILE.d beside each, read at the end of this file),
+# so touching a header rebuilds only what includes it.  -MP: a header
+# removed or renamed stops no build.
+DEPFLAGS = -MMD -MP -MF $@.d -MT $@
+MODELS_INI_H = $(BUILD)/gen/models-ini.h
 # plugin/glue: the glue to libgimp, written once and compiled for each
 # GIMP; plugin/gimp2 and plugin/gimp3: what differs (registration, run).
 GLUE_SRC  = $(wildcard plugin/glue/*.c)
-GLUE_HDR  = $(wildcard plugin/glue/*.h)
 GLUE2_SRC = $(wildcard plugin/gimp2/*.c)
-GLUE2_HDR = $(wildcard plugin/gimp2/*.h) $(GLUE_HDR)
 GLUE3_SRC = $(wildcard plugin/gimp3/*.c)
-GLUE3_HDR = $(wildcard plugin/gimp3/*.h) $(GLUE_HDR)
 
 CORE_OBJ  = $(CORE_SRC:plugin/core/%.c=$(BUILD)/core/%.o)
 CORE_LIB  = $(BUILD)/core/libai-image-edit-core.a
@@ -85,61 +87,66 @@ MO_FILES = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo)
 all: $(PLUGINS) $(CORE_LIB) $(MO_FILES)
 
 # The shipped table as a C string, line by line.
-$(BUILD)/gen/models-ini.h: $(MODEL_TABLE)
+$(MODELS_INI_H): $(MODEL_TABLE)
 	@mkdir -p $(dir $@)
 	{ echo 'static const char models_ini[] ='; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/  "/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } >$@
 
-$(BUILD)/core/%.o: plugin/core/%.c $(CORE_HDR)
+# The one file that includes the generated header, in each build of the
+# core: it must exist before that file's first compile.
+$(BUILD)/core/model-table.o $(BUILD)/asan/core/model-table.o \
+  $(BUILD)/fuzz/core/model-table.o: $(MODELS_INI_H)
+
+$(BUILD)/core/%.o: plugin/core/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(CORE_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(CORE_CFLAGS) -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/gimp2/%.o: plugin/gimp2/%.c $(CORE_HDR) $(GLUE2_HDR)
+$(BUILD)/gimp2/%.o: plugin/gimp2/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(GIMP_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(GIMP_CFLAGS) -c $< -o $@
 
-$(BUILD)/gimp2/glue/%.o: plugin/glue/%.c $(CORE_HDR) $(GLUE2_HDR)
+$(BUILD)/gimp2/glue/%.o: plugin/glue/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(GIMP_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(GIMP_CFLAGS) -c $< -o $@
 
 $(PLUGIN): $(GLUE2_OBJ) $(CORE_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(GLUE2_OBJ) $(CORE_LIB) $(GIMP_LIBS)
 
-$(BUILD)/gimp3/%.o: plugin/gimp3/%.c $(CORE_HDR) $(GLUE3_HDR)
+$(BUILD)/gimp3/%.o: plugin/gimp3/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(GIMP3_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(GIMP3_CFLAGS) -c $< -o $@
 
-$(BUILD)/gimp3/glue/%.o: plugin/glue/%.c $(CORE_HDR) $(GLUE3_HDR)
+$(BUILD)/gimp3/glue/%.o: plugin/glue/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(GIMP3_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(GIMP3_CFLAGS) -c $< -o $@
 
 $(PLUGIN3): $(GLUE3_OBJ) $(CORE_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(GLUE3_OBJ) $(CORE_LIB) $(GIMP3_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(CORE_LIB) tests/unit/test-util.h
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CORE_CFLAGS) -o $@ $< $(CORE_LIB) $(CORE_LIBS)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(CORE_CFLAGS) -o $@ $< $(CORE_LIB) $(CORE_LIBS)
 
-$(BUILD)/asan/core/%.o: plugin/core/%.c $(CORE_HDR)
+$(BUILD)/asan/core/%.o: plugin/core/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(CORE_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $(CORE_CFLAGS) -c $< -o $@
 
 $(SAN_CORE_LIB): $(SAN_CORE_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/asan/tests/%: tests/unit/%.c $(SAN_CORE_LIB) tests/unit/test-util.h
+$(BUILD)/asan/tests/%: tests/unit/%.c $(SAN_CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(CORE_CFLAGS) -o $@ $< $(SAN_CORE_LIB) $(CORE_LIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $(CORE_CFLAGS) -o $@ $< $(SAN_CORE_LIB) $(CORE_LIBS)
 
-$(BUILD)/fuzz/core/%.o: plugin/core/%.c $(CORE_HDR)
+$(BUILD)/fuzz/core/%.o: plugin/core/%.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) -DG_LOG_DOMAIN=\"ai-image-edit\" $(CORE_CFLAGS) -c $< -o $@
+	clang $(FUZZ_FLAGS) $(DEPFLAGS) -DG_LOG_DOMAIN=\"ai-image-edit\" $(CORE_CFLAGS) -c $< -o $@
 
 $(FUZZ_CORE_LIB): $(FUZZ_CORE_OBJ)
 	rm -f $@
@@ -147,7 +154,7 @@ $(FUZZ_CORE_LIB): $(FUZZ_CORE_OBJ)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE_LIB)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) -DG_LOG_DOMAIN=\"ai-image-edit\" $(CORE_CFLAGS) -o $@ $< \
+	clang $(FUZZ_FLAGS) $(DEPFLAGS) -DG_LOG_DOMAIN=\"ai-image-edit\" $(CORE_CFLAGS) -o $@ $< \
 	  $(FUZZ_CORE_LIB) $(CORE_LIBS)
 
 $(BUILD)/locale/%/LC_MESSAGES/ai-image-edit.mo: po/%.po
@@ -179,11 +186,11 @@ unit: $(UNIT_BINS)
 MEDDLE = $(if $(HAVE_GIMP2),$(BUILD)/tests/meddle) $(if $(HAVE_GIMP3),$(BUILD)/tests/meddle3)
 $(BUILD)/tests/meddle: tests/integration/meddle.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -o $@ $< $(GIMP_LIBS)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(GIMP_CFLAGS) -o $@ $< $(GIMP_LIBS)
 
 $(BUILD)/tests/meddle3: tests/integration/meddle3.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(GIMP3_CFLAGS) -o $@ $< $(GIMP3_LIBS)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(GIMP3_CFLAGS) -o $@ $< $(GIMP3_LIBS)
 
 integration: all $(MEDDLE)
 	@AI_IMAGE_EDIT_ONLY=integration tests/run-all.sh
@@ -260,7 +267,7 @@ demo: all
 # Side-by-side benchmarks with medians and ratios (not part of check).
 $(BUILD)/bench/%: tests/bench/%.c $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(GIMP_CFLAGS) -o $@ $< $(CORE_LIB) $(GIMP_LIBS) $(CORE_LIBS)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(GIMP_CFLAGS) -o $@ $< $(CORE_LIB) $(GIMP_LIBS) $(CORE_LIBS)
 
 bench: all $(BUILD)/bench/bench-region-read
 	@$(BUILD)/bench/bench-region-read
@@ -269,3 +276,8 @@ bench: all $(BUILD)/bench/bench-region-read
 
 clean:
 	rm -rf $(BUILD)
+
+# The headers each target was built from (DEPFLAGS); none before its first build.
+-include $(wildcard $(addsuffix .d,$(CORE_OBJ) $(GLUE2_OBJ) $(GLUE3_OBJ) $(UNIT_BINS) \
+  $(SAN_CORE_OBJ) $(SAN_BINS) $(FUZZ_CORE_OBJ) $(FUZZ_BINS) $(BUILD)/tests/meddle \
+  $(BUILD)/tests/meddle3) $(BUILD)/bench/*.d)

@@ -13,7 +13,8 @@
 # `make install` installs system-wide instead.
 # With no GIMP installed yet, it installs the distribution's GIMP (3 where
 # the distribution has libgimp 3.0's development files, else 2.10).
-# Idempotent; needs no network when everything is already present.
+# Idempotent; needs no network when everything is already present (with
+# apt, one dpkg-query says which of the packages are missing).
 # --no-deps skips the package step; --deps-only stops after it;
 # --test-deps also installs what `make check` needs (Xvfb, xdotool,
 # ImageMagick, clang's fuzzer runtime, valgrind, gnome-keyring, mmdebstrap,
@@ -33,9 +34,34 @@ done
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-apt_install() {
+# apt-get update at most once a run.
+apt_updated=0
+apt_update() {
+  [ "$apt_updated" = 1 ] && return 0
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
+  apt_updated=1
+}
+
+# Those of the packages "$@" dpkg has not installed, space-separated, from
+# one dpkg-query for all (it lists the ones it knows, each with its status).
+apt_missing() {
+  installed=" $(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null |
+                sed -n 's/^\([^ ]*\) .* installed$/\1/p' | tr '\n' ' ')"
+  for package in "$@"; do
+    case "$installed" in *" $package "*) ;; *) printf '%s ' "$package" ;; esac
+  done
+}
+
+# Installs the packages "$@" that are missing, saying $1 first; with none
+# missing, does nothing (no apt-get, no network).
+apt_install() {
+  heading=$1; shift
+  missing=$(apt_missing "$@")
+  [ -n "$missing" ] || return 0
+  echo "install.sh: $heading"
+  apt_update
+  # shellcheck disable=SC2086
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
 }
 
 # The GIMP 3.x versions on PATH ("3.0 3.2"), from the programs' names
@@ -81,10 +107,9 @@ build_deps_present() {
 
 install_deps() {
   if build_deps_present; then return 0; fi
-  echo "install.sh: installing build dependencies"
   gimps=$(gimps_installed)
   if command -v apt-get >/dev/null 2>&1; then
-    if [ -z "$gimps" ]; then as_root apt-get update; gimps=$(apt_gimp); fi
+    if [ -z "$gimps" ]; then apt_update; gimps=$(apt_gimp); fi
     gimp_dev=""
     for g in $gimps; do
       case $g in
@@ -93,17 +118,20 @@ install_deps() {
       esac
     done
     # shellcheck disable=SC2086
-    apt_install build-essential pkg-config gettext gimp $gimp_dev \
-      libcurl4-openssl-dev libjson-c-dev libpng-dev libjpeg-dev libwebp-dev \
+    apt_install "installing build dependencies" build-essential pkg-config gettext gimp \
+      $gimp_dev libcurl4-openssl-dev libjson-c-dev libpng-dev libjpeg-dev libwebp-dev \
       libsecret-1-dev ca-certificates
   elif command -v dnf >/dev/null 2>&1; then
+    echo "install.sh: installing build dependencies"
     as_root dnf install -y gcc make pkgconf-pkg-config gettext gimp gimp-devel \
       libcurl-devel json-c-devel libpng-devel libjpeg-turbo-devel libwebp-devel \
       libsecret-devel ca-certificates
   elif command -v pacman >/dev/null 2>&1; then
+    echo "install.sh: installing build dependencies"
     as_root pacman -S --needed --noconfirm base-devel pkgconf gettext gimp \
       curl json-c libpng libjpeg-turbo libwebp libsecret ca-certificates
   else
+    echo "install.sh: installing build dependencies"
     echo "install.sh: no apt-get, dnf or pacman; install GIMP's development files" \
          "(2.10 or 3), libcurl, json-c, libpng, libjpeg, libwebp, libsecret and" \
          "gettext yourself" >&2
@@ -126,13 +154,13 @@ test_deps_present() {
 
 install_test_deps() {
   if test_deps_present; then return 0; fi
-  echo "install.sh: installing test dependencies"
   if command -v apt-get >/dev/null 2>&1; then
-    apt_install python3 python3-numpy python3-pil openssl xvfb xauth xdotool imagemagick \
-      clang libclang-rt-14-dev valgrind dbus gnome-keyring libsecret-tools gimp \
-      icc-profiles-free tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-rus \
-      tesseract-ocr-jpn mmdebstrap fonts-ipafont-gothic debhelper dpkg-dev
+    apt_install "installing test dependencies" python3 python3-numpy python3-pil openssl \
+      xvfb xauth xdotool imagemagick clang libclang-rt-14-dev valgrind dbus gnome-keyring \
+      libsecret-tools gimp icc-profiles-free tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu \
+      tesseract-ocr-rus tesseract-ocr-jpn mmdebstrap fonts-ipafont-gothic debhelper dpkg-dev
   else
+    echo "install.sh: installing test dependencies"
     echo "install.sh: install Xvfb, xdotool, ImageMagick, tesseract, clang with its fuzzer" \
          "runtime, valgrind, dbus, gnome-keyring, secret-tool, mmdebstrap, debhelper, numpy and PIL" \
          "for /usr/bin/python3, and an Adobe RGB ICC profile to run the tests" >&2

@@ -2,8 +2,9 @@
  * image's own colour space, and their conversion to and from sRGB, the
  * space the Images API works in.
  *
- * The plug-in reads and writes the stored numbers, as in GIMP 2.10 (see
- * plugin/gimp2/picture-space.h).  So the plug-in reads and writes the stored values and
+ * The plug-in reads and writes the values as stored, in the image's space
+ * (GIMP 2.10's buffers carry no space and give them as they are; GIMP 3's
+ * are asked in the image's space: stored () in picture-space.c), and
  * converts only what travels to the API and back (babl fishes between the
  * image's space and sRGB).  The picture itself never makes the round trip:
  * detail restoration works on picture values, so an unchanged area comes
