@@ -180,9 +180,18 @@ worker_notify (gpointer data)
   EditWorker *worker = data;
   WorkerLink *link = worker->link;
 
-  if (link && g_atomic_int_compare_and_exchange (&link->pending, 0, 1))
-    g_main_context_invoke_full (link->context, G_PRIORITY_DEFAULT, worker_link_dispatch,
-                                worker_link_ref (link), worker_link_unref);
+  GSource *source;
+
+  if (link == NULL || ! g_atomic_int_compare_and_exchange (&link->pending, 0, 1))
+    return;
+  /* An idle source, not g_main_context_invoke: with the main thread not
+   * iterating the default context, that would call on this thread. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, worker_link_dispatch, worker_link_ref (link),
+                         worker_link_unref);
+  g_source_attach (source, link->context);
+  g_source_unref (source);
 }
 
 /* A partial image from the stream, kept until the main thread takes it. */

@@ -6,19 +6,15 @@
 
 #include "edit-error.h"
 #include "edit-job.h"
-#include "edit-form.h"
 #include "edit-settings.h"
-#include "api-key.h"
 #include "edit-dialog.h"
-#include "edit-models.h"
 #include "edit-run.h"
-#include "http-transfer.h"
+#include "glue-process.h"
 #include "plugin-intl.h"
 
 #define PLUG_IN_PROC   "plug-in-ai-image-edit"
 #define PLUG_IN_BINARY "ai-image-edit"
 #define N_ARGS         10
-#define PLUG_IN_TILE_CACHE_BYTES (64 * 1024 * 1024)
 
 static void query (void);
 static void run   (const gchar      *name,
@@ -103,19 +99,6 @@ settings_from_params (EditSettings *settings, gint nparams, const GimpParam *par
   return TRUE;
 }
 
-/* G_MESSAGES_DEBUG=ai-image-edit shows this process's peak memory: the
- * tests hold it to a bound. */
-static void
-log_peak_memory (void)
-{
-  g_autofree gchar *status = NULL;
-  const gchar *line;
-
-  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
-      (line = strstr (status, "VmHWM:")))
-    g_debug ("peak memory %ld kB", strtol (line + strlen ("VmHWM:"), NULL, 10));
-}
-
 /* Reads stored settings under key into settings; FALSE when there are
  * none (or they are from another version), leaving the defaults. */
 static gboolean
@@ -155,8 +138,6 @@ run (const gchar      *name G_GNUC_UNUSED,
    * calls change only the latter. */
   g_autofree EditSettings *dialog = g_new (EditSettings, 1);
   g_autofree EditSettings *call = g_new (EditSettings, 1);
-  g_autoptr (GTimer) timer = NULL;
-  EditJob *job;
   gboolean cancelled = FALSE;
   gint n_layers = 0;
 
@@ -164,29 +145,7 @@ run (const gchar      *name G_GNUC_UNUSED,
   bindtextdomain (GETTEXT_PACKAGE, locale);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
-  /* babl's shared conversion cache (~/.cache/babl/babl-fishes, written by
-   * GIMP) makes each plug-in process allocate and clear about 350 MB at
-   * start-up, for conversions this plug-in mostly does not use: 1.1 s and
-   * most of its peak memory.  Without it the few conversions needed are
-   * built on demand.  This process only; GIMP's own cache stays as it is,
-   * and a person's own setting wins. */
-  g_setenv ("BABL_INHIBIT_CACHE", "1", FALSE);
-  /* The plug-in uses GEGL's buffers, none of its operations: loading the
-   * hundred operation modules would cost another 110 ms each run.  Point
-   * GEGL at the plug-in's own folder, which holds none. */
-  {
-    g_autofree gchar *own = g_path_get_dirname (gimp_get_progname ());
-
-    g_setenv ("GEGL_PATH", own, FALSE);
-  }
-  timer = g_timer_new ();
-  gegl_init (NULL, NULL);
-  /* Tiles read from and written to GIMP pass through GEGL's cache, which
-   * would otherwise keep a large layer's worth of them in this process. */
-  g_object_set (gegl_config (), "tile-cache-size", (guint64) PLUG_IN_TILE_CACHE_BYTES, NULL);
-  g_debug ("GEGL started in %.1f ms", g_timer_elapsed (timer, NULL) * 1000.0);
-  http_global_init ();
-  edit_models_init ();
+  glue_process_init ();
 
   g_clear_pointer (&layers, g_free);
   edit_settings_init (call);
@@ -214,39 +173,18 @@ run (const gchar      *name G_GNUC_UNUSED,
     }
   else if (error == NULL)
     {
-      ApiConfig *config = NULL;
-      gchar *key;
+      /* The parameters as script-fu gave them (settings hold bounded
+       * copies for Repeat only), or Repeat's settings. */
+      EditJob *job = run_mode != GIMP_RUN_NONINTERACTIVE ? NULL
+                     : edit_job_new (param[3].data.d_string, param[4].data.d_string,
+                                     param[5].data.d_int32, param[6].data.d_string,
+                                     param[7].data.d_string, param[8].data.d_string,
+                                     param[9].data.d_string, &error);
 
-      /* The parameters first (script-fu's own strings as given; settings
-       * hold bounded copies for Repeat only), then the connection. */
-      if (run_mode == GIMP_RUN_NONINTERACTIVE)
-        job = edit_job_new (param[3].data.d_string, param[4].data.d_string,
-                            param[5].data.d_int32, param[6].data.d_string,
-                            param[7].data.d_string, param[8].data.d_string,
-                            param[9].data.d_string, &error);
-      else
-        job = edit_form_job (call, &error);
-      if (job)
-        {
-          key = api_key_find (NULL);
-          config = api_config_new (key, call->base_url, call->organization,
-                                   call->project, call->timeout_seconds, &error);
-          api_key_free (key);
-        }
-      /* Repeat: a remembered model that died gives way to the default;
-       * then "" becomes the server's default, and a dead model is refused. */
-      if (config && run_mode == GIMP_RUN_WITH_LAST_VALS)
-        job = edit_models_repeat (job, call, config, &error);
-      if (config && job)
-        job = edit_models_choose (job, config, &error);
-      if (config && job)
-        layers = edit_run_sync (image, drawable, job, config, &n_layers, &warnings,
+      if (error == NULL)
+        layers = edit_run_call (image, drawable, job, call,
+                                run_mode == GIMP_RUN_WITH_LAST_VALS, &n_layers, &warnings,
                                 run_mode == GIMP_RUN_NONINTERACTIVE ? NULL : &usage, &error);
-      else
-        {
-          edit_job_free (job);
-          api_config_free (config);
-        }
     }
 
   if (error)
@@ -267,7 +205,7 @@ run (const gchar      *name G_GNUC_UNUSED,
       values[2].data.d_int32 = 0;
       *nreturn_vals = 3;
       *return_vals = values;
-      log_peak_memory ();
+      glue_process_log_peak_memory ();
       return;
     }
   else if (cancelled)
@@ -284,7 +222,7 @@ run (const gchar      *name G_GNUC_UNUSED,
       values[0].data.d_status = GIMP_PDB_SUCCESS;
     }
 
-  log_peak_memory ();
+  glue_process_log_peak_memory ();
   values[0].type = GIMP_PDB_STATUS;
   values[1].type = GIMP_PDB_INT32;
   values[1].data.d_int32 = n_layers;

@@ -1,7 +1,10 @@
 #include "edit-run.h"
 
 #include "cost-estimate.h"
+#include "api-key.h"
 #include "edit-error.h"
+#include "edit-form.h"
+#include "edit-models.h"
 #include "edit-markup.h"
 #include "edit-references.h"
 #include "edit-worker.h"
@@ -402,4 +405,39 @@ edit_run_sync (GlueImage    image,
   if (layers && usage)
     *usage = edit_run_usage_text (run);
   return layers;
+}
+
+GlueLayer *
+edit_run_call (GlueImage     image,
+               GlueDrawable  drawable,
+               EditJob      *job,
+               EditSettings *settings,
+               gboolean      repeat,
+               gint         *n_layers,
+               gchar       **warnings,
+               gchar       **usage,
+               GError      **error)
+{
+  ApiConfig *config = NULL;
+
+  *n_layers = 0;
+  if (job == NULL)
+    job = edit_form_job (settings, error);
+  if (job)
+    {
+      gchar *key = api_key_find (NULL);
+
+      config = api_config_new (key, settings->base_url, settings->organization,
+                               settings->project, settings->timeout_seconds, error);
+      api_key_free (key);
+    }
+  if (config && repeat)
+    job = edit_models_repeat (job, settings, config, error);
+  if (config && job)
+    job = edit_models_choose (job, config, error);
+  if (config && job)
+    return edit_run_sync (image, drawable, job, config, n_layers, warnings, usage, error);
+  edit_job_free (job);
+  api_config_free (config);
+  return NULL;
 }

@@ -7,6 +7,7 @@
 #include "gimp-compat.h"
 
 #include "edit-job.h"
+#include "edit-settings.h"
 #include "api-config.h"
 #include "http-transfer.h"
 
@@ -73,6 +74,22 @@ GlueLayer *edit_run_sync     (GlueImage image,
                               gchar     **warnings,
                               gchar     **usage,
                               GError    **error);
+
+/* A run without the dialog (a script, Repeat), from what was asked to the
+ * layers: job (taken), or with NULL the one settings describe (Repeat);
+ * the key and the connection settings say; for Repeat (repeat TRUE) a
+ * remembered model that died gives way to the default, and settings say
+ * so; then "" becomes the server's default, a dead model is refused, and
+ * edit_run_sync runs it. */
+GlueLayer *edit_run_call     (GlueImage     image,
+                              GlueDrawable  drawable,
+                              EditJob      *job,
+                              EditSettings *settings,
+                              gboolean      repeat,
+                              gint         *n_layers,
+                              gchar       **warnings,
+                              gchar       **usage,
+                              GError      **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditRun, edit_run_free)
 
