@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """make bench: what an edit costs besides the server's own work, side by side.
 
-The stand-in Images API (tests/fake_api.py) answers at once (zero think
+The stand-in Images API (tests/fake_api/) answers at once (zero think
 time).  For each case, in one run:
 
   plug-in  K edits in a row inside one headless GIMP (script-fu); the time

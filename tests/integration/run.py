@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Integration tests: real GIMP (gimp-console-2.10, headless) with the
 plug-in installed by install.sh into a throw-away profile, against the
-stand-in Images API (tests/fake_api.py) on 127.0.0.1.
+stand-in Images API (tests/fake_api/) on 127.0.0.1.
 
 Several GIMP starts: the pipeline's cases (cases_core, cases_odd,
 cases_gpt, ...) in one; no API key with German messages; other languages;

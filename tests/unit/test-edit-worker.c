@@ -1,7 +1,7 @@
 /* edit-worker: the whole network half of the pipeline over real HTTP,
- * against the project's stand-in server tests/fake_api.py.
+ * against the project's stand-in server tests/fake_api/ (a Python package).
  *
- * Each test spawns its own fake server (python3 tests/fake_api.py --port 0
+ * Each test spawns its own fake server (python3 tests/fake_api/__main__.py --port 0
  * --port-file F --log L) in its setup and kills it in its teardown.  The
  * server is found relative to the working directory (make check runs from
  * the repository root); without it, or without python3, the tests skip. */
@@ -34,11 +34,11 @@ json_unref (json_object *obj)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_unref)
 
-#define FAKE_API_SCRIPT  "tests/fake_api.py"
+#define FAKE_API_SCRIPT  "tests/fake_api/__main__.py"
 #define TEST_API_KEY     "sk-test-0123456789"
 #define TEST_PROMPT      "a red hat on the cat"
 
-/* The fake server's palette (tests/fake_api.py PALETTE). */
+/* The fake server's palette (tests/fake_api/images.py PALETTE). */
 static const guint8 palette[][3] = { { 255, 0, 255 }, { 0, 255, 255 }, { 255, 255, 0 },
                                      { 255, 128, 0 }, { 0, 128, 255 }, { 128, 0, 255 },
                                      { 0, 255, 128 }, { 255, 0, 128 }, { 128, 255, 0 },
@@ -64,7 +64,7 @@ fake_api_available (const gchar **reason)
                                  : g_find_program_in_path ("python3");
 
       if (! g_file_test (FAKE_API_SCRIPT, G_FILE_TEST_IS_REGULAR))
-        why = "tests/fake_api.py not found (run from the repository root)";
+        why = "tests/fake_api/__main__.py not found (run from the repository root)";
       else if (python == NULL)
         why = "python3 not found";
       else
@@ -906,7 +906,7 @@ test_gray16_value (Fake *fake, gconstpointer data)
   SKIP_UNLESS_READY (fake);
 
   /* The scenario's samples are 0x8040 in an untagged 16-bit PNG: 128 in
-   * 8 bits (fake_api.py GRAY16_VALUE).  Regression: libpng's simplified
+   * 8 bits (fake_api/images.py GRAY16_VALUE).  Regression: libpng's simplified
    * API takes untagged 16-bit data as linear light unless told otherwise,
    * which gave 186. */
   outcome = run_scenario ("gray16", 1);
