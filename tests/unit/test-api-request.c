@@ -1,7 +1,11 @@
-/* api-request: the multipart form's fields, their order, and the URL. */
+/* api-request: the multipart form's fields, their order, and the URL;
+ * the same request as the JSON body of EditImageBodyJsonParam. */
 #include "test-util.h"
 
+#include <json-c/json.h>
+
 #include "api-request.h"
+#include "edit-error.h"
 #include "edit-job.h"
 
 static EditJob *
@@ -345,6 +349,209 @@ test_edits_url (void)
   check_url ("http://host/proxy/openai/v1/", "http://host/proxy/openai/v1/images/edits");
 }
 
+/* ------------------------------------------------------------ JSON -- */
+
+/* EditImageBodyJsonParam's properties in the spec
+ * (../shared/openapi/openai-openapi.yaml, beside the checkout). */
+static const gchar * const json_schema_properties[] = {
+  "model", "images", "mask", "prompt", "n", "quality", "input_fidelity", "size", "user",
+  "output_format", "output_compression", "moderation", "background", "stream",
+  "partial_images", NULL
+};
+#define SPEC_PATH "../shared/openapi/openai-openapi.yaml"
+
+/* The property names of EditImageBodyJsonParam as the spec lists them, or
+ * NULL when the spec is not beside the checkout. */
+static GPtrArray *
+spec_properties (void)
+{
+  g_autofree gchar *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  GPtrArray *names;
+  gboolean in_schema = FALSE, in_properties = FALSE;
+
+  if (! g_file_get_contents (SPEC_PATH, &text, NULL, NULL))
+    return NULL;
+  names = g_ptr_array_new_with_free_func (g_free);
+  lines = g_strsplit (text, "\n", -1);
+  for (gchar **l = lines; *l; l++)
+    {
+      if (g_str_equal (*l, "    EditImageBodyJsonParam:"))
+        in_schema = TRUE;
+      else if (in_schema && g_str_has_prefix (*l, "    ") && (*l)[4] != ' ')
+        break;   /* the next schema */
+      else if (in_schema && g_str_equal (*l, "      properties:"))
+        in_properties = TRUE;
+      else if (in_properties && g_str_has_prefix (*l, "      ") && (*l)[6] != ' ')
+        in_properties = FALSE;
+      else if (in_properties && g_str_has_prefix (*l, "        ") && (*l)[8] != ' ' &&
+               g_str_has_suffix (*l, ":"))
+        g_ptr_array_add (names, g_strndup (*l + 8, strlen (*l + 8) - 1));
+    }
+  return names;
+}
+
+static void
+test_json_schema_matches_spec (void)
+{
+  g_autoptr (GPtrArray) names = spec_properties ();
+
+  if (names == NULL)
+    {
+      g_test_skip ("the spec is not beside the checkout");
+      return;
+    }
+  g_assert_cmpuint (names->len, ==, g_strv_length ((gchar **) json_schema_properties));
+  for (guint i = 0; i < names->len; i++)
+    g_assert_true (g_strv_contains (json_schema_properties, names->pdata[i]));
+}
+
+/* Every key is one of the schema's, images and prompt are there, and each
+ * image reference holds exactly one of file_id and image_url. */
+static void
+assert_valid_json_body (json_object *body)
+{
+  json_object *images, *prompt;
+
+  g_assert_true (json_object_is_type (body, json_type_object));
+  json_object_object_foreach (body, key, value)
+    {
+      (void) value;
+      if (! g_strv_contains (json_schema_properties, key))
+        g_error ("%s is not a property of EditImageBodyJsonParam", key);
+    }
+  g_assert_true (json_object_object_get_ex (body, "images", &images));
+  g_assert_true (json_object_is_type (images, json_type_array));
+  g_assert_cmpint (json_object_array_length (images), >=, 1);
+  g_assert_cmpint (json_object_array_length (images), <=, 16);
+  g_assert_true (json_object_object_get_ex (body, "prompt", &prompt));
+  g_assert_true (json_object_is_type (prompt, json_type_string));
+  for (gsize i = 0; i < json_object_array_length (images); i++)
+    {
+      json_object *ref = json_object_array_get_idx (images, i);
+
+      g_assert_cmpint (json_object_object_length (ref), ==, 1);
+      g_assert_true (json_object_object_get_ex (ref, "file_id", NULL) ||
+                     json_object_object_get_ex (ref, "image_url", NULL));
+    }
+}
+
+static void
+test_json_body (void)
+{
+  g_autoptr (EditJob) job = job_new ("gpt-image-2", 2, "1536x1024", "", "someone",
+                                     "quality=high output_format=webp output_compression=80 "
+                                     "stream=true partial_images=2");
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GBytes) mask = fake_png ("MASK");
+  g_autoptr (GPtrArray) refs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GPtrArray) parts = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *text = NULL;
+  const ApiImageRef images[] = { { "file-picture", NULL },
+                                 { NULL, "data:image/png;base64,iVBORw0KGgo=" } };
+  const ApiImageRef mask_ref = { "file-mask", NULL };
+  json_object *body, *v;
+
+  g_ptr_array_add (refs, fake_png ("REF"));
+  parts = api_form_build (job, job->size, image, mask, NULL, refs);
+  text = api_form_to_json (parts, images, G_N_ELEMENTS (images), &mask_ref, &error);
+  g_assert_no_error (error);
+  body = json_tokener_parse (text);
+  g_assert_nonnull (body);
+  assert_valid_json_body (body);
+
+  /* The images in the order of the form's image parts, by reference. */
+  g_assert_true (json_object_object_get_ex (body, "images", &v));
+  g_assert_cmpint (json_object_array_length (v), ==, 2);
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (
+                     json_object_array_get_idx (v, 0), "file_id")), ==, "file-picture");
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (
+                     json_object_array_get_idx (v, 1), "image_url")), ==,
+                   "data:image/png;base64,iVBORw0KGgo=");
+  g_assert_true (json_object_object_get_ex (body, "mask", &v));
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (v, "file_id")), ==,
+                   "file-mask");
+  /* The fields as the form sends them, typed as the schema says. */
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (body, "prompt")), ==,
+                   "a red hat");
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (body, "model")), ==,
+                   "gpt-image-2");
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (body, "size")), ==,
+                   "1536x1024");
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (body, "user")), ==,
+                   "someone");
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (body, "quality")), ==,
+                   "high");
+  v = json_object_object_get (body, "n");
+  g_assert_true (json_object_is_type (v, json_type_int));
+  g_assert_cmpint (json_object_get_int (v), ==, 2);
+  v = json_object_object_get (body, "output_compression");
+  g_assert_true (json_object_is_type (v, json_type_int));
+  g_assert_cmpint (json_object_get_int (v), ==, 80);
+  v = json_object_object_get (body, "partial_images");
+  g_assert_true (json_object_is_type (v, json_type_int));
+  g_assert_cmpint (json_object_get_int (v), ==, 2);
+  v = json_object_object_get (body, "stream");
+  g_assert_true (json_object_is_type (v, json_type_boolean));
+  g_assert_true (json_object_get_boolean (v));
+  /* Every text field of the form is in the body, none twice. */
+  {
+    guint fields = 0;
+
+    for (guint i = 0; i < parts->len; i++)
+      if (((ApiFormPart *) g_ptr_array_index (parts, i))->value)
+        fields++;
+    g_assert_cmpint (json_object_object_length (body), ==, fields + 2);
+  }
+  json_object_put (body);
+}
+
+/* What JSON edits cannot carry is refused, not dropped. */
+static void
+test_json_refusals (void)
+{
+  g_autoptr (GBytes) image = fake_png ("IMAGE");
+  g_autoptr (GBytes) markup = fake_png ("MARKUP");
+  const ApiImageRef one = { "file-1", NULL };
+  const ApiImageRef both = { "file-1", "https://example.com/a.png" };
+  const ApiImageRef none = { NULL, NULL };
+
+  {
+    /* dall-e-2's response_format: its edits are multipart only. */
+    g_autoptr (EditJob) job = job_new ("dall-e-2", 1, "256x256", "b64_json", "", "");
+    g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, NULL);
+    g_autoptr (GError) error = NULL;
+
+    g_assert_null (api_form_to_json (parts, &one, 1, NULL, &error));
+    g_assert_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT);
+  }
+  {
+    g_autoptr (EditJob) job = job_new ("gpt-image-2", 1, "1024x1024", "", "", "");
+    g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, markup, NULL);
+    g_autoptr (GError) error = NULL;
+
+    g_assert_null (api_form_to_json (parts, &one, 1, NULL, &error));
+    g_assert_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT);
+  }
+  {
+    g_autoptr (EditJob) job = job_new ("gpt-image-2", 1, "1024x1024", "", "", "");
+    g_autoptr (GPtrArray) parts = api_form_build (job, job->size, image, NULL, NULL, NULL);
+    g_autoptr (GError) e1 = NULL;
+    g_autoptr (GError) e2 = NULL;
+    g_autoptr (GError) e3 = NULL;
+    g_autofree gchar *ok = api_form_to_json (parts, &one, 1, NULL, NULL);
+
+    g_assert_nonnull (ok);
+    g_assert_null (api_form_to_json (parts, &both, 1, NULL, &e1));
+    g_assert_error (e1, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT);
+    g_assert_null (api_form_to_json (parts, &none, 1, NULL, &e2));
+    g_assert_error (e2, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT);
+    g_assert_null (api_form_to_json (parts, NULL, 0, NULL, &e3));
+    g_assert_error (e3, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -370,6 +577,9 @@ main (int argc, char **argv)
   g_test_add_func ("/api-request/form/find-missing-is-null", test_find_missing_is_null);
   g_test_add_func ("/api-request/form/converts-to-curl-mime", test_to_mime);
   g_test_add_func ("/api-request/url/one-slash-before-images-edits", test_edits_url);
+  g_test_add_func ("/api-request/json/schema-as-in-the-spec", test_json_schema_matches_spec);
+  g_test_add_func ("/api-request/json/fields-typed-images-by-reference", test_json_body);
+  g_test_add_func ("/api-request/json/refuses-what-json-cannot-carry", test_json_refusals);
 
   return g_test_run ();
 }
