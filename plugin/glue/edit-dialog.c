@@ -82,7 +82,6 @@ typedef struct
   gchar         *list_url;        /* the base URL whose list it is */
   ModelList     *list;            /* NULL: none yet */
   ModelDiscovery *discovery;      /* running, or NULL */
-  guint          discovery_id;
   const gchar   *default_model;   /* what "" means with this list */
 
   EditRun       *run;
@@ -600,23 +599,21 @@ dialog_fill_models (EditDialog *d)
   dialog_model_changed (d);
 }
 
-static gboolean
-dialog_discovery_poll (gpointer data)
+/* The server's answer is in (on the main loop). */
+static void
+dialog_discovery_done (ModelDiscovery *discovery G_GNUC_UNUSED, gpointer data)
 {
   EditDialog *d = data;
   g_autoptr (GError) error = NULL;
   ModelList *list;
 
-  if (! model_discovery_is_done (d->discovery))
-    return G_SOURCE_CONTINUE;
-  d->discovery_id = 0;
   list = model_discovery_take (d->discovery, &error);
   g_clear_pointer (&d->discovery, model_discovery_free);
   gtk_widget_set_sensitive (d->refresh, TRUE);
   if (list == NULL)
     {
       g_debug ("dialog: no list of models from the server: %s", error->message);
-      return G_SOURCE_REMOVE;
+      return;
     }
   model_list_free (d->list);
   d->list = list;
@@ -634,7 +631,6 @@ dialog_discovery_poll (gpointer data)
       }
   }
   dialog_fill_models (d);
-  return G_SOURCE_REMOVE;
 }
 
 /* Asks the server which models it offers (refresh: even when the cached
@@ -657,8 +653,9 @@ dialog_discover (EditDialog *d, gboolean refresh)
     return;
   g_free (d->list_url);
   d->list_url = g_strdup (config->base_url);
-  d->discovery = model_discovery_start (config, cache_dir, refresh);
-  d->discovery_id = g_timeout_add (POLL_INTERVAL_MS, dialog_discovery_poll, d);
+  /* The context gtk_main runs. */
+  d->discovery = model_discovery_start (config, cache_dir, refresh, g_main_context_default (),
+                                        dialog_discovery_done, d);
   gtk_widget_set_sensitive (d->refresh, FALSE);
   g_debug ("dialog: asking %s for its models", d->list_url);
 }
@@ -1385,8 +1382,6 @@ edit_dialog_run (const gchar  *binary,
     dialog_show_message (&d, "dialog-warning", replaced);
   dialog_discover (&d, FALSE);
   gtk_main ();
-  if (d.discovery_id)
-    g_source_remove (d.discovery_id);
   model_discovery_free (d.discovery);
   g_clear_object (&d.accel);
   model_list_free (d.list);
