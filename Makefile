@@ -57,7 +57,7 @@ UNIT_TESTS = test-model-caps test-edit-job test-region test-edit-area \
              test-edit-settings test-edit-worker test-edit-form test-retry-policy \
              test-image-decode test-color-match test-edge-blend test-result-render \
              test-cost-estimate test-sse-parser test-image-stream test-model-table \
-             test-model-list test-model-choice
+             test-model-list test-model-choice test-model-discovery
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # The same core and unit tests under AddressSanitizer + UBSan.

@@ -5,6 +5,162 @@
 #include "edit-job.h"
 #include "model-caps.h"
 
+#define FIELD(member, property, type) \
+  { #member, property, EDIT_SETTINGS_FIELD_##type, G_STRUCT_OFFSET (EditSettings, member), \
+    sizeof ((EditSettings *) NULL)->member, 0, 0 }
+#define FIELD_RANGE(member, property, min, max) \
+  { #member, property, EDIT_SETTINGS_FIELD_INT, G_STRUCT_OFFSET (EditSettings, member), \
+    sizeof ((EditSettings *) NULL)->member, min, max }
+
+/* The properties are GIMP 3's argument names (plugin/gimp3/main.c). */
+static const EditSettingsField settings_fields[] =
+  {
+    FIELD (version, NULL, INT),
+    FIELD (n, "n", INT),
+    FIELD (prompt, "prompt", TEXT),
+    FIELD (model, "model", TEXT),
+    FIELD (size, "size", TEXT),
+    FIELD (response_format, "response-format", TEXT),
+    FIELD (user, "user", TEXT),
+    FIELD (options, "options", TEXT),
+    FIELD (quality, "quality", TEXT),
+    FIELD (background, "background", TEXT),
+    FIELD (output_format, "output-format", TEXT),
+    FIELD (output_compression, "output-compression", TEXT),
+    FIELD (input_fidelity, "input-fidelity", TEXT),
+    /* A call as run is Repeat's, never the config's. */
+    FIELD (composed, NULL, BOOLEAN),
+    FIELD (color_match, "color-match", BOOLEAN),
+    FIELD (blend_band, "blend-band", INT),
+    FIELD (keep_detail, "keep-detail", BOOLEAN),
+    FIELD (base_url, "base-url", TEXT),
+    FIELD (organization, "organization", TEXT),
+    FIELD (project, "project", TEXT),
+    FIELD (timeout_seconds, "timeout", INT),
+    FIELD (stream, "stream", BOOLEAN),
+    FIELD_RANGE (partial_images, "partial-images", 1, EDIT_SETTINGS_PARTIAL_IMAGES_MAX),
+    /* Layers of one image: each dialog run picks its own. */
+    FIELD (references, NULL, TEXT),
+    FIELD (complexity, "complexity", TEXT),
+    FIELD (markup_layer, NULL, INT),
+  };
+
+const EditSettingsField *
+edit_settings_fields (guint *n_fields)
+{
+  *n_fields = G_N_ELEMENTS (settings_fields);
+  return settings_fields;
+}
+
+const EditSettingsField *
+edit_settings_field_at (gsize offset)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (settings_fields); i++)
+    if (settings_fields[i].offset == offset)
+      return &settings_fields[i];
+  g_return_val_if_reached (NULL);
+}
+
+const gchar *
+edit_settings_field_get_text (const EditSettings *settings, const EditSettingsField *field)
+{
+  g_return_val_if_fail (field->type == EDIT_SETTINGS_FIELD_TEXT, "");
+  return G_STRUCT_MEMBER_P (settings, field->offset);
+}
+
+gint
+edit_settings_field_get_int (const EditSettings *settings, const EditSettingsField *field)
+{
+  g_return_val_if_fail (field->type != EDIT_SETTINGS_FIELD_TEXT, 0);
+  return G_STRUCT_MEMBER (gint32, settings, field->offset);
+}
+
+void
+edit_settings_field_set_text (EditSettings *settings, const EditSettingsField *field,
+                              const gchar *text)
+{
+  g_return_if_fail (field->type == EDIT_SETTINGS_FIELD_TEXT);
+  edit_settings_copy_text (G_STRUCT_MEMBER_P (settings, field->offset), field->size, text);
+}
+
+void
+edit_settings_field_set_int (EditSettings *settings, const EditSettingsField *field,
+                             gint value)
+{
+  g_return_if_fail (field->type != EDIT_SETTINGS_FIELD_TEXT);
+  G_STRUCT_MEMBER (gint32, settings, field->offset) =
+    field->type == EDIT_SETTINGS_FIELD_BOOLEAN ? value != 0 : value;
+}
+
+static GType
+field_value_type (const EditSettingsField *field)
+{
+  switch (field->type)
+    {
+    case EDIT_SETTINGS_FIELD_TEXT:
+      return G_TYPE_STRING;
+    case EDIT_SETTINGS_FIELD_BOOLEAN:
+      return G_TYPE_BOOLEAN;
+    default:
+      return G_TYPE_INT;
+    }
+}
+
+void
+edit_settings_from_config (EditSettings *settings, GObject *config)
+{
+  edit_settings_init (settings);
+  for (gsize i = 0; i < G_N_ELEMENTS (settings_fields); i++)
+    {
+      const EditSettingsField *field = &settings_fields[i];
+      g_auto (GValue) value = G_VALUE_INIT;
+
+      if (field->property == NULL)
+        continue;
+      g_value_init (&value, field_value_type (field));
+      g_object_get_property (config, field->property, &value);
+      if (field->type == EDIT_SETTINGS_FIELD_TEXT)
+        edit_settings_field_set_text (settings, field, g_value_get_string (&value));
+      else if (field->type == EDIT_SETTINGS_FIELD_BOOLEAN)
+        edit_settings_field_set_int (settings, field, g_value_get_boolean (&value));
+      else
+        edit_settings_field_set_int (settings, field, g_value_get_int (&value));
+    }
+}
+
+void
+edit_settings_to_config (const EditSettings *settings, GObject *config)
+{
+  const gchar *names[G_N_ELEMENTS (settings_fields)];
+  GValue values[G_N_ELEMENTS (settings_fields)];
+  guint n = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (settings_fields); i++)
+    {
+      const EditSettingsField *field = &settings_fields[i];
+      GValue *value = &values[n];
+
+      if (field->property == NULL)
+        continue;
+      memset (value, 0, sizeof *value);
+      g_value_init (value, field_value_type (field));
+      if (field->type == EDIT_SETTINGS_FIELD_TEXT)
+        g_value_set_string (value, edit_settings_field_get_text (settings, field));
+      else if (field->type == EDIT_SETTINGS_FIELD_BOOLEAN)
+        g_value_set_boolean (value, edit_settings_field_get_int (settings, field));
+      else if (field->min < field->max)
+        g_value_set_int (value, CLAMP (edit_settings_field_get_int (settings, field),
+                                       field->min, field->max));
+      else
+        g_value_set_int (value, edit_settings_field_get_int (settings, field));
+      names[n++] = field->property;
+    }
+  /* In one call, as one change of the config. */
+  g_object_setv (config, n, names, values);
+  for (guint i = 0; i < n; i++)
+    g_value_unset (&values[i]);
+}
+
 void
 edit_settings_copy_text (gchar *dest, gsize dest_size, const gchar *src)
 {
@@ -170,19 +326,17 @@ edit_settings_fit_model (EditSettings *settings)
   edit_settings_copy_text (settings->options, sizeof settings->options, kept->str);
 }
 
-/* Each text field must end inside its buffer: the data may come from an
- * older or damaged store. */
-#define TERMINATED(field) (memchr (settings->field, '\0', sizeof settings->field) != NULL)
-
 gboolean
 edit_settings_valid (const EditSettings *settings, gsize size)
 {
-  return size == sizeof *settings && settings->version == EDIT_SETTINGS_VERSION &&
-         TERMINATED (prompt) && TERMINATED (model) && TERMINATED (size) &&
-         TERMINATED (response_format) && TERMINATED (user) && TERMINATED (options) &&
-         TERMINATED (quality) && TERMINATED (background) && TERMINATED (output_format) &&
-         TERMINATED (output_compression) &&
-         TERMINATED (input_fidelity) && TERMINATED (base_url) &&
-         TERMINATED (organization) && TERMINATED (project) && TERMINATED (references) &&
-         TERMINATED (complexity);
+  if (size != sizeof *settings || settings->version != EDIT_SETTINGS_VERSION)
+    return FALSE;
+  /* Each text field must end inside its buffer: the data may come from an
+   * older or damaged store. */
+  for (gsize i = 0; i < G_N_ELEMENTS (settings_fields); i++)
+    if (settings_fields[i].type == EDIT_SETTINGS_FIELD_TEXT &&
+        memchr (G_STRUCT_MEMBER_P (settings, settings_fields[i].offset), '\0',
+                settings_fields[i].size) == NULL)
+      return FALSE;
+  return TRUE;
 }

@@ -6,7 +6,7 @@
 #ifndef AI_IMAGE_EDIT_EDIT_SETTINGS_H
 #define AI_IMAGE_EDIT_EDIT_SETTINGS_H
 
-#include <glib.h>
+#include <glib-object.h>
 
 #define EDIT_SETTINGS_VERSION        5
 #define EDIT_SETTINGS_DIALOG_KEY     "plug-in-ai-image-edit"
@@ -66,6 +66,54 @@ typedef struct
    * dialog starts each run without. */
   gint32 markup_layer;
 } EditSettings;
+
+/* Every field of EditSettings, once: what it holds and, where GIMP 3
+ * remembers it in a GimpProcedureConfig, the name of that argument.  The
+ * config functions and the dialog's reader go through this table, and
+ * the unit test checks that it covers the whole struct. */
+typedef enum
+{
+  EDIT_SETTINGS_FIELD_TEXT,     /* gchar[size], NUL-terminated UTF-8 */
+  EDIT_SETTINGS_FIELD_INT,      /* gint32 */
+  EDIT_SETTINGS_FIELD_BOOLEAN   /* gint32, 0 or 1 */
+} EditSettingsFieldType;
+
+typedef struct
+{
+  const gchar          *name;      /* the struct member */
+  const gchar          *property;  /* the config's argument; NULL: none */
+  EditSettingsFieldType type;
+  gsize                 offset;
+  gsize                 size;
+  /* An int written to the config is clamped to min..max when min < max
+   * (the argument's range, which refuses other values). */
+  gint                  min, max;
+} EditSettingsField;
+
+/* The table, in the struct's order. */
+const EditSettingsField *edit_settings_fields      (guint *n_fields);
+/* The field at offset (G_STRUCT_OFFSET (EditSettings, member)). */
+const EditSettingsField *edit_settings_field_at    (gsize offset);
+/* A field's value; text is copied cut at a character boundary, and a
+ * boolean stored as 0 or 1. */
+const gchar *edit_settings_field_get_text (const EditSettings      *settings,
+                                           const EditSettingsField *field);
+gint         edit_settings_field_get_int  (const EditSettings      *settings,
+                                           const EditSettingsField *field);
+void         edit_settings_field_set_text (EditSettings            *settings,
+                                           const EditSettingsField *field,
+                                           const gchar             *text);
+void         edit_settings_field_set_int  (EditSettings            *settings,
+                                           const EditSettingsField *field,
+                                           gint                     value);
+
+/* GIMP 3's remembered values (a GimpProcedureConfig, or any object with
+ * the table's properties): from_config starts from edit_settings_init,
+ * so the fields without an argument keep their defaults. */
+void     edit_settings_from_config (EditSettings       *settings,
+                                    GObject            *config);
+void     edit_settings_to_config   (const EditSettings *settings,
+                                    GObject            *config);
 
 void     edit_settings_init (EditSettings *settings);
 void     edit_settings_set  (EditSettings *settings,

@@ -24,16 +24,26 @@ ModelList *model_discovery_run (const ApiConfig  *config,
 
 typedef struct _ModelDiscovery ModelDiscovery;
 
-/* The same on a thread of its own (config is copied). */
-ModelDiscovery *model_discovery_start   (const ApiConfig *config,
-                                         const gchar     *cache_dir,
-                                         gboolean         refresh);
-gboolean        model_discovery_is_done (ModelDiscovery *discovery);
+/* Called once the list is in or asking failed, from the loop of the
+ * context given to model_discovery_start: take the outcome there.  It
+ * may free the discovery. */
+typedef void (*ModelDiscoveryDone) (ModelDiscovery *discovery,
+                                    gpointer        user_data);
+
+/* The same on a thread of its own (config is copied); done is called on
+ * context (NULL: the global default context), never on that thread. */
+ModelDiscovery *model_discovery_start   (const ApiConfig    *config,
+                                         const gchar        *cache_dir,
+                                         gboolean            refresh,
+                                         GMainContext       *context,
+                                         ModelDiscoveryDone  done,
+                                         gpointer            user_data);
 TransferProgress *model_discovery_progress (ModelDiscovery *discovery);
 /* Once done: the list (the caller owns it) or NULL with the reason. */
 ModelList      *model_discovery_take    (ModelDiscovery *discovery,
                                          GError        **error);
-/* Cancels if still running, then waits for the thread. */
+/* Cancels if still running, waits for the thread; done is not called
+ * after this.  On the context's thread. */
 void            model_discovery_free    (ModelDiscovery *discovery);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelDiscovery, model_discovery_free)

@@ -11,6 +11,7 @@
 #include "edit-references.h"
 #include "edit-run.h"
 #include "edit-source.h"
+#include "gtk-compat.h"
 #include "model-caps.h"
 #include "model-choice.h"
 #include "model-discovery.h"
@@ -24,6 +25,8 @@
 /* Where wrapped text breaks: under the preview, and across the dialog. */
 #define PREVIEW_WIDTH_CHARS 28
 #define TEXT_WIDTH_CHARS    72
+/* A member of EditSettings, for dialog_bind. */
+#define FIELD(member)       G_STRUCT_OFFSET (EditSettings, member)
 
 typedef struct
 {
@@ -55,6 +58,8 @@ typedef struct
   GPtrArray     *reference_checks; /* GtkToggleButton*, "reference-id" data */
   GtkWidget     *color_match, *blend_band, *keep_detail;
   GtkWidget     *extra, *base_url, *organization, *project, *timeout;
+  GArray        *bindings;        /* DialogBinding: what dialog_read_settings
+                                     reads where it is plain */
 
   GtkWidget     *preview;
   GtkWidget     *preview_label;
@@ -82,7 +87,6 @@ typedef struct
   gchar         *list_url;        /* the base URL whose list it is */
   ModelList     *list;            /* NULL: none yet */
   ModelDiscovery *discovery;      /* running, or NULL */
-  guint          discovery_id;
   const gchar   *default_model;   /* what "" means with this list */
 
   EditRun       *run;
@@ -94,28 +98,15 @@ typedef struct
   gchar         *usage;           /* what the finished edit used, or NULL */
 } EditDialog;
 
-/* --- GTK 2 (GIMP 2.10) and GTK 3 (GIMP 3) ------------------------------ */
-
-static GtkWidget *
-box_new (GtkOrientation orientation, gint spacing)
+/* A widget that shows one field of the settings as it is: a spin button
+ * an int, a check button a boolean, a choice or an entry a text. */
+typedef struct
 {
-#if GTK_CHECK_VERSION (3, 0, 0)
-  return gtk_box_new (orientation, spacing);
-#else
-  return orientation == GTK_ORIENTATION_VERTICAL ? gtk_vbox_new (FALSE, spacing)
-                                                 : gtk_hbox_new (FALSE, spacing);
-#endif
-}
+  GtkWidget               *widget;
+  const EditSettingsField *field;
+} DialogBinding;
 
-static void
-label_align (GtkWidget *label, gfloat x)
-{
-#if GTK_CHECK_VERSION (3, 0, 0)
-  gtk_label_set_xalign (GTK_LABEL (label), x);
-#else
-  gtk_misc_set_alignment (GTK_MISC (label), x, 0.5);
-#endif
-}
+/* --- small widget helpers ------------------------------------------ */
 
 /* A label that wraps at about chars characters: GTK 3 would otherwise ask
  * for the width of its whole text on one line, and the dialog with it. */
@@ -125,55 +116,6 @@ label_wrap (GtkWidget *label, gint chars)
   gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (label), chars);
 }
-
-/* A two-column form: labels on the left, controls filling the right. */
-static GtkWidget *
-form_new (gint rows)
-{
-#if GTK_CHECK_VERSION (3, 0, 0)
-  GtkWidget *grid = gtk_grid_new ();
-
-  (void) rows;
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
-  return grid;
-#else
-  GtkWidget *table = gtk_table_new (rows, 2, FALSE);
-
-  gtk_table_set_row_spacings (GTK_TABLE (table), 4);
-  gtk_table_set_col_spacings (GTK_TABLE (table), 8);
-  return table;
-#endif
-}
-
-static void
-form_attach (GtkWidget *form, GtkWidget *widget, gint column, gint columns, gint row,
-             gboolean expand)
-{
-#if GTK_CHECK_VERSION (3, 0, 0)
-  gtk_widget_set_hexpand (widget, expand);
-  gtk_grid_attach (GTK_GRID (form), widget, column, row, columns, 1);
-#else
-  gtk_table_attach (GTK_TABLE (form), widget, column, column + columns, row, row + 1,
-                    expand ? GTK_EXPAND | GTK_FILL : GTK_FILL, GTK_FILL, 0, 0);
-#endif
-}
-
-/* The message's icon: "dialog-error" or "dialog-warning". */
-static void
-message_icon_set (GtkWidget *image, const gchar *icon)
-{
-#if GTK_CHECK_VERSION (3, 0, 0)
-  gtk_image_set_from_icon_name (GTK_IMAGE (image), icon, GTK_ICON_SIZE_DIALOG);
-#else
-  gtk_image_set_from_stock (GTK_IMAGE (image),
-                            strcmp (icon, "dialog-error") == 0 ? GTK_STOCK_DIALOG_ERROR
-                                                               : GTK_STOCK_DIALOG_WARNING,
-                            GTK_ICON_SIZE_DIALOG);
-#endif
-}
-
-/* --- small widget helpers ------------------------------------------ */
 
 enum { CHOICE_VALUE, CHOICE_LABEL };
 
@@ -235,8 +177,9 @@ choice_new (const gchar * const *values, const gchar *current)
   return combo;
 }
 
-static void
-choice_get (GtkWidget *combo, gchar *dest, gsize size)
+/* The value chosen, or NULL.  g_free. */
+static gchar *
+choice_value (GtkWidget *combo)
 {
   GtkTreeIter iter;
   gchar *value = NULL;
@@ -244,8 +187,15 @@ choice_get (GtkWidget *combo, gchar *dest, gsize size)
   if (gtk_combo_box_get_active_iter (GTK_COMBO_BOX (combo), &iter))
     gtk_tree_model_get (gtk_combo_box_get_model (GTK_COMBO_BOX (combo)), &iter,
                         CHOICE_VALUE, &value, -1);
+  return value;
+}
+
+static void
+choice_get (GtkWidget *combo, gchar *dest, gsize size)
+{
+  g_autofree gchar *value = choice_value (combo);
+
   edit_settings_copy_text (dest, size, value ? value : "");
-  g_free (value);
 }
 
 static GtkWidget *
@@ -276,66 +226,78 @@ prompt_text (EditDialog *d)
 
 /* --- reading and showing state -------------------------------------- */
 
+/* widget shows the settings' member at offset (FIELD (member)). */
+static GtkWidget *
+dialog_bind (EditDialog *d, GtkWidget *widget, gsize offset)
+{
+  DialogBinding binding = { widget, edit_settings_field_at (offset) };
+
+  g_array_append_val (d->bindings, binding);
+  return widget;
+}
+
+static void
+binding_read (const DialogBinding *binding, EditSettings *s)
+{
+  GtkWidget *widget = binding->widget;
+
+  /* A spin button is an entry too: asked first. */
+  if (GTK_IS_SPIN_BUTTON (widget))
+    edit_settings_field_set_int (s, binding->field,
+                                 gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget)));
+  else if (GTK_IS_TOGGLE_BUTTON (widget))
+    edit_settings_field_set_int (s, binding->field,
+                                 gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (widget)));
+  else if (GTK_IS_COMBO_BOX (widget))
+    {
+      g_autofree gchar *value = choice_value (widget);
+
+      edit_settings_field_set_text (s, binding->field, value);
+    }
+  else
+    edit_settings_field_set_text (s, binding->field, gtk_entry_get_text (GTK_ENTRY (widget)));
+}
+
+/* The ticked references: layer IDs, or "visible", comma-separated. */
+static void
+dialog_read_references (EditDialog *d)
+{
+  g_autoptr (GString) refs = g_string_new (NULL);
+
+  for (guint i = 0; i < d->reference_checks->len; i++)
+    {
+      GtkWidget *check = g_ptr_array_index (d->reference_checks, i);
+      gint id = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "reference-id"));
+
+      if (! gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (check)))
+        continue;
+      if (refs->len)
+        g_string_append_c (refs, ',');
+      if (id < 0)
+        g_string_append (refs, EDIT_JOB_REFERENCE_VISIBLE);
+      else
+        g_string_append_printf (refs, "%d", id);
+    }
+  edit_settings_copy_text (d->settings->references, sizeof d->settings->references, refs->str);
+}
+
 static void
 dialog_read_settings (EditDialog *d)
 {
   EditSettings *s = d->settings;
   g_autofree gchar *prompt = prompt_text (d);
+  g_autofree gchar *markup = choice_value (d->markup);
 
+  for (guint i = 0; i < d->bindings->len; i++)
+    binding_read (&g_array_index (d->bindings, DialogBinding, i), s);
+  /* The widgets that show a field their own way. */
   edit_settings_copy_text (s->prompt, sizeof s->prompt, prompt);
   /* The default shown stays "": it follows what the server offers. */
   edit_settings_copy_text (s->model, sizeof s->model,
                            g_strcmp0 (model_text (d), d->default_model) == 0 ? ""
                                                                              : model_text (d));
-  choice_get (d->size, s->size, sizeof s->size);
-  s->n = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->n));
-  edit_settings_copy_text (s->user, sizeof s->user, gtk_entry_get_text (GTK_ENTRY (d->user)));
-  choice_get (d->response_format, s->response_format, sizeof s->response_format);
-  choice_get (d->quality, s->quality, sizeof s->quality);
-  choice_get (d->background, s->background, sizeof s->background);
-  choice_get (d->output_format, s->output_format, sizeof s->output_format);
-  choice_get (d->output_compression, s->output_compression, sizeof s->output_compression);
-  choice_get (d->input_fidelity, s->input_fidelity, sizeof s->input_fidelity);
-  choice_get (d->complexity, s->complexity, sizeof s->complexity);
-  {
-    gchar markup[16];
-
-    choice_get (d->markup, markup, sizeof markup);
-    s->markup_layer = (gint) g_ascii_strtoll (markup, NULL, 10);
-  }
-  s->color_match = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->color_match));
-  s->blend_band = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->blend_band));
-  s->keep_detail = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->keep_detail));
-  s->stream = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->stream));
-  s->partial_images = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->partial_images));
-  {
-    g_autoptr (GString) refs = g_string_new (NULL);
-
-    for (guint i = 0; i < d->reference_checks->len; i++)
-      {
-        GtkWidget *check = g_ptr_array_index (d->reference_checks, i);
-        gint id = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "reference-id"));
-
-        if (! gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (check)))
-          continue;
-        if (refs->len)
-          g_string_append_c (refs, ',');
-        if (id < 0)
-          g_string_append (refs, EDIT_JOB_REFERENCE_VISIBLE);
-        else
-          g_string_append_printf (refs, "%d", id);
-      }
-    edit_settings_copy_text (s->references, sizeof s->references, refs->str);
-  }
-  edit_settings_copy_text (s->options, sizeof s->options,
-                           gtk_entry_get_text (GTK_ENTRY (d->extra)));
-  edit_settings_copy_text (s->base_url, sizeof s->base_url,
-                           gtk_entry_get_text (GTK_ENTRY (d->base_url)));
-  edit_settings_copy_text (s->organization, sizeof s->organization,
-                           gtk_entry_get_text (GTK_ENTRY (d->organization)));
-  edit_settings_copy_text (s->project, sizeof s->project,
-                           gtk_entry_get_text (GTK_ENTRY (d->project)));
-  s->timeout_seconds = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->timeout));
+  s->markup_layer = markup ? (gint) g_ascii_strtoll (markup, NULL, 10) : 0;
+  dialog_read_references (d);
 }
 
 static void
@@ -346,7 +308,7 @@ dialog_show_message (EditDialog *d, const gchar *icon, const gchar *text)
       gtk_widget_hide (d->message_box);
       return;
     }
-  message_icon_set (d->message_icon, icon);
+  glue_gtk_image_set_icon (d->message_icon, icon, GTK_ICON_SIZE_DIALOG);
   gtk_label_set_text (GTK_LABEL (d->message_label), text);
   gtk_widget_show (d->message_box);
 }
@@ -600,23 +562,21 @@ dialog_fill_models (EditDialog *d)
   dialog_model_changed (d);
 }
 
-static gboolean
-dialog_discovery_poll (gpointer data)
+/* The server's answer is in (on the main loop). */
+static void
+dialog_discovery_done (ModelDiscovery *discovery G_GNUC_UNUSED, gpointer data)
 {
   EditDialog *d = data;
   g_autoptr (GError) error = NULL;
   ModelList *list;
 
-  if (! model_discovery_is_done (d->discovery))
-    return G_SOURCE_CONTINUE;
-  d->discovery_id = 0;
   list = model_discovery_take (d->discovery, &error);
   g_clear_pointer (&d->discovery, model_discovery_free);
   gtk_widget_set_sensitive (d->refresh, TRUE);
   if (list == NULL)
     {
       g_debug ("dialog: no list of models from the server: %s", error->message);
-      return G_SOURCE_REMOVE;
+      return;
     }
   model_list_free (d->list);
   d->list = list;
@@ -634,7 +594,6 @@ dialog_discovery_poll (gpointer data)
       }
   }
   dialog_fill_models (d);
-  return G_SOURCE_REMOVE;
 }
 
 /* Asks the server which models it offers (refresh: even when the cached
@@ -657,8 +616,9 @@ dialog_discover (EditDialog *d, gboolean refresh)
     return;
   g_free (d->list_url);
   d->list_url = g_strdup (config->base_url);
-  d->discovery = model_discovery_start (config, cache_dir, refresh);
-  d->discovery_id = g_timeout_add (POLL_INTERVAL_MS, dialog_discovery_poll, d);
+  /* The context gtk_main runs. */
+  d->discovery = model_discovery_start (config, cache_dir, refresh, g_main_context_default (),
+                                        dialog_discovery_done, d);
   gtk_widget_set_sensitive (d->refresh, FALSE);
   g_debug ("dialog: asking %s for its models", d->list_url);
 }
@@ -873,10 +833,10 @@ table_row (GtkWidget *table, gint row, const gchar *label, GtkWidget *widget,
 {
   GtkWidget *l = gtk_label_new_with_mnemonic (label);
 
-  label_align (l, 0.0);
+  glue_label_align (l, 0.0);
   gtk_label_set_mnemonic_widget (GTK_LABEL (l), widget);
-  form_attach (table, l, 0, 1, row, FALSE);
-  form_attach (table, widget, 1, 1, row, TRUE);
+  glue_form_attach (table, l, 0, 1, row, FALSE);
+  glue_form_attach (table, widget, 1, 1, row, TRUE);
   if (label_out)
     *label_out = l;
 }
@@ -884,11 +844,11 @@ table_row (GtkWidget *table, gint row, const gchar *label, GtkWidget *widget,
 static GtkWidget *
 build_prompt (EditDialog *d)
 {
-  GtkWidget *vbox = box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *vbox = glue_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *label = gtk_label_new_with_mnemonic (_("_What should the selected area show?"));
   GtkWidget *scrolled = gtk_scrolled_window_new (NULL, NULL);
 
-  label_align (label, 0.0);
+  glue_label_align (label, 0.0);
   gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
 
   d->prompt_view = gtk_text_view_new ();
@@ -899,16 +859,12 @@ build_prompt (EditDialog *d)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled),
                                   GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_shadow_type (GTK_SCROLLED_WINDOW (scrolled), GTK_SHADOW_IN);
-#if GTK_CHECK_VERSION (3, 0, 0)
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), PROMPT_HEIGHT);
-#else
-  gtk_widget_set_size_request (scrolled, -1, PROMPT_HEIGHT);
-#endif
+  glue_scrolled_set_min_height (scrolled, PROMPT_HEIGHT);
   gtk_container_add (GTK_CONTAINER (scrolled), d->prompt_view);
   gtk_box_pack_start (GTK_BOX (vbox), scrolled, TRUE, TRUE, 0);
 
   d->count_label = gtk_label_new (NULL);
-  label_align (d->count_label, 1.0);
+  glue_label_align (d->count_label, 1.0);
   gtk_box_pack_start (GTK_BOX (vbox), d->count_label, FALSE, FALSE, 0);
 
   g_signal_connect_swapped (d->prompt, "changed", G_CALLBACK (dialog_update_count), d);
@@ -946,7 +902,7 @@ static GtkWidget *
 build_references (EditDialog *d)
 {
   GtkWidget *expander = gtk_expander_new_with_mnemonic (_("Reference la_yers"));
-  GtkWidget *list = box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *list = glue_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *scrolled = gtk_scrolled_window_new (NULL, NULL);
   GtkWidget *check;
   g_autoptr (GArray) ids = glue_image_layer_ids (d->image);
@@ -979,11 +935,7 @@ build_references (EditDialog *d)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
   gtk_widget_set_size_request (scrolled, -1, MIN (120, 26 * (gint) d->reference_checks->len));
-#if GTK_CHECK_VERSION (3, 8, 0)
-  gtk_container_add (GTK_CONTAINER (scrolled), list);
-#else
-  gtk_scrolled_window_add_with_viewport (GTK_SCROLLED_WINDOW (scrolled), list);
-#endif
+  glue_scrolled_add (scrolled, list);
   gtk_container_add (GTK_CONTAINER (expander), scrolled);
   g_signal_connect (expander, "notify::expanded", G_CALLBACK (references_expanded), NULL);
   return expander;
@@ -1023,164 +975,238 @@ build_markup (EditDialog *d)
   return combo;
 }
 
+/* The model: filled from the server's list by dialog_fill_models; any
+ * name may be typed.  Refresh asks the server again. */
 static GtkWidget *
-build_options (EditDialog *d)
+build_model (EditDialog *d)
+{
+  GtkWidget *row = glue_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+
+  d->model = gtk_combo_box_text_new_with_entry ();
+  gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (d->model))), d->settings->model);
+  d->refresh = glue_icon_button_new ("view-refresh");
+  /* No access key is free for it: F5, as to reload anywhere. */
+  gtk_widget_set_tooltip_text (d->refresh,
+                               _("Ask the server again which models it offers (F5)"));
+  g_signal_connect_swapped (d->refresh, "clicked", G_CALLBACK (dialog_refresh_clicked), d);
+  gtk_widget_add_accelerator (d->refresh, "clicked", d->accel, GDK_KEY_F5, 0,
+                              GTK_ACCEL_VISIBLE);
+  gtk_box_pack_start (GTK_BOX (row), d->model, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (row), d->refresh, FALSE, FALSE, 0);
+  return row;
+}
+
+/* What every model takes: the model, size, variations, response format
+ * and user. */
+static GtkWidget *
+build_request (EditDialog *d)
 {
   EditSettings *s = d->settings;
-  GtkWidget *vbox = box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *table = form_new (6);
-  GtkWidget *gpt_table = form_new (8);
-  GtkWidget *gpt_box = box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *stream_box = box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *fit_table = form_new (3);
-  GtkWidget *adv_table = form_new (5);
-  GtkWidget *expander, *fit_frame, *advanced;
+  GtkWidget *table = glue_form_new (6);
+  GtkWidget *row = build_model (d);
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Model:"));
 
-  /* Filled from the server's list by dialog_fill_models; any name may be
-   * typed. */
-  d->model = gtk_combo_box_text_new_with_entry ();
-  gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (d->model))), s->model);
-  {
-    GtkWidget *row = box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-    GtkWidget *label = gtk_label_new_with_mnemonic (_("_Model:"));
-
-#if GTK_CHECK_VERSION (3, 0, 0)
-    d->refresh = gtk_button_new_from_icon_name ("view-refresh", GTK_ICON_SIZE_BUTTON);
-#else
-    d->refresh = gtk_button_new ();
-    gtk_button_set_image (GTK_BUTTON (d->refresh),
-                          gtk_image_new_from_stock (GTK_STOCK_REFRESH, GTK_ICON_SIZE_BUTTON));
-#endif
-    /* No access key is free for it: F5, as to reload anywhere. */
-    gtk_widget_set_tooltip_text (d->refresh,
-                                 _("Ask the server again which models it offers (F5)"));
-    g_signal_connect_swapped (d->refresh, "clicked", G_CALLBACK (dialog_refresh_clicked), d);
-    gtk_widget_add_accelerator (d->refresh, "clicked", d->accel, GDK_KEY_F5, 0,
-                                GTK_ACCEL_VISIBLE);
-    gtk_box_pack_start (GTK_BOX (row), d->model, TRUE, TRUE, 0);
-    gtk_box_pack_start (GTK_BOX (row), d->refresh, FALSE, FALSE, 0);
-    label_align (label, 0.0);
-    gtk_label_set_mnemonic_widget (GTK_LABEL (label), d->model);
-    form_attach (table, label, 0, 1, 0, FALSE);
-    form_attach (table, row, 1, 1, 0, TRUE);
-  }
+  glue_label_align (label, 0.0);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), d->model);
+  glue_form_attach (table, label, 0, 1, 0, FALSE);
+  glue_form_attach (table, row, 1, 1, 0, TRUE);
   d->model_note = gtk_label_new (NULL);
-  label_align (d->model_note, 0.0);
-  form_attach (table, d->model_note, 1, 1, 5, TRUE);
+  glue_label_align (d->model_note, 0.0);
+  glue_form_attach (table, d->model_note, 1, 1, 5, TRUE);
 
   /* Filled for the model by dialog_model_changed, which keeps this size. */
-  d->size = choice_new ((const gchar * const []) { s->size, NULL }, s->size);
+  d->size = dialog_bind (d, choice_new ((const gchar * const []) { s->size, NULL }, s->size),
+                         FIELD (size));
   table_row (table, 1, _("_Size:"), d->size, NULL);
 
-  d->n = gtk_spin_button_new_with_range (MODEL_N_MIN, MODEL_N_MAX, 1);
+  d->n = dialog_bind (d, gtk_spin_button_new_with_range (MODEL_N_MIN, MODEL_N_MAX, 1),
+                      FIELD (n));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->n), CLAMP (s->n, MODEL_N_MIN, MODEL_N_MAX));
   table_row (table, 2, _("_Variations:"), d->n, NULL);
 
-  d->response_format = choice_new (edit_form_response_formats, s->response_format);
+  d->response_format = dialog_bind (d, choice_new (edit_form_response_formats,
+                                                   s->response_format),
+                                    FIELD (response_format));
   table_row (table, 3, _("_Response format:"), d->response_format, &d->response_format_label);
 
-  d->user = entry_new (s->user, TRUE);
+  d->user = dialog_bind (d, entry_new (s->user, TRUE), FIELD (user));
   gtk_widget_set_tooltip_text (d->user, _("Optional end-user identifier sent to the API"));
   table_row (table, 4, _("_User (optional):"), d->user, NULL);
-  gtk_box_pack_start (GTK_BOX (vbox), table, FALSE, FALSE, 0);
+  return table;
+}
 
-  d->gpt_frame = gimp_frame_new (_("GPT image options"));
-  d->quality = choice_new (edit_form_choices (s->model, MODEL_OPTION_QUALITY), s->quality);
-  table_row (gpt_table, 0, _("_Quality:"), d->quality, &d->quality_label);
-  d->background = choice_new (edit_form_choices (s->model, MODEL_OPTION_BACKGROUND),
-                              s->background);
-  table_row (gpt_table, 1, _("_Background:"), d->background, &d->background_label);
-  d->output_format = choice_new (edit_form_choices (s->model, MODEL_OPTION_OUTPUT_FORMAT),
-                                 s->output_format);
-  table_row (gpt_table, 2, _("_Output format:"), d->output_format, &d->output_format_label);
-  d->output_compression = choice_new (edit_form_output_compressions, s->output_compression);
-  gtk_widget_set_tooltip_text (d->output_compression,
-                               _("Compression level for JPEG and WebP results (0-100)"));
-  table_row (gpt_table, 3, _("_JPEG/WebP compression:"), d->output_compression,
-             &d->output_compression_label);
-  d->input_fidelity = choice_new (edit_form_choices (s->model, MODEL_OPTION_INPUT_FIDELITY),
-                                  s->input_fidelity);
-  table_row (gpt_table, 4, _("Input _fidelity:"), d->input_fidelity, &d->input_fidelity_label);
-  /* No access key is left free in this dialog for the two below. */
-  d->complexity = choice_new (edit_form_choices (s->model, MODEL_OPTION_COMPLEXITY),
-                              s->complexity);
-  gtk_widget_set_tooltip_text (d->complexity,
-                               _("How much the model plans the picture before it draws "
-                                 "(gpt-image-2.6)"));
-  table_row (gpt_table, 5, _("Complexity:"), d->complexity, &d->complexity_label);
-  d->markup = build_markup (d);
-  table_row (gpt_table, 6, _("Markup layer:"), d->markup, &d->markup_label);
-  d->stream = gtk_check_button_new_with_label (_("Stream and show"));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->stream), s->stream);
+/* The menu of what the model takes for option, showing the settings'
+ * member at offset, in row of table. */
+static GtkWidget *
+build_model_option (EditDialog *d, GtkWidget *table, gint row, const gchar *label,
+                    ModelOption option, gsize offset, GtkWidget **label_out)
+{
+  const EditSettingsField *field = edit_settings_field_at (offset);
+  g_autofree const gchar **choices = edit_form_choices (d->settings->model, option);
+  GtkWidget *combo = choice_new (choices, edit_settings_field_get_text (d->settings, field));
+
+  table_row (table, row, label, combo, label_out);
+  return dialog_bind (d, combo, offset);
+}
+
+/* Streaming, and how many partial images it shows. */
+static GtkWidget *
+build_stream (EditDialog *d)
+{
+  GtkWidget *box = glue_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  d->stream = dialog_bind (d, gtk_check_button_new_with_label (_("Stream and show")),
+                           FIELD (stream));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->stream), d->settings->stream);
   gtk_widget_set_tooltip_text (d->stream,
                                _("Stream the edit: show partial images in the preview "
                                  "and in the picture while the edit forms"));
-  d->partial_images = gtk_spin_button_new_with_range (1, EDIT_SETTINGS_PARTIAL_IMAGES_MAX, 1);
+  d->partial_images =
+    dialog_bind (d, gtk_spin_button_new_with_range (1, EDIT_SETTINGS_PARTIAL_IMAGES_MAX, 1),
+                 FIELD (partial_images));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->partial_images),
-                             CLAMP (s->partial_images, 1, EDIT_SETTINGS_PARTIAL_IMAGES_MAX));
+                             CLAMP (d->settings->partial_images, 1,
+                                    EDIT_SETTINGS_PARTIAL_IMAGES_MAX));
   gtk_widget_set_tooltip_text (d->partial_images,
                                _("Partial images to show before the final one (each "
                                  "costs extra output tokens)"));
-  gtk_box_pack_start (GTK_BOX (stream_box), d->stream, FALSE, FALSE, 0);
-  gtk_box_pack_start (GTK_BOX (stream_box), d->partial_images, FALSE, FALSE, 0);
-  gtk_box_pack_start (GTK_BOX (stream_box), gtk_label_new (_("partial images")),
-                      FALSE, FALSE, 0);
-  form_attach (gpt_table, stream_box, 0, 2, 7, FALSE);
+  gtk_box_pack_start (GTK_BOX (box), d->stream, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), d->partial_images, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), gtk_label_new (_("partial images")), FALSE, FALSE, 0);
   g_signal_connect_swapped (d->stream, "toggled", G_CALLBACK (dialog_stream_toggled), d);
   dialog_stream_toggled (d);
-  gtk_box_pack_start (GTK_BOX (gpt_box), gpt_table, FALSE, FALSE, 0);
-  gtk_box_pack_start (GTK_BOX (gpt_box), build_references (d), FALSE, FALSE, 0);
-  gtk_container_add (GTK_CONTAINER (d->gpt_frame), gpt_box);
-  gtk_box_pack_start (GTK_BOX (vbox), d->gpt_frame, FALSE, FALSE, 0);
+  return box;
+}
 
-  fit_frame = gimp_frame_new (_("Fitting the result into the picture"));
-  d->color_match = gtk_check_button_new_with_mnemonic (_("Match colours to the p_icture"));
+/* The GPT image models' options (dialog_model_changed shows those the
+ * model takes), streaming and the references. */
+static GtkWidget *
+build_gpt_options (EditDialog *d)
+{
+  EditSettings *s = d->settings;
+  GtkWidget *table = glue_form_new (8);
+  GtkWidget *box = glue_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  d->gpt_frame = gimp_frame_new (_("GPT image options"));
+  d->quality = build_model_option (d, table, 0, _("_Quality:"), MODEL_OPTION_QUALITY,
+                                   FIELD (quality), &d->quality_label);
+  d->background = build_model_option (d, table, 1, _("_Background:"), MODEL_OPTION_BACKGROUND,
+                                      FIELD (background), &d->background_label);
+  d->output_format = build_model_option (d, table, 2, _("_Output format:"),
+                                         MODEL_OPTION_OUTPUT_FORMAT, FIELD (output_format),
+                                         &d->output_format_label);
+  d->output_compression = dialog_bind (d, choice_new (edit_form_output_compressions,
+                                                      s->output_compression),
+                                       FIELD (output_compression));
+  gtk_widget_set_tooltip_text (d->output_compression,
+                               _("Compression level for JPEG and WebP results (0-100)"));
+  table_row (table, 3, _("_JPEG/WebP compression:"), d->output_compression,
+             &d->output_compression_label);
+  d->input_fidelity = build_model_option (d, table, 4, _("Input _fidelity:"),
+                                          MODEL_OPTION_INPUT_FIDELITY, FIELD (input_fidelity),
+                                          &d->input_fidelity_label);
+  /* No access key is left free in this dialog for the two below. */
+  d->complexity = build_model_option (d, table, 5, _("Complexity:"), MODEL_OPTION_COMPLEXITY,
+                                      FIELD (complexity), &d->complexity_label);
+  gtk_widget_set_tooltip_text (d->complexity,
+                               _("How much the model plans the picture before it draws "
+                                 "(gpt-image-2.6)"));
+  d->markup = build_markup (d);
+  table_row (table, 6, _("Markup layer:"), d->markup, &d->markup_label);
+  glue_form_attach (table, build_stream (d), 0, 2, 7, FALSE);
+  gtk_box_pack_start (GTK_BOX (box), table, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), build_references (d), FALSE, FALSE, 0);
+  gtk_container_add (GTK_CONTAINER (d->gpt_frame), box);
+  return d->gpt_frame;
+}
+
+/* The plug-in's own fitting of the result into the picture. */
+static GtkWidget *
+build_fitting (EditDialog *d)
+{
+  EditSettings *s = d->settings;
+  GtkWidget *frame = gimp_frame_new (_("Fitting the result into the picture"));
+  GtkWidget *table = glue_form_new (3);
+
+  d->color_match = dialog_bind (d, gtk_check_button_new_with_mnemonic (_("Match colours to "
+                                                                         "the p_icture")),
+                                FIELD (color_match));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->color_match), s->color_match);
   gtk_widget_set_tooltip_text (d->color_match,
                                _("Correct the slight colour shift of the whole result, "
                                  "measured around the edit area"));
-  form_attach (fit_table, d->color_match, 0, 2, 0, FALSE);
-  d->blend_band = gtk_spin_button_new_with_range (0, EDIT_JOB_BLEND_BAND_MAX, 1);
+  glue_form_attach (table, d->color_match, 0, 2, 0, FALSE);
+  d->blend_band = dialog_bind (d, gtk_spin_button_new_with_range (0, EDIT_JOB_BLEND_BAND_MAX, 1),
+                               FIELD (blend_band));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->blend_band),
                              CLAMP (s->blend_band, 0, EDIT_JOB_BLEND_BAND_MAX));
   gtk_widget_set_tooltip_text (d->blend_band,
                                _("Width of the band inside the selection's edge over "
                                  "which the result fades in; 0 for a hard edge"));
-  table_row (fit_table, 1, _("Fa_de-in band (px):"), d->blend_band, NULL);
+  table_row (table, 1, _("Fa_de-in band (px):"), d->blend_band, NULL);
   /* No mnemonic left that is not taken in this dialog. */
-  d->keep_detail = gtk_check_button_new_with_label (_("Keep the picture's detail"));
+  d->keep_detail = dialog_bind (d, gtk_check_button_new_with_label (_("Keep the picture's "
+                                                                      "detail")),
+                                FIELD (keep_detail));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->keep_detail), s->keep_detail);
   gtk_widget_set_tooltip_text (d->keep_detail,
                                _("Where the result keeps the picture, restore the fine "
                                  "detail lost by scaling to and from the upload's size"));
-  form_attach (fit_table, d->keep_detail, 0, 2, 2, FALSE);
-  gtk_container_add (GTK_CONTAINER (fit_frame), fit_table);
+  glue_form_attach (table, d->keep_detail, 0, 2, 2, FALSE);
+  gtk_container_add (GTK_CONTAINER (frame), table);
+  return frame;
+}
 
-  expander = gtk_expander_new_with_mnemonic (_("_Advanced"));
-  d->extra = entry_new (s->options, TRUE);
+/* Extra fields and the connection overrides. */
+static GtkWidget *
+build_connection (EditDialog *d)
+{
+  EditSettings *s = d->settings;
+  GtkWidget *table = glue_form_new (5);
+
+  d->extra = dialog_bind (d, entry_new (s->options, TRUE), FIELD (options));
   gtk_widget_set_tooltip_text (d->extra, _("Extra form fields as key=value pairs, "
                                            "separated by spaces"));
-  table_row (adv_table, 0, _("E_xtra fields:"), d->extra, NULL);
-  d->base_url = entry_new (s->base_url, TRUE);
+  table_row (table, 0, _("E_xtra fields:"), d->extra, NULL);
+  d->base_url = dialog_bind (d, entry_new (s->base_url, TRUE), FIELD (base_url));
   gtk_widget_set_tooltip_text (d->base_url, _("Empty: OPENAI_BASE_URL or "
                                               "https://api.openai.com/v1"));
-  table_row (adv_table, 1, _("Base UR_L:"), d->base_url, NULL);
-  d->organization = entry_new (s->organization, TRUE);
-  table_row (adv_table, 2, _("Or_ganization:"), d->organization, NULL);
-  d->project = entry_new (s->project, TRUE);
-  table_row (adv_table, 3, _("_Project:"), d->project, NULL);
-  d->timeout = gtk_spin_button_new_with_range (0, HTTP_TIMEOUT_MAX_S, 10);
+  table_row (table, 1, _("Base UR_L:"), d->base_url, NULL);
+  d->organization = dialog_bind (d, entry_new (s->organization, TRUE), FIELD (organization));
+  table_row (table, 2, _("Or_ganization:"), d->organization, NULL);
+  d->project = dialog_bind (d, entry_new (s->project, TRUE), FIELD (project));
+  table_row (table, 3, _("_Project:"), d->project, NULL);
+  d->timeout = dialog_bind (d, gtk_spin_button_new_with_range (0, HTTP_TIMEOUT_MAX_S, 10),
+                            FIELD (timeout_seconds));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->timeout), s->timeout_seconds);
   gtk_widget_set_tooltip_text (d->timeout, _("Seconds for the whole request; 0: "
                                              "AI_IMAGE_EDIT_TIMEOUT or 300"));
-  table_row (adv_table, 4, _("_Timeout (s):"), d->timeout, NULL);
-  /* Fitting and connection: their defaults suit nearly everyone, and the
-   * dialog stays short enough for a laptop's screen. */
-  advanced = box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_box_pack_start (GTK_BOX (advanced), fit_frame, FALSE, FALSE, 0);
-  gtk_box_pack_start (GTK_BOX (advanced), adv_table, FALSE, FALSE, 0);
-  gtk_container_add (GTK_CONTAINER (expander), advanced);
-  gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
+  table_row (table, 4, _("_Timeout (s):"), d->timeout, NULL);
+  return table;
+}
+
+/* Fitting and connection, folded: their defaults suit nearly everyone,
+ * and the dialog stays short enough for a laptop's screen. */
+static GtkWidget *
+build_advanced (EditDialog *d)
+{
+  GtkWidget *expander = gtk_expander_new_with_mnemonic (_("_Advanced"));
+  GtkWidget *box = glue_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  gtk_box_pack_start (GTK_BOX (box), build_fitting (d), FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), build_connection (d), FALSE, FALSE, 0);
+  gtk_container_add (GTK_CONTAINER (expander), box);
+  return expander;
+}
+
+static GtkWidget *
+build_options (EditDialog *d)
+{
+  GtkWidget *vbox = glue_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  gtk_box_pack_start (GTK_BOX (vbox), build_request (d), FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (vbox), build_gpt_options (d), FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (vbox), build_advanced (d), FALSE, FALSE, 0);
 
   g_signal_connect_swapped (d->model, "changed", G_CALLBACK (dialog_model_changed), d);
   /* What is sent and what it costs follow these. */
@@ -1199,12 +1225,12 @@ static GtkWidget *
 build_key (EditDialog *d)
 {
   GtkWidget *frame = gimp_frame_new (_("API key"));
-  GtkWidget *vbox = box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *hbox = box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *vbox = glue_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *hbox = glue_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label;
 
   d->key_label = gtk_label_new (NULL);
-  label_align (d->key_label, 0.0);
+  glue_label_align (d->key_label, 0.0);
   label_wrap (d->key_label, TEXT_WIDTH_CHARS);
   gtk_widget_set_size_request (d->key_label, CONTENT_WIDTH - 48, -1);
   gtk_box_pack_start (GTK_BOX (vbox), d->key_label, FALSE, FALSE, 0);
@@ -1223,7 +1249,7 @@ build_key (EditDialog *d)
       GtkWidget *note = gtk_label_new (_("No desktop keyring in this session: a key "
                                          "entered here is used for this run only."));
 
-      label_align (note, 0.0);
+      glue_label_align (note, 0.0);
       label_wrap (note, TEXT_WIDTH_CHARS);
       gtk_widget_set_size_request (note, CONTENT_WIDTH - 48, -1);
       gtk_widget_set_sensitive (d->remember, FALSE);
@@ -1234,19 +1260,13 @@ build_key (EditDialog *d)
   return frame;
 }
 
+/* The window with its buttons, Edit the default. */
 static void
-dialog_build (EditDialog *d, const gchar *binary)
+dialog_new_window (EditDialog *d, const gchar *binary)
 {
-  GtkWidget *content, *main_vbox, *top, *preview_box, *left;
-  g_autoptr (GError) error = NULL;
-
   d->dialog = gimp_dialog_new (_(EDIT_DIALOG_TITLE), binary, NULL, 0,
                                gimp_standard_help_func, HELP_ID,
-#if GTK_CHECK_VERSION (3, 0, 0)
-                               _("_Cancel"), GTK_RESPONSE_CANCEL,
-#else
-                               GTK_STOCK_CANCEL, GTK_RESPONSE_CANCEL,
-#endif
+                               glue_cancel_label (_("_Cancel")), GTK_RESPONSE_CANCEL,
                                _("_Edit"), GTK_RESPONSE_OK,
                                NULL);
   d->edit_button = gtk_dialog_get_widget_for_response (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK);
@@ -1261,63 +1281,78 @@ dialog_build (EditDialog *d, const gchar *binary)
                                            GTK_RESPONSE_OK, GTK_RESPONSE_CANCEL, -1);
 #endif
   gimp_window_set_transient (GTK_WINDOW (d->dialog));
+  g_signal_connect (d->dialog, "response", G_CALLBACK (dialog_response), d);
+  g_signal_connect (d->dialog, "destroy", G_CALLBACK (gtk_main_quit), NULL);
+}
 
-  content = gtk_dialog_get_content_area (GTK_DIALOG (d->dialog));
-  main_vbox = box_new (GTK_ORIENTATION_VERTICAL, 8);
-  gtk_container_set_border_width (GTK_CONTAINER (main_vbox), 12);
-  /* At least this wide (GTK 3; in GTK 2 a size request is exact and would
-   * cut off longer translations, so there the wrapped labels' widths
-   * below set the minimum). */
-#if GTK_CHECK_VERSION (3, 0, 0)
-  gtk_widget_set_size_request (main_vbox, CONTENT_WIDTH, -1);
-#endif
-  gtk_box_pack_start (GTK_BOX (content), main_vbox, TRUE, TRUE, 0);
+/* What is sent, with the upload's size and the cost under it. */
+static GtkWidget *
+build_preview (EditDialog *d)
+{
+  GtkWidget *box = glue_box_new (GTK_ORIENTATION_VERTICAL, 4);
 
-  d->inputs = box_new (GTK_ORIENTATION_VERTICAL, 8);
-  gtk_box_pack_start (GTK_BOX (main_vbox), d->inputs, TRUE, TRUE, 0);
-
-  /* Preview on the left, prompt and options on the right. */
-  top = box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_box_pack_start (GTK_BOX (d->inputs), top, TRUE, TRUE, 0);
-  preview_box = box_new (GTK_ORIENTATION_VERTICAL, 4);
   d->preview = gtk_image_new ();
   gtk_widget_set_size_request (d->preview, PREVIEW_SIDE, PREVIEW_SIDE);
-  gtk_box_pack_start (GTK_BOX (preview_box), d->preview, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), d->preview, FALSE, FALSE, 0);
   d->preview_label = gtk_label_new (NULL);
   label_wrap (d->preview_label, PREVIEW_WIDTH_CHARS);
   gtk_widget_set_size_request (d->preview_label, PREVIEW_SIDE, -1);
-  gtk_box_pack_start (GTK_BOX (preview_box), d->preview_label, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), d->preview_label, FALSE, FALSE, 0);
   d->cost_label = gtk_label_new (NULL);
   label_wrap (d->cost_label, PREVIEW_WIDTH_CHARS);
   gtk_widget_set_size_request (d->cost_label, PREVIEW_SIDE, -1);
-  gtk_box_pack_start (GTK_BOX (preview_box), d->cost_label, FALSE, FALSE, 0);
-  gtk_box_pack_start (GTK_BOX (top), preview_box, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), d->cost_label, FALSE, FALSE, 0);
+  return box;
+}
 
-  left = box_new (GTK_ORIENTATION_VERTICAL, 8);
-  d->form = left;
-  gtk_box_pack_start (GTK_BOX (left), build_prompt (d), TRUE, TRUE, 0);
-  gtk_box_pack_start (GTK_BOX (left), build_options (d), FALSE, FALSE, 0);
-  gtk_box_pack_start (GTK_BOX (top), left, TRUE, TRUE, 0);
-  d->key_frame = build_key (d);
-  gtk_box_pack_start (GTK_BOX (d->inputs), d->key_frame, FALSE, FALSE, 0);
-
-  d->progress = gtk_progress_bar_new ();
-#if GTK_CHECK_VERSION (3, 0, 0)
-  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (d->progress), TRUE);
-#endif
-  gtk_progress_bar_set_pulse_step (GTK_PROGRESS_BAR (d->progress), 0.05);
-  gtk_box_pack_start (GTK_BOX (main_vbox), d->progress, FALSE, FALSE, 0);
-
-  d->message_box = box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+/* An error or warning with its icon (dialog_show_message). */
+static GtkWidget *
+build_message (EditDialog *d)
+{
+  d->message_box = glue_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   d->message_icon = gtk_image_new ();
   gtk_box_pack_start (GTK_BOX (d->message_box), d->message_icon, FALSE, FALSE, 0);
   d->message_label = gtk_label_new (NULL);
   label_wrap (d->message_label, TEXT_WIDTH_CHARS);
   gtk_label_set_selectable (GTK_LABEL (d->message_label), TRUE);
-  label_align (d->message_label, 0.0);
+  glue_label_align (d->message_label, 0.0);
   gtk_widget_set_size_request (d->message_label, CONTENT_WIDTH - 64, -1);
   gtk_box_pack_start (GTK_BOX (d->message_box), d->message_label, TRUE, TRUE, 0);
-  gtk_box_pack_start (GTK_BOX (main_vbox), d->message_box, FALSE, FALSE, 0);
+  return d->message_box;
+}
+
+static void
+dialog_build (EditDialog *d, const gchar *binary)
+{
+  GtkWidget *content, *main_vbox, *top;
+  g_autoptr (GError) error = NULL;
+
+  dialog_new_window (d, binary);
+  content = gtk_dialog_get_content_area (GTK_DIALOG (d->dialog));
+  main_vbox = glue_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_container_set_border_width (GTK_CONTAINER (main_vbox), 12);
+  /* The wrapped labels' widths below set GTK 2's minimum. */
+  glue_widget_set_min_width (main_vbox, CONTENT_WIDTH);
+  gtk_box_pack_start (GTK_BOX (content), main_vbox, TRUE, TRUE, 0);
+
+  /* Preview on the left, prompt and options on the right, the key under
+   * them. */
+  d->inputs = glue_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_box_pack_start (GTK_BOX (main_vbox), d->inputs, TRUE, TRUE, 0);
+  top = glue_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_pack_start (GTK_BOX (d->inputs), top, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (top), build_preview (d), FALSE, FALSE, 0);
+  d->form = glue_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_box_pack_start (GTK_BOX (d->form), build_prompt (d), TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (d->form), build_options (d), FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (top), d->form, TRUE, TRUE, 0);
+  d->key_frame = build_key (d);
+  gtk_box_pack_start (GTK_BOX (d->inputs), d->key_frame, FALSE, FALSE, 0);
+
+  d->progress = glue_progress_bar_new ();
+  gtk_progress_bar_set_pulse_step (GTK_PROGRESS_BAR (d->progress), 0.05);
+  gtk_box_pack_start (GTK_BOX (main_vbox), d->progress, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (main_vbox), build_message (d), FALSE, FALSE, 0);
 
   /* The preview needs the edit area; a layer it cannot read simply has
    * none (the edit itself then reports why). */
@@ -1325,9 +1360,6 @@ dialog_build (EditDialog *d, const gchar *binary)
     d->source = edit_source_new (d->image, d->drawable, FALSE, &error);
   if (d->source == NULL && error)
     gtk_label_set_text (GTK_LABEL (d->preview_label), error->message);
-
-  g_signal_connect (d->dialog, "response", G_CALLBACK (dialog_response), d);
-  g_signal_connect (d->dialog, "destroy", G_CALLBACK (gtk_main_quit), NULL);
 
   /* The rows the model does not use are hidden before the window first
    * shows, so it opens at the size of what it shows (GTK 2 windows never
@@ -1338,6 +1370,43 @@ dialog_build (EditDialog *d, const gchar *binary)
   dialog_fill_models (d);
   gtk_widget_show (d->dialog);
   gtk_widget_grab_focus (d->prompt_view);
+}
+
+/* The cached list at once (no waiting; the server is asked once the
+ * dialog shows), and the remembered model against it: the line saying
+ * what replaced it (g_free), or NULL. */
+static gchar *
+dialog_read_cached_list (EditDialog *d)
+{
+  EditSettings *settings = d->settings;
+  g_autofree gchar *cache_dir = model_list_cache_dir ();
+  g_autofree gchar *today = model_table_today ();
+  gchar *replaced;
+
+  d->list_url = api_config_base_url (settings->base_url);
+  d->list = model_list_cache_read (cache_dir, d->list_url);
+  d->default_model = model_choice_default (model_table_current (), d->list, today);
+  replaced = edit_models_replace_remembered (settings, d->list, d->list_url);
+  if (replaced || g_strcmp0 (settings->model, d->default_model) == 0)
+    settings->model[0] = '\0';
+  return replaced;
+}
+
+/* What the dialog held, once it is gone (not the layers it made). */
+static void
+dialog_clear (EditDialog *d)
+{
+  model_discovery_free (d->discovery);
+  g_clear_object (&d->accel);
+  model_list_free (d->list);
+  g_free (d->list_url);
+  g_free (d->shown);
+  g_free (d->usage);
+  g_timer_destroy (d->timer);
+  api_key_free (d->key);
+  edit_source_free (d->source);
+  g_clear_pointer (&d->reference_checks, g_ptr_array_unref);
+  g_array_unref (d->bindings);
 }
 
 EditDialogOutcome
@@ -1362,18 +1431,8 @@ edit_dialog_run (const gchar  *binary,
   settings->references[0] = '\0';
   settings->markup_layer = 0;
   d.shown = g_new (EditSettings, 1);
-  /* The cached list at once (no waiting); the server is asked below. */
-  {
-    g_autofree gchar *cache_dir = model_list_cache_dir ();
-    g_autofree gchar *today = model_table_today ();
-
-    d.list_url = api_config_base_url (settings->base_url);
-    d.list = model_list_cache_read (cache_dir, d.list_url);
-    d.default_model = model_choice_default (model_table_current (), d.list, today);
-    replaced = edit_models_replace_remembered (settings, d.list, d.list_url);
-    if (replaced || g_strcmp0 (settings->model, d.default_model) == 0)
-      settings->model[0] = '\0';
-  }
+  d.bindings = g_array_new (FALSE, FALSE, sizeof (DialogBinding));
+  replaced = dialog_read_cached_list (&d);
 
 #if GIMP_MAJOR_VERSION >= 3
   gimp_ui_init (binary);
@@ -1385,23 +1444,12 @@ edit_dialog_run (const gchar  *binary,
     dialog_show_message (&d, "dialog-warning", replaced);
   dialog_discover (&d, FALSE);
   gtk_main ();
-  if (d.discovery_id)
-    g_source_remove (d.discovery_id);
-  model_discovery_free (d.discovery);
-  g_clear_object (&d.accel);
-  model_list_free (d.list);
-  g_free (d.list_url);
-  g_free (d.shown);
 
   /* What the edit used, once the dialog is gone (GPT models report it). */
   if (d.usage)
     gimp_message (d.usage);
-  g_free (d.usage);
   *layers = d.layers;
   *n_layers = d.n_layers;
-  g_timer_destroy (d.timer);
-  api_key_free (d.key);
-  edit_source_free (d.source);
-  g_clear_pointer (&d.reference_checks, g_ptr_array_unref);
+  dialog_clear (&d);
   return d.outcome;
 }

@@ -6,9 +6,6 @@
 #include "model-table.h"
 #include "plugin-intl.h"
 
-/* How often the main loop looks whether the list has come. */
-#define DISCOVERY_POLL_MS 10
-
 void
 edit_models_init (void)
 {
@@ -23,21 +20,10 @@ edit_models_init (void)
     gimp_message (warnings);
 }
 
-typedef struct
+static void
+discovery_done (ModelDiscovery *discovery G_GNUC_UNUSED, gpointer loop)
 {
-  ModelDiscovery *discovery;
-  GMainLoop      *loop;
-} DiscoveryLoop;
-
-static gboolean
-discovery_tick (gpointer data)
-{
-  DiscoveryLoop *wait = data;
-
-  if (! model_discovery_is_done (wait->discovery))
-    return G_SOURCE_CONTINUE;
-  g_main_loop_quit (wait->loop);
-  return G_SOURCE_REMOVE;
+  g_main_loop_quit (loop);
 }
 
 ModelList *
@@ -46,21 +32,23 @@ edit_models_discover (const ApiConfig *config, gboolean refresh)
   g_autofree gchar *cache_dir = model_list_cache_dir ();
   g_autoptr (ModelList) cached = model_list_cache_read (cache_dir, config->base_url);
   g_autoptr (GError) error = NULL;
-  DiscoveryLoop wait;
+  g_autoptr (GMainContext) context = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  ModelDiscovery *discovery;
   ModelList *list;
 
   /* A fresh list needs no thread, no progress. */
   if (cached && ! refresh && model_list_fresh (cached, g_get_real_time () / G_USEC_PER_SEC))
     return g_steal_pointer (&cached);
   gimp_progress_init (_("Asking the server which models it offers…"));
-  wait.discovery = model_discovery_start (config, cache_dir, refresh);
-  wait.loop = g_main_loop_new (NULL, FALSE);
-  g_timeout_add (DISCOVERY_POLL_MS, discovery_tick, &wait);
-  g_main_loop_run (wait.loop);
-  g_main_loop_unref (wait.loop);
+  /* The main loop runs meanwhile, until the list is in. */
+  context = g_main_context_ref_thread_default ();
+  loop = g_main_loop_new (context, FALSE);
+  discovery = model_discovery_start (config, cache_dir, refresh, context, discovery_done, loop);
+  g_main_loop_run (loop);
   gimp_progress_end ();
-  list = model_discovery_take (wait.discovery, &error);
-  model_discovery_free (wait.discovery);
+  list = model_discovery_take (discovery, &error);
+  model_discovery_free (discovery);
   if (list == NULL)
     g_debug ("no list of models: %s", error->message);
   return list;

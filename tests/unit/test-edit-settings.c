@@ -6,6 +6,10 @@
 #include "edit-settings.h"
 #include "model-caps.h"
 
+/* Where GIMP 3's procedure declares its arguments, read from the checkout
+ * (the unit tests run from its top). */
+#define GIMP3_MAIN "plugin/gimp3/main.c"
+
 /* What gimp_set_data and gimp_get_data do: copy the bytes out and back. */
 static EditSettings *
 store_and_load (const EditSettings *settings, gsize *size)
@@ -284,6 +288,364 @@ test_valid_rejects_unterminated (void)
     }
 }
 
+/* --- the field table ------------------------------------------------- */
+
+static gsize
+field_align (const EditSettingsField *field)
+{
+  return field->type == EDIT_SETTINGS_FIELD_TEXT ? 1 : G_ALIGNOF (gint32);
+}
+
+/* In the struct's order, each field where the one before ends (after the
+ * padding its alignment asks), and the last one ends the struct: a
+ * member missing from the table leaves a gap. */
+static void
+test_fields_cover_struct (void)
+{
+  guint n;
+  const EditSettingsField *fields = edit_settings_fields (&n);
+  gsize end = 0;
+
+  g_assert_cmpuint (n, >, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      const EditSettingsField *f = &fields[i];
+      gsize align = field_align (f);
+
+      g_test_message ("field %s", f->name);
+      g_assert_cmpuint (f->offset, ==, (end + align - 1) / align * align);
+      if (f->type == EDIT_SETTINGS_FIELD_TEXT)
+        g_assert_cmpuint (f->size, >, 1);
+      else
+        g_assert_cmpuint (f->size, ==, sizeof (gint32));
+      g_assert_true (edit_settings_field_at (f->offset) == f);
+      end = f->offset + f->size;
+    }
+  g_assert_cmpuint (sizeof (EditSettings), ==,
+                    (end + G_ALIGNOF (EditSettings) - 1) / G_ALIGNOF (EditSettings) *
+                    G_ALIGNOF (EditSettings));
+}
+
+static void
+test_fields_named_once (void)
+{
+  guint n;
+  const EditSettingsField *fields = edit_settings_fields (&n);
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) properties = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (g_hash_table_add (names, (gpointer) fields[i].name));
+      if (fields[i].property)
+        g_assert_true (g_hash_table_add (properties, (gpointer) fields[i].property));
+    }
+}
+
+static void
+test_field_access (void)
+{
+  g_autofree EditSettings *s = g_new (EditSettings, 1);
+  const EditSettingsField *quality =
+    edit_settings_field_at (G_STRUCT_OFFSET (EditSettings, quality));
+  const EditSettingsField *stream =
+    edit_settings_field_at (G_STRUCT_OFFSET (EditSettings, stream));
+  const EditSettingsField *band =
+    edit_settings_field_at (G_STRUCT_OFFSET (EditSettings, blend_band));
+
+  edit_settings_init (s);
+  g_assert_cmpstr (quality->name, ==, "quality");
+  g_assert_cmpstr (quality->property, ==, "quality");
+  edit_settings_field_set_text (s, quality, "high");
+  g_assert_cmpstr (s->quality, ==, "high");
+  g_assert_cmpstr (edit_settings_field_get_text (s, quality), ==, "high");
+  /* Cut like every text: 15 bytes and the NUL. */
+  edit_settings_field_set_text (s, quality, "0123456789abcdefgh");
+  g_assert_cmpstr (s->quality, ==, "0123456789abcde");
+  edit_settings_field_set_text (s, quality, NULL);
+  g_assert_cmpstr (s->quality, ==, "");
+  edit_settings_field_set_int (s, stream, 7);
+  g_assert_cmpint (s->stream, ==, 1);
+  g_assert_cmpint (edit_settings_field_get_int (s, stream), ==, 1);
+  edit_settings_field_set_int (s, band, 7);
+  g_assert_cmpint (s->blend_band, ==, 7);
+}
+
+/* A stand-in for GIMP 3's GimpProcedureConfig: an object with a property
+ * for each argument of the table, ints in their declared range. */
+typedef struct
+{
+  GObject  parent_instance;
+  GValue  *values;   /* by field index */
+} TestConfig;
+
+typedef struct
+{
+  GObjectClass parent_class;
+} TestConfigClass;
+
+GType test_config_get_type (void);
+G_DEFINE_TYPE (TestConfig, test_config, G_TYPE_OBJECT)
+
+static GParamSpec **test_config_pspecs;   /* by field index; NULL: none */
+
+static void
+test_config_set_property (GObject *object, guint id, const GValue *value,
+                          GParamSpec *pspec G_GNUC_UNUSED)
+{
+  g_value_copy (value, &((TestConfig *) object)->values[id - 1]);
+}
+
+static void
+test_config_get_property (GObject *object, guint id, GValue *value,
+                          GParamSpec *pspec G_GNUC_UNUSED)
+{
+  g_value_copy (&((TestConfig *) object)->values[id - 1], value);
+}
+
+static void
+test_config_finalize (GObject *object)
+{
+  TestConfig *config = (TestConfig *) object;
+  guint n;
+
+  edit_settings_fields (&n);
+  for (guint i = 0; i < n; i++)
+    if (G_IS_VALUE (&config->values[i]))
+      g_value_unset (&config->values[i]);
+  g_free (config->values);
+  G_OBJECT_CLASS (test_config_parent_class)->finalize (object);
+}
+
+static void
+test_config_class_init (TestConfigClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  guint n;
+  const EditSettingsField *fields = edit_settings_fields (&n);
+
+  object_class->set_property = test_config_set_property;
+  object_class->get_property = test_config_get_property;
+  object_class->finalize = test_config_finalize;
+  test_config_pspecs = g_new0 (GParamSpec *, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const EditSettingsField *f = &fields[i];
+      GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+      if (f->property == NULL)
+        continue;
+      if (f->type == EDIT_SETTINGS_FIELD_TEXT)
+        test_config_pspecs[i] = g_param_spec_string (f->property, NULL, NULL, "", flags);
+      else if (f->type == EDIT_SETTINGS_FIELD_BOOLEAN)
+        test_config_pspecs[i] = g_param_spec_boolean (f->property, NULL, NULL, FALSE, flags);
+      else if (f->min < f->max)
+        test_config_pspecs[i] = g_param_spec_int (f->property, NULL, NULL, f->min, f->max,
+                                                  f->min, flags);
+      else
+        test_config_pspecs[i] = g_param_spec_int (f->property, NULL, NULL, G_MININT,
+                                                  G_MAXINT, 0, flags);
+      g_object_class_install_property (object_class, i + 1, test_config_pspecs[i]);
+    }
+}
+
+static void
+test_config_init (TestConfig *config)
+{
+  guint n;
+
+  edit_settings_fields (&n);
+  config->values = g_new0 (GValue, n);
+  for (guint i = 0; i < n; i++)
+    if (test_config_pspecs[i])
+      {
+        g_value_init (&config->values[i], G_PARAM_SPEC_VALUE_TYPE (test_config_pspecs[i]));
+        g_param_value_set_default (test_config_pspecs[i], &config->values[i]);
+      }
+}
+
+/* Every field away from its default: text "<name>!" (cut to fit), ints
+ * their place in the table plus 2 (in range), booleans flipped. */
+static void
+settings_fill_unusual (EditSettings *s)
+{
+  guint n;
+  const EditSettingsField *fields = edit_settings_fields (&n);
+  g_autofree EditSettings *defaults = g_new (EditSettings, 1);
+
+  edit_settings_init (defaults);
+  edit_settings_init (s);
+  for (guint i = 0; i < n; i++)
+    {
+      const EditSettingsField *f = &fields[i];
+      g_autofree gchar *text = g_strdup_printf ("%s!", f->name);
+      gint value = (gint) i + 2;
+
+      if (f->offset == G_STRUCT_OFFSET (EditSettings, version))
+        continue;
+      if (f->type == EDIT_SETTINGS_FIELD_TEXT)
+        edit_settings_field_set_text (s, f, text);
+      else if (f->type == EDIT_SETTINGS_FIELD_BOOLEAN)
+        edit_settings_field_set_int (s, f, ! edit_settings_field_get_int (defaults, f));
+      else
+        edit_settings_field_set_int (s, f, f->min < f->max
+                                     ? CLAMP (value, f->min, f->max) : value);
+      if (f->type == EDIT_SETTINGS_FIELD_TEXT)
+        g_assert_cmpstr (edit_settings_field_get_text (s, f), !=,
+                         edit_settings_field_get_text (defaults, f));
+      else
+        g_assert_cmpint (edit_settings_field_get_int (s, f), !=,
+                         edit_settings_field_get_int (defaults, f));
+    }
+}
+
+/* Written to the config and read back, every field with an argument
+ * comes back as it was; the others take their defaults. */
+static void
+test_config_round_trip (void)
+{
+  g_autoptr (GObject) config = g_object_new (test_config_get_type (), NULL);
+  g_autofree EditSettings *s = g_new (EditSettings, 1);
+  g_autofree EditSettings *want = g_new (EditSettings, 1);
+  g_autofree EditSettings *back = g_new (EditSettings, 1);
+  guint n;
+  const EditSettingsField *fields = edit_settings_fields (&n);
+
+  settings_fill_unusual (s);
+  *want = *s;
+  want->composed = FALSE;
+  memset (want->references, 0, sizeof want->references);
+  want->markup_layer = 0;
+  for (guint i = 0; i < n; i++)
+    if (fields[i].property == NULL)
+      g_test_message ("not in the config: %s", fields[i].name);
+  memset (back, 0xAA, sizeof *back);
+  edit_settings_to_config (s, config);
+  edit_settings_from_config (back, config);
+  g_assert_true (edit_settings_valid (back, sizeof *back));
+  for (guint i = 0; i < n; i++)
+    {
+      const EditSettingsField *f = &fields[i];
+
+      g_test_message ("field %s", f->name);
+      if (f->type == EDIT_SETTINGS_FIELD_TEXT)
+        g_assert_cmpstr (edit_settings_field_get_text (back, f), ==,
+                         edit_settings_field_get_text (want, f));
+      else
+        g_assert_cmpint (edit_settings_field_get_int (back, f), ==,
+                         edit_settings_field_get_int (want, f));
+    }
+  /* Byte for byte, the padding and the bytes after each text's end too. */
+  g_assert_true (memcmp (back, want, sizeof *back) == 0);
+  /* The names that differ between the two sides. */
+  g_assert_cmpint (back->timeout_seconds, ==, s->timeout_seconds);
+  g_assert_cmpstr (back->response_format, ==, "response_format");   /* cut to 15 bytes */
+  g_assert_cmpstr (back->base_url, ==, "base_url!");
+  g_assert_cmpint (back->color_match, ==, 0);
+  g_assert_cmpint (back->keep_detail, ==, 0);
+  g_assert_cmpint (back->stream, ==, 1);
+  g_assert_cmpint (back->partial_images, ==, EDIT_SETTINGS_PARTIAL_IMAGES_MAX);
+}
+
+/* The config's own values (GIMP's defaults) read as the settings' defaults. */
+static void
+test_config_defaults_read (void)
+{
+  g_autoptr (GObject) config = g_object_new (test_config_get_type (), NULL);
+  g_autofree EditSettings *s = g_new (EditSettings, 1);
+  g_autofree EditSettings *back = g_new (EditSettings, 1);
+
+  edit_settings_init (s);
+  edit_settings_to_config (s, config);
+  memset (back, 0x55, sizeof *back);
+  edit_settings_from_config (back, config);
+  g_assert_true (memcmp (back, s, sizeof *s) == 0);
+}
+
+/* GIMP 3's argument takes 1..3 partial images only: 0 (never set) goes
+ * in as 1, more than 3 as 3. */
+static void
+test_config_partial_images_clamped (void)
+{
+  g_autoptr (GObject) config = g_object_new (test_config_get_type (), NULL);
+  g_autofree EditSettings *s = g_new (EditSettings, 1);
+  gint partial = 0;
+
+  edit_settings_init (s);
+  s->partial_images = 0;
+  edit_settings_to_config (s, config);
+  g_object_get (config, "partial-images", &partial, NULL);
+  g_assert_cmpint (partial, ==, 1);
+  s->partial_images = 9;
+  edit_settings_to_config (s, config);
+  g_object_get (config, "partial-images", &partial, NULL);
+  g_assert_cmpint (partial, ==, EDIT_SETTINGS_PARTIAL_IMAGES_MAX);
+}
+
+/* The table's arguments are exactly those GIMP 3's procedure declares,
+ * with the same types: the GIMP 3 plug-in is built only where GIMP 3 is. */
+static void
+test_config_matches_gimp3_arguments (void)
+{
+  g_autofree gchar *source = NULL;
+  g_autoptr (GRegex) regex = NULL;
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autoptr (GHashTable) declared = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                           g_free, g_free);
+  guint n, n_properties = 0;
+  const EditSettingsField *fields = edit_settings_fields (&n);
+
+  if (! g_file_get_contents (GIMP3_MAIN, &source, NULL, NULL))
+    {
+      g_test_skip ("no " GIMP3_MAIN " here (run from the checkout's top)");
+      return;
+    }
+  regex = g_regex_new ("gimp_procedure_add_(string|int|boolean)(?:_aux)?_argument\\s*"
+                       "\\(\\s*procedure\\s*,\\s*\"([^\"]+)\"", 0, 0, NULL);
+  g_regex_match (regex, source, 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    g_hash_table_insert (declared, g_match_info_fetch (match, 2),
+                         g_match_info_fetch (match, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      static const gchar * const types[] = { "string", "int", "boolean" };
+      const gchar *type;
+
+      if (fields[i].property == NULL)
+        continue;
+      n_properties++;
+      type = g_hash_table_lookup (declared, fields[i].property);
+      if (type == NULL)
+        g_test_message ("%s is not an argument in " GIMP3_MAIN, fields[i].property);
+      g_assert_nonnull (type);
+      g_assert_cmpstr (type, ==, types[fields[i].type]);
+    }
+  g_assert_cmpuint (g_hash_table_size (declared), ==, n_properties);
+}
+
+/* Every text field of the table, not only those listed above. */
+static void
+test_valid_rejects_unterminated_table (void)
+{
+  guint n;
+  const EditSettingsField *fields = edit_settings_fields (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const EditSettingsField *f = &fields[i];
+      g_autofree EditSettings *s = g_new0 (EditSettings, 1);
+
+      if (f->type != EDIT_SETTINGS_FIELD_TEXT)
+        continue;
+      edit_settings_init (s);
+      memset ((guint8 *) s + f->offset, 'x', f->size);
+      g_test_message ("field %s", f->name);
+      g_assert_false (edit_settings_valid (s, sizeof *s));
+      ((guint8 *) s)[f->offset + f->size - 1] = '\0';
+      g_assert_true (edit_settings_valid (s, sizeof *s));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,6 +662,17 @@ main (int argc, char **argv)
   g_test_add_func ("/edit-settings/valid/rejects-wrong-size", test_valid_rejects_wrong_size);
   g_test_add_func ("/edit-settings/valid/rejects-wrong-version", test_valid_rejects_wrong_version);
   g_test_add_func ("/edit-settings/valid/rejects-unterminated-strings", test_valid_rejects_unterminated);
+  g_test_add_func ("/edit-settings/valid/rejects-unterminated-strings-of-the-table",
+                   test_valid_rejects_unterminated_table);
+  g_test_add_func ("/edit-settings/fields/cover-the-struct", test_fields_cover_struct);
+  g_test_add_func ("/edit-settings/fields/named-once", test_fields_named_once);
+  g_test_add_func ("/edit-settings/fields/get-and-set", test_field_access);
+  g_test_add_func ("/edit-settings/config/round-trips-every-field", test_config_round_trip);
+  g_test_add_func ("/edit-settings/config/defaults-read-as-defaults", test_config_defaults_read);
+  g_test_add_func ("/edit-settings/config/partial-images-clamped",
+                   test_config_partial_images_clamped);
+  g_test_add_func ("/edit-settings/config/matches-gimp3-arguments",
+                   test_config_matches_gimp3_arguments);
 
   return g_test_run ();
 }
