@@ -8,22 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api-key.h"
 #include "edit-dialog.h"
 #include "edit-error.h"
-#include "edit-form.h"
 #include "edit-job.h"
-#include "edit-models.h"
 #include "edit-run.h"
 #include "edit-settings.h"
-#include "http-transfer.h"
+#include "glue-process.h"
 #include "model-caps.h"
 #include "plugin-intl.h"
 
 #define PLUG_IN_PROC   "plug-in-ai-image-edit"
 #define PLUG_IN_BINARY "ai-image-edit"
-/* Tiles read from and written to GIMP pass through GEGL's cache. */
-#define PLUG_IN_TILE_CACHE_BYTES (64 * 1024 * 1024)
 
 typedef struct _AiImageEdit      AiImageEdit;
 typedef struct _AiImageEditClass AiImageEditClass;
@@ -189,18 +184,6 @@ ai_image_edit_create_procedure (GimpPlugIn *plug_in, const gchar *name)
   return procedure;
 }
 
-/* G_MESSAGES_DEBUG=ai-image-edit shows this process's peak memory. */
-static void
-log_peak_memory (void)
-{
-  g_autofree gchar *status = NULL;
-  const gchar *line;
-
-  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
-      (line = strstr (status, "VmHWM:")))
-    g_debug ("peak memory %ld kB", strtol (line + strlen ("VmHWM:"), NULL, 10));
-}
-
 /* A script's parameters from the config: a checked job, or NULL. */
 static EditJob *
 job_from_config (GimpProcedureConfig *config, GError **error)
@@ -213,68 +196,6 @@ job_from_config (GimpProcedureConfig *config, GError **error)
                 "response-format", &response_format, "user", &user, "options", &options,
                 NULL);
   return edit_job_new (prompt, model, n, size, response_format, user, options, error);
-}
-
-/* The dialog's settings from the config (arguments and aux arguments). */
-static void
-settings_from_config (GimpProcedureConfig *config, EditSettings *s)
-{
-  g_autofree gchar *prompt = NULL, *model = NULL, *size = NULL;
-  g_autofree gchar *response_format = NULL, *user = NULL, *options = NULL;
-  g_autofree gchar *quality = NULL, *background = NULL, *output_format = NULL;
-  g_autofree gchar *output_compression = NULL, *input_fidelity = NULL, *complexity = NULL;
-  g_autofree gchar *base_url = NULL, *organization = NULL, *project = NULL;
-  gboolean color_match = TRUE, keep_detail = TRUE, stream = FALSE;
-  gint n = 1, blend_band = EDIT_JOB_BLEND_BAND_DEFAULT, timeout = 0;
-  gint partial_images = EDIT_SETTINGS_PARTIAL_IMAGES_DEFAULT;
-
-  g_object_get (config, "prompt", &prompt, "model", &model, "n", &n, "size", &size,
-                "response-format", &response_format, "user", &user, "options", &options,
-                "quality", &quality, "background", &background,
-                "output-format", &output_format, "output-compression", &output_compression,
-                "input-fidelity", &input_fidelity, "complexity", &complexity,
-                "color-match", &color_match,
-                "blend-band", &blend_band, "keep-detail", &keep_detail,
-                "base-url", &base_url, "organization", &organization, "project", &project,
-                "timeout", &timeout, "stream", &stream, "partial-images", &partial_images,
-                NULL);
-  edit_settings_init (s);
-  edit_settings_set (s, prompt, model, n, size, response_format, user, options);
-  edit_settings_copy_text (s->quality, sizeof s->quality, quality);
-  edit_settings_copy_text (s->background, sizeof s->background, background);
-  edit_settings_copy_text (s->output_format, sizeof s->output_format, output_format);
-  edit_settings_copy_text (s->output_compression, sizeof s->output_compression,
-                           output_compression);
-  edit_settings_copy_text (s->input_fidelity, sizeof s->input_fidelity, input_fidelity);
-  edit_settings_copy_text (s->complexity, sizeof s->complexity, complexity);
-  s->color_match = color_match;
-  s->blend_band = blend_band;
-  s->keep_detail = keep_detail;
-  edit_settings_copy_text (s->base_url, sizeof s->base_url, base_url);
-  edit_settings_copy_text (s->organization, sizeof s->organization, organization);
-  edit_settings_copy_text (s->project, sizeof s->project, project);
-  s->timeout_seconds = timeout;
-  s->stream = stream;
-  s->partial_images = partial_images;
-}
-
-/* What the dialog ran, for GIMP to remember (Repeat, the next dialog). */
-static void
-settings_to_config (const EditSettings *s, GimpProcedureConfig *config)
-{
-  g_object_set (config, "prompt", s->prompt, "model", s->model, "n", s->n, "size", s->size,
-                "response-format", s->response_format, "user", s->user,
-                "options", s->options, "quality", s->quality, "background", s->background,
-                "output-format", s->output_format,
-                "output-compression", s->output_compression,
-                "input-fidelity", s->input_fidelity, "complexity", s->complexity,
-                "color-match", (gboolean) s->color_match,
-                "blend-band", s->blend_band, "keep-detail", (gboolean) s->keep_detail,
-                "base-url", s->base_url, "organization", s->organization,
-                "project", s->project, "timeout", s->timeout_seconds,
-                "stream", (gboolean) s->stream,
-                "partial-images", CLAMP (s->partial_images, 1, EDIT_SETTINGS_PARTIAL_IMAGES_MAX),
-                NULL);
 }
 
 static GimpValueArray *
@@ -290,78 +211,40 @@ ai_image_edit_run (GimpProcedure        *procedure,
   g_autofree gchar *usage = NULL;
   g_autofree GimpLayer **layers = NULL;
   GimpDrawable *drawable = drawables && drawables[0] && ! drawables[1] ? drawables[0] : NULL;
+  g_autofree EditSettings *settings = g_new (EditSettings, 1);
   GimpValueArray *values;
-  EditJob *job;
-  ApiConfig *api = NULL;
   gint n_layers = 0;
-  gchar *key;
 
   /* Messages in the person's language even without a dialog (gtk_init
    * would do this): glibc reads LANGUAGE only once LC_MESSAGES is set. */
   setlocale (LC_MESSAGES, "");
-  /* As in the 2.10 plug-in (plugin/gimp2/main.c): babl's shared cache and
-   * GEGL's operation modules stay out of this process. */
-  g_setenv ("BABL_INHIBIT_CACHE", "1", FALSE);
-  {
-    g_autofree gchar *own = g_path_get_dirname (gimp_get_progname ());
+  glue_process_init ();
 
-    g_setenv ("GEGL_PATH", own, FALSE);
-  }
-  gegl_init (NULL, NULL);
-  g_object_set (gegl_config (), "tile-cache-size", (guint64) PLUG_IN_TILE_CACHE_BYTES, NULL);
-  http_global_init ();
-  edit_models_init ();
-
+  edit_settings_from_config (settings, G_OBJECT (config));
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {
       /* The dialog runs the edit itself and shows its own errors. */
-      g_autofree EditSettings *settings = g_new (EditSettings, 1);
-
-      settings_from_config (config, settings);
       if (edit_dialog_run (PLUG_IN_BINARY, image, drawable, settings, &layers,
                            &n_layers) == EDIT_DIALOG_CANCELLED)
         return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL, NULL);
-      settings_to_config (settings, config);
+      edit_settings_to_config (settings, G_OBJECT (config));
     }
   else
     {
       /* A script's call as given; Repeat (with last values) runs what the
        * dialog last ran, its own options composed in. */
-      g_autofree EditSettings *settings = g_new (EditSettings, 1);
+      EditJob *job = run_mode == GIMP_RUN_NONINTERACTIVE ? job_from_config (config, &error)
+                                                         : NULL;
 
-      settings_from_config (config, settings);
-      if (run_mode == GIMP_RUN_NONINTERACTIVE)
-        job = job_from_config (config, &error);
-      else
-        job = edit_form_job (settings, &error);
-      if (job)
-        {
-          key = api_key_find (NULL);
-          api = api_config_new (key, settings->base_url, settings->organization,
-                                settings->project, settings->timeout_seconds, &error);
-          api_key_free (key);
-        }
-      /* Repeat: a remembered model that died gives way to the default;
-       * then "" becomes the server's default, and a dead model is refused. */
-      if (api && run_mode == GIMP_RUN_WITH_LAST_VALS)
-        {
-          job = edit_models_repeat (job, settings, api, &error);
-          /* Remembered as replaced: the next Repeat says nothing again. */
-          if (job)
-            settings_to_config (settings, config);
-        }
-      if (api && job)
-        job = edit_models_choose (job, api, &error);
-      if (api && job)
-        layers = edit_run_sync (image, drawable, job, api, &n_layers, &warnings,
+      if (error == NULL)
+        layers = edit_run_call (image, drawable, job, settings,
+                                run_mode == GIMP_RUN_WITH_LAST_VALS, &n_layers, &warnings,
                                 run_mode == GIMP_RUN_NONINTERACTIVE ? NULL : &usage, &error);
-      else
-        {
-          edit_job_free (job);
-          api_config_free (api);
-        }
+      /* Repeat remembers a dead model as replaced: the next says nothing. */
+      if (run_mode == GIMP_RUN_WITH_LAST_VALS)
+        edit_settings_to_config (settings, G_OBJECT (config));
     }
-  log_peak_memory ();
+  glue_process_log_peak_memory ();
 
   if (layers == NULL)
     return gimp_procedure_new_return_values (procedure, GIMP_PDB_EXECUTION_ERROR,

@@ -19,7 +19,8 @@
 
 #define HELP_ID            "plug-in-ai-image-edit"
 #define PREVIEW_SIDE       192
-#define POLL_INTERVAL_MS   20    /* the result goes in without waiting */
+/* While the server works the bar pulses and its seconds move on. */
+#define PULSE_INTERVAL_MS  100
 #define PROMPT_HEIGHT      110
 #define CONTENT_WIDTH      560
 /* Where wrapped text breaks: under the preview, and across the dialog. */
@@ -90,7 +91,7 @@ typedef struct
   const gchar   *default_model;   /* what "" means with this list */
 
   EditRun       *run;
-  guint          poll_id;
+  guint          pulse_id;
   GTimer        *timer;
   EditDialogOutcome outcome;
   GlueLayer     *layers;
@@ -694,27 +695,59 @@ dialog_finish (EditDialog *d)
   gtk_widget_destroy (d->dialog);
 }
 
-static gboolean
-dialog_poll (gpointer data)
+static gboolean dialog_pulse (gpointer data);
+
+static void
+dialog_draw_progress (EditDialog *d)
 {
-  EditDialog *d = data;
   g_autofree gchar *text = NULL;
   gdouble fraction;
+  gboolean pulse = edit_run_progress_describe (d->run, g_timer_elapsed (d->timer, NULL), &text,
+                                               &fraction);
 
-  if (edit_run_is_done (d->run))
-    {
-      d->poll_id = 0;
-      dialog_finish (d);
-      return G_SOURCE_REMOVE;
-    }
-  if (edit_run_poll_partial (d->run))
-    dialog_show_partial (d);
-  if (edit_run_progress_describe (d->run, g_timer_elapsed (d->timer, NULL), &text, &fraction))
+  if (pulse)
     gtk_progress_bar_pulse (GTK_PROGRESS_BAR (d->progress));
   else
     gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (d->progress), fraction);
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (d->progress), text);
-  return G_SOURCE_CONTINUE;
+  if (pulse && d->pulse_id == 0)
+    d->pulse_id = g_timeout_add (PULSE_INTERVAL_MS, dialog_pulse, d);
+}
+
+static gboolean
+dialog_pulse (gpointer data)
+{
+  EditDialog *d = data;
+
+  d->pulse_id = 0;
+  dialog_draw_progress (d);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dialog_stop_pulse (EditDialog *d)
+{
+  if (d->pulse_id)
+    g_source_remove (d->pulse_id);
+  d->pulse_id = 0;
+}
+
+/* The worker moved on: done (the result goes in at once), a partial
+ * image, or progress. */
+static void
+dialog_changed (gpointer data)
+{
+  EditDialog *d = data;
+
+  if (edit_run_is_done (d->run))
+    {
+      dialog_stop_pulse (d);
+      dialog_finish (d);
+      return;
+    }
+  if (edit_run_poll_partial (d->run))
+    dialog_show_partial (d);
+  dialog_draw_progress (d);
 }
 
 /* The key typed in the dialog wins; Remember stores it when it can. */
@@ -785,9 +818,10 @@ dialog_start (EditDialog *d)
       dialog_show_message (d, "dialog-warning", error->message);
       return;
     }
+  edit_run_watch (d->run, dialog_changed, d);
   dialog_set_running (d, TRUE);
   g_timer_start (d->timer);
-  d->poll_id = g_timeout_add (POLL_INTERVAL_MS, dialog_poll, d);
+  dialog_draw_progress (d);
 }
 
 static void
@@ -799,13 +833,11 @@ dialog_response (GtkWidget *widget G_GNUC_UNUSED, gint response, EditDialog *d)
         dialog_start (d);
       return;
     }
-  /* Cancel or close: stop the transfer (the worker ends within a poll
-   * interval) and leave the image as it was. */
+  /* Cancel or close: stop the transfer (the worker ends within a fraction
+   * of a second) and leave the image as it was. */
   if (d->run)
     {
-      if (d->poll_id)
-        g_source_remove (d->poll_id);
-      d->poll_id = 0;
+      dialog_stop_pulse (d);
       edit_run_cancel (d->run);
       g_clear_pointer (&d->run, edit_run_free);
     }
@@ -1396,6 +1428,8 @@ dialog_read_cached_list (EditDialog *d)
 static void
 dialog_clear (EditDialog *d)
 {
+  dialog_stop_pulse (d);
+  g_clear_pointer (&d->run, edit_run_free);
   model_discovery_free (d->discovery);
   g_clear_object (&d->accel);
   model_list_free (d->list);
