@@ -5,13 +5,13 @@
 #include <string.h>
 
 /* jpeglib.h needs stdio.h (FILE) first. */
+#include <png.h>
 #include <jpeglib.h>
 #include <jerror.h>
 #include <webp/decode.h>
 
 #include "edit-error.h"
 #include "plugin-intl.h"
-#include "pixel-png.h"
 
 /* libjpeg's own working memory: progressive files keep every coefficient
  * (about 2 bytes per sample) until the last scan.  The RGBA pixels are
@@ -69,7 +69,7 @@ image_set_unknown_error (GError **error)
                _("The returned image is not a PNG, JPEG or WebP file."));
 }
 
-/* The same wording as pixel-png, so there is one translation. */
+/* The same wording for every format, so there is one translation. */
 static gboolean
 image_check_side (guint width, guint height, gint max_side, GError **error)
 {
@@ -449,6 +449,92 @@ image_webp_decode_rgba (const guint8 *data,
   return pixels;
 }
 
+/* ------------------------------------------------------------- PNG -- */
+
+#define PNG_SIGNATURE_BYTES 8
+
+/* libpng's simplified API reads any PNG (grey, palette, 16-bit...). */
+static gboolean
+image_png_begin (png_image *image, const guint8 *data, gsize length, GError **error)
+{
+  memset (image, 0, sizeof *image);
+  image->version = PNG_IMAGE_VERSION;
+  if (length < PNG_SIGNATURE_BYTES || png_sig_cmp (data, 0, PNG_SIGNATURE_BYTES) != 0)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_DECODE,
+                   _("The returned image is not a PNG."));
+      return FALSE;
+    }
+  if (! png_image_begin_read_from_memory (image, data, length))
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_DECODE,
+                   _("The returned PNG is damaged: %s."), image->message);
+      png_image_free (image);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+image_png_read_size (const guint8 *data, gsize length, gint *width, gint *height,
+                     GError **error)
+{
+  png_image image;
+
+  if (! image_png_begin (&image, data, length, error))
+    return FALSE;
+  *width = (gint) MIN (image.width, (png_uint_32) G_MAXINT);
+  *height = (gint) MIN (image.height, (png_uint_32) G_MAXINT);
+  png_image_free (&image);
+  return TRUE;
+}
+
+static guint8 *
+image_png_decode_rgba (const guint8 *data, gsize length, gint max_side, gint *width,
+                       gint *height, GError **error)
+{
+  png_image image;
+  guint8 *pixels;
+
+  if (! image_png_begin (&image, data, length, error))
+    return NULL;
+  if (image.width == 0 || image.height == 0 ||
+      image.width > (png_uint_32) max_side || image.height > (png_uint_32) max_side)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_DECODE,
+                   _("The returned image is %u x %u pixels; at most %d x %d "
+                     "is accepted."),
+                   (guint) image.width, (guint) image.height, max_side, max_side);
+      png_image_free (&image);
+      return NULL;
+    }
+
+  image.format = PNG_FORMAT_RGBA;
+  /* Untagged 16-bit data is sRGB like everything else servers send;
+   * libpng would otherwise take it as linear and brighten it. */
+  image.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
+  pixels = g_try_malloc (PNG_IMAGE_SIZE (image));
+  if (pixels == NULL)
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_DECODE,
+                   _("Not enough memory to decode the returned image."));
+      png_image_free (&image);
+      return NULL;
+    }
+  if (! png_image_finish_read (&image, NULL, pixels, 0, NULL))
+    {
+      g_set_error (error, EDIT_ERROR, EDIT_ERROR_DECODE,
+                   _("The returned PNG is damaged: %s."), image.message);
+      png_image_free (&image);
+      g_free (pixels);
+      return NULL;
+    }
+  *width = (gint) image.width;
+  *height = (gint) image.height;
+  png_image_free (&image);
+  return pixels;
+}
+
 /* ------------------------------------------------------------ public -- */
 
 gboolean
@@ -463,7 +549,7 @@ image_read_size (const guint8 *data,
   switch (image_sniff_format (data, length))
     {
     case IMAGE_FORMAT_PNG:
-      return pixel_png_read_size (data, length, width, height, error);
+      return image_png_read_size (data, length, width, height, error);
     case IMAGE_FORMAT_JPEG:
       return image_jpeg_read (data, length, 0, width, height, NULL, error);
     case IMAGE_FORMAT_WEBP:
@@ -492,7 +578,7 @@ image_decode_rgba (const guint8 *data,
   switch (image_sniff_format (data, length))
     {
     case IMAGE_FORMAT_PNG:
-      return pixel_png_decode_rgba (data, length, max_side, width, height, error);
+      return image_png_decode_rgba (data, length, max_side, width, height, error);
     case IMAGE_FORMAT_JPEG:
       if (! image_jpeg_read (data, length, max_side, width, height, &pixels, error))
         return NULL;

@@ -5,6 +5,9 @@
 
 #include <glib.h>
 
+/* Largest side accepted from the network, checked before allocating. */
+#define IMAGE_DECODE_SIDE_MAX 16384
+
 typedef enum
 {
   IMAGE_FORMAT_UNKNOWN,

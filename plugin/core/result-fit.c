@@ -5,7 +5,6 @@
 #include "color-match.h"
 #include "edit-error.h"
 #include "image-decode.h"
-#include "pixel-png.h"
 #include "pixel-scale.h"
 #include "plugin-intl.h"
 #include "result-render.h"
@@ -111,7 +110,7 @@ result_fit_bytes (const ResultFit *fit, GBytes *bytes, GError **error)
   EditResult *result;
 
   if (result_size_acceptable (fit, data, len, error))
-    pixels = image_decode_rgba (data, len, PIXEL_PNG_DECODE_SIDE_MAX, &w, &h, error);
+    pixels = image_decode_rgba (data, len, IMAGE_DECODE_SIDE_MAX, &w, &h, error);
   g_bytes_unref (bytes);
   if (pixels == NULL)
     return NULL;

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "api-response.h"
-#include "pixel-png.h"
+#include "image-decode.h"
 
 #define FUZZ_SIDE_MAX 2048
 
@@ -22,9 +22,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       gint w, h;
       guint8 *pixels;
 
-      if (pixel_png_read_size (png, len, &w, &h, NULL))
+      if (image_read_size (png, len, &w, &h, NULL))
         {
-          pixels = pixel_png_decode_rgba (png, len, FUZZ_SIDE_MAX, &w, &h, NULL);
+          pixels = image_decode_rgba (png, len, FUZZ_SIDE_MAX, &w, &h, NULL);
           g_free (pixels);
         }
       g_bytes_unref (bytes);

@@ -1,7 +1,7 @@
 /* libFuzzer: PNG bytes from the network (a download or decoded base64). */
 #include <stdint.h>
 
-#include "pixel-png.h"
+#include "image-decode.h"
 
 #define FUZZ_SIDE_MAX 2048
 
@@ -9,7 +9,7 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   gint w = 0, h = 0;
-  guint8 *pixels = pixel_png_decode_rgba (data, size, FUZZ_SIDE_MAX, &w, &h, NULL);
+  guint8 *pixels = image_decode_rgba (data, size, FUZZ_SIDE_MAX, &w, &h, NULL);
 
   if (pixels)
     {

@@ -662,7 +662,7 @@ test_jpeg_huge_header_refused (void)
   /* The header is well-formed: its size can be read. */
   read_size_ok (huge, 60000, 60000);
   /* 14 GB of pixels would have been "not enough memory" instead. */
-  message = decode_bytes_fails (huge, PIXEL_PNG_DECODE_SIDE_MAX);
+  message = decode_bytes_fails (huge, IMAGE_DECODE_SIDE_MAX);
   test_assert_contains (message, "60000 x 60000");
   wide_message = decode_bytes_fails (wide, TEST_SIDE_MAX);
   test_assert_contains (wide_message, "4097 x 1");
@@ -692,7 +692,7 @@ test_webp_huge_header_refused (void)
 static void
 test_jpeg_working_memory_bounded (void)
 {
-  /* A progressive 16000 x 16000 header (allowed by PIXEL_PNG_DECODE_SIDE_MAX)
+  /* A progressive 16000 x 16000 header (allowed by IMAGE_DECODE_SIDE_MAX)
    * would make libjpeg buffer about 770 MB of coefficients: refused as
    * lack of memory, before any pixels are allocated. */
   g_autofree guint8 *rgb = gradient (16, 16, 3);
@@ -701,7 +701,7 @@ test_jpeg_working_memory_bounded (void)
   g_autofree gchar *message = NULL;
 
   read_size_ok (huge, 16000, 16000);
-  message = decode_bytes_fails (huge, PIXEL_PNG_DECODE_SIDE_MAX);
+  message = decode_bytes_fails (huge, IMAGE_DECODE_SIDE_MAX);
   test_assert_contains (message, "memory");
 }
 

@@ -4,6 +4,7 @@
 #include <png.h>
 
 #include "edit-error.h"
+#include "image-decode.h"
 #include "pixel-png.h"
 
 /* ------------------------------------------------------------ helpers -- */
@@ -109,7 +110,7 @@ decode_ok (GBytes *png, gint *w, gint *h)
   g_autoptr (GError) error = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (png, &len);
-  guint8 *px = pixel_png_decode_rgba (data, len, PIXEL_PNG_DECODE_SIDE_MAX, w, h, &error);
+  guint8 *px = image_decode_rgba (data, len, IMAGE_DECODE_SIDE_MAX, w, h, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (px);
@@ -121,7 +122,7 @@ decode_fails (const guint8 *data, gsize len, gint max_side)
 {
   g_autoptr (GError) error = NULL;
   gint w = -7, h = -7;
-  guint8 *px = pixel_png_decode_rgba (data, len, max_side, &w, &h, &error);
+  guint8 *px = image_decode_rgba (data, len, max_side, &w, &h, &error);
 
   g_assert_null (px);
   g_assert_error (error, EDIT_ERROR, EDIT_ERROR_DECODE);
@@ -179,7 +180,7 @@ test_read_size (void)
   const guint8 *data = g_bytes_get_data (png, &len);
   gint w = 0, h = 0;
 
-  g_assert_true (pixel_png_read_size (data, len, &w, &h, &error));
+  g_assert_true (image_read_size (data, len, &w, &h, &error));
   g_assert_no_error (error);
   g_assert_cmpint (w, ==, 300);
   g_assert_cmpint (h, ==, 17);
@@ -192,7 +193,7 @@ test_read_size_rejects_non_png (void)
   g_autoptr (GError) error = NULL;
   gint w, h;
 
-  g_assert_false (pixel_png_read_size ((const guint8 *) text, strlen (text), &w, &h, &error));
+  g_assert_false (image_read_size ((const guint8 *) text, strlen (text), &w, &h, &error));
   g_assert_error (error, EDIT_ERROR, EDIT_ERROR_DECODE);
 }
 
@@ -268,7 +269,7 @@ test_non_png_rejected (void)
                            "\x89PNG\r\n\x1a\x0a" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
-    decode_fails ((const guint8 *) texts[i], strlen (texts[i]), PIXEL_PNG_DECODE_SIDE_MAX);
+    decode_fails ((const guint8 *) texts[i], strlen (texts[i]), IMAGE_DECODE_SIDE_MAX);
 
   /* Signature only, then garbage. */
   {
@@ -276,7 +277,7 @@ test_non_png_rejected (void)
 
     memcpy (junk, "\x89PNG\r\n\x1a\n", 8);
     memset (junk + 8, 0xAB, sizeof junk - 8);
-    decode_fails (junk, sizeof junk, PIXEL_PNG_DECODE_SIDE_MAX);
+    decode_fails (junk, sizeof junk, IMAGE_DECODE_SIDE_MAX);
   }
 }
 
@@ -296,7 +297,7 @@ test_truncated_png_rejected (void)
        * tools such as valgrind or ASan. */
       g_autofree guint8 *copy = g_memdup2 (data, MAX (cuts[i], 1));
 
-      decode_fails (copy, cuts[i], PIXEL_PNG_DECODE_SIDE_MAX);
+      decode_fails (copy, cuts[i], IMAGE_DECODE_SIDE_MAX);
     }
 }
 
@@ -312,7 +313,7 @@ test_corrupt_crc_rejected (void)
   /* The last byte of the last IDAT's data (before its CRC and IEND). */
   g_assert_cmpmem (copy + len - 8, 4, "IEND", 4);
   copy[len - 12 - 4 - 1] ^= 0xFF;
-  decode_fails (copy, len, PIXEL_PNG_DECODE_SIDE_MAX);
+  decode_fails (copy, len, IMAGE_DECODE_SIDE_MAX);
 }
 
 static void
@@ -328,13 +329,13 @@ test_huge_ihdr_rejected (void)
   guint8 *decoded;
 
   /* The header is well-formed: its size can be read. */
-  g_assert_true (pixel_png_read_size (data, len, &w, &h, &error));
+  g_assert_true (image_read_size (data, len, &w, &h, &error));
   g_assert_no_error (error);
   g_assert_cmpint (w, ==, 100000);
   g_assert_cmpint (h, ==, 100000);
 
   /* Decoding refuses it before allocating 40 GB. */
-  decoded = pixel_png_decode_rgba (data, len, 16384, &w, &h, &error);
+  decoded = image_decode_rgba (data, len, 16384, &w, &h, &error);
   g_assert_null (decoded);
   g_assert_error (error, EDIT_ERROR, EDIT_ERROR_DECODE);
   test_assert_contains (error->message, "100000");
@@ -351,19 +352,19 @@ test_max_side_respected (void)
   gsize len;
   const guint8 *data = g_bytes_get_data (png, &len);
   gint w, h;
-  g_autofree guint8 *ok = pixel_png_decode_rgba (data, len, 64, &w, &h, &error);
+  g_autofree guint8 *ok = image_decode_rgba (data, len, 64, &w, &h, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (ok);
   decode_fails (data, len, 63);
 
   /* Either side over the limit is refused. */
-  wide = with_ihdr_size (png, PIXEL_PNG_DECODE_SIDE_MAX + 1, 1);
+  wide = with_ihdr_size (png, IMAGE_DECODE_SIDE_MAX + 1, 1);
   data = g_bytes_get_data (wide, &len);
-  decode_fails (data, len, PIXEL_PNG_DECODE_SIDE_MAX);
-  tall = with_ihdr_size (png, 1, PIXEL_PNG_DECODE_SIDE_MAX + 1);
+  decode_fails (data, len, IMAGE_DECODE_SIDE_MAX);
+  tall = with_ihdr_size (png, 1, IMAGE_DECODE_SIDE_MAX + 1);
   data = g_bytes_get_data (tall, &len);
-  decode_fails (data, len, PIXEL_PNG_DECODE_SIDE_MAX);
+  decode_fails (data, len, IMAGE_DECODE_SIDE_MAX);
 }
 
 static void
@@ -435,7 +436,7 @@ test_gray16_untagged_decodes_as_srgb (void)
     {
       /* Not fatal, so the tests after this one still run. */
       g_test_fail_printf ("untagged 16-bit grey 0x8040 decoded to %u, expected "
-                          "128 (pixel_png_decode_rgba must set "
+                          "128 (image_decode_rgba must set "
                           "PNG_IMAGE_FLAG_16BIT_sRGB)", rgba[0]);
       return;
     }
