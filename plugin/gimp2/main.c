@@ -115,6 +115,48 @@ settings_load (const gchar *key, EditSettings *settings)
   return FALSE;
 }
 
+/* What run_mode runs with: the dialog's remembered state, the script's
+ * parameters, or the last call's for Repeat. */
+static void
+settings_for_run (GimpRunMode      run_mode,
+                  gint             nparams,
+                  const GimpParam *param,
+                  EditSettings    *dialog,
+                  EditSettings    *call,
+                  GError         **error)
+{
+  edit_settings_init (call);
+  if (run_mode == GIMP_RUN_NONINTERACTIVE)
+    settings_from_params (call, nparams, param, error);
+  else if (run_mode == GIMP_RUN_INTERACTIVE)
+    settings_load (EDIT_SETTINGS_DIALOG_KEY, dialog);
+  else if (! settings_load (EDIT_SETTINGS_LAST_CALL_KEY, call))
+    g_set_error (error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
+                 _("There are no previous settings to repeat: run "
+                   "Filters → Generative → Edit with Prompt… first."));
+}
+
+/* Script-fu sees the reason ("Procedure execution of … failed: <the
+ * reason>") when a STRING follows the status, as GIMP's own plug-ins
+ * return it; the third value must then not be the INT32ARRAY, whose length
+ * GIMP 2.10 would read from the string and crash on.  The message also
+ * goes to the error console. */
+static void
+return_error (GimpParam *values, const gchar *message)
+{
+  static gchar *error_text = NULL;   /* must outlive run () */
+
+  gimp_message (message);
+  g_free (error_text);
+  error_text = g_strdup (message);
+  values[0].type = GIMP_PDB_STATUS;
+  values[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
+  values[1].type = GIMP_PDB_STRING;
+  values[1].data.d_string = error_text;
+  values[2].type = GIMP_PDB_INT32;
+  values[2].data.d_int32 = 0;
+}
+
 static void
 run (const gchar      *name G_GNUC_UNUSED,
      gint              nparams,
@@ -124,7 +166,6 @@ run (const gchar      *name G_GNUC_UNUSED,
 {
   static GimpParam values[3];
   static gint32 *layers = NULL;
-  static gchar *error_text = NULL;   /* must outlive run () */
   g_autofree gchar *locale = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree gchar *warnings = NULL;
@@ -148,16 +189,7 @@ run (const gchar      *name G_GNUC_UNUSED,
   glue_process_init ();
 
   g_clear_pointer (&layers, g_free);
-  edit_settings_init (call);
-
-  if (run_mode == GIMP_RUN_NONINTERACTIVE)
-    settings_from_params (call, nparams, param, &error);
-  else if (run_mode == GIMP_RUN_INTERACTIVE)
-    settings_load (EDIT_SETTINGS_DIALOG_KEY, dialog);
-  else if (! settings_load (EDIT_SETTINGS_LAST_CALL_KEY, call))
-    g_set_error (&error, EDIT_ERROR, EDIT_ERROR_INVALID_INPUT,
-                 _("There are no previous settings to repeat: run "
-                   "Filters → Generative → Edit with Prompt… first."));
+  settings_for_run (run_mode, nparams, param, dialog, call, &error);
 
   if (error == NULL && run_mode == GIMP_RUN_INTERACTIVE)
     {
@@ -189,20 +221,7 @@ run (const gchar      *name G_GNUC_UNUSED,
 
   if (error)
     {
-      /* Script-fu sees the reason ("Procedure execution of … failed: <the
-       * reason>") when a STRING follows the status, as GIMP's own plug-ins
-       * return it; the third value must then not be the INT32ARRAY, whose
-       * length GIMP 2.10 would read from the string and crash on.  The
-       * message also goes to the error console. */
-      gimp_message (error->message);
-      g_free (error_text);
-      error_text = g_strdup (error->message);
-      values[0].type = GIMP_PDB_STATUS;
-      values[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
-      values[1].type = GIMP_PDB_STRING;
-      values[1].data.d_string = error_text;
-      values[2].type = GIMP_PDB_INT32;
-      values[2].data.d_int32 = 0;
+      return_error (values, error->message);
       *nreturn_vals = 3;
       *return_vals = values;
       glue_process_log_peak_memory ();
