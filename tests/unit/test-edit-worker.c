@@ -480,6 +480,64 @@ run_watched (EditWorker *worker, gint n, gint partials, Watch *watch)
   return edit_worker_take_outcome (worker);
 }
 
+/* Answers that fail: each a scenario of the stand-in, the error it must
+ * give and what its message must say (the person's next step). */
+typedef struct
+{
+  const gchar *path;       /* under /edit-worker/ */
+  const gchar *scenario;
+  gint         n;
+  gint         code;
+  const gchar *says[4];    /* NULL-terminated */
+} FailingAnswer;
+
+static const FailingAnswer failing_answers[] = {
+  { "url/404-is-error", "url404", 1, EDIT_ERROR_HTTP, { "404" } },
+  { "url/redirect-loop-is-error", "redirectloop", 1, EDIT_ERROR_NETWORK, { "redirect" } },
+  { "http-error/400-message-status-code-request-id", "error400", 1, EDIT_ERROR_HTTP,
+    { "Invalid mask image format", "HTTP 400", "invalid_mask", "req_fake_" } },
+  { "http-error/401-hint", "error401", 1, EDIT_ERROR_HTTP, { "HTTP 401", "OPENAI_API_KEY" } },
+  { "http-error/429", "error429", 1, EDIT_ERROR_HTTP, { "HTTP 429", "Rate limit reached" } },
+  { "http-error/safety-hint", "safety", 1, EDIT_ERROR_HTTP, { "moderation_blocked", "rephrase" } },
+  { "http-error/html-502-quoted", "html502", 1, EDIT_ERROR_HTTP,
+    { "HTTP 502", "502 Bad Gateway" } },
+  { "bad-answer/not-json", "notjson", 1, EDIT_ERROR_RESPONSE, { "this is not json" } },
+  { "bad-answer/truncated-json", "truncated", 1, EDIT_ERROR_RESPONSE, { NULL } },
+  { "bad-answer/empty-data", "emptydata", 1, EDIT_ERROR_RESPONSE, { NULL } },
+  { "bad-answer/entry-without-image", "noimage", 1, EDIT_ERROR_RESPONSE, { "b64_json" } },
+  { "bad-answer/bad-base64", "badb64", 2, EDIT_ERROR_DECODE, { "base64" } },
+  { "bad-answer/not-png", "notpng", 1, EDIT_ERROR_DECODE, { "PNG" } },
+  { "bad-answer/truncated-png", "truncpng", 1, EDIT_ERROR_DECODE, { NULL } },
+  { "bad-answer/huge-png-refused-with-size", "hugepng", 1, EDIT_ERROR_DECODE, { "100000" } },
+};
+
+/* The row of failing_answers this test runs, by its path. */
+static const FailingAnswer *
+failing_answer_of_test (void)
+{
+  const gchar *path = g_test_get_path ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (failing_answers); i++)
+    if (g_str_has_suffix (path, failing_answers[i].path))
+      return &failing_answers[i];
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+test_failing_answer (Fake *fake, gconstpointer data)
+{
+  const FailingAnswer *answer = failing_answer_of_test ();
+  g_autoptr (EditOutcome) outcome = NULL;
+  (void) data;
+  SKIP_UNLESS_READY (fake);
+
+  outcome = run_scenario (answer->scenario, answer->n);
+  assert_failed (outcome, answer->code, answer->says[0]);
+  for (gsize i = 1; i < G_N_ELEMENTS (answer->says) && answer->says[i]; i++)
+    test_assert_contains (outcome->error->message, answer->says[i]);
+}
+
 /* ------------------------------------------------------------ tests -- */
 
 static void
@@ -656,47 +714,6 @@ test_threaded_run (Fake *fake, gconstpointer data)
 }
 
 static void
-test_error400 (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("error400", 1);
-  assert_failed (outcome, EDIT_ERROR_HTTP, "Invalid mask image format");
-  test_assert_contains (outcome->error->message, "HTTP 400");
-  test_assert_contains (outcome->error->message, "invalid_mask");
-  test_assert_contains (outcome->error->message, "req_fake_");
-}
-
-static void
-test_error401 (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("error401", 1);
-  assert_failed (outcome, EDIT_ERROR_HTTP, "HTTP 401");
-  test_assert_contains (outcome->error->message, "OPENAI_API_KEY");
-}
-
-static void
-test_error429 (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("error429", 1);
-  assert_failed (outcome, EDIT_ERROR_HTTP, "HTTP 429");
-  test_assert_contains (outcome->error->message, "Rate limit reached");
-}
-
-static void
 test_error429_retried (Fake *fake, gconstpointer data)
 {
   g_autoptr (EditWorker) worker = NULL;
@@ -732,128 +749,6 @@ test_error400_not_retried (Fake *fake, gconstpointer data)
   requests = fake_requests (fake);
   g_assert_cmpuint (json_object_array_length (requests), ==, 1);
   json_object_put (requests);
-}
-
-static void
-test_safety (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("safety", 1);
-  assert_failed (outcome, EDIT_ERROR_HTTP, "moderation_blocked");
-  test_assert_contains (outcome->error->message, "rephrase");
-}
-
-static void
-test_html502 (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("html502", 1);
-  assert_failed (outcome, EDIT_ERROR_HTTP, "HTTP 502");
-  test_assert_contains (outcome->error->message, "502 Bad Gateway");
-}
-
-static void
-test_notjson (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("notjson", 1);
-  assert_failed (outcome, EDIT_ERROR_RESPONSE, "this is not json");
-}
-
-static void
-test_truncated_json (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("truncated", 1);
-  assert_failed (outcome, EDIT_ERROR_RESPONSE, NULL);
-}
-
-static void
-test_emptydata (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("emptydata", 1);
-  assert_failed (outcome, EDIT_ERROR_RESPONSE, NULL);
-}
-
-static void
-test_noimage (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("noimage", 1);
-  assert_failed (outcome, EDIT_ERROR_RESPONSE, "b64_json");
-}
-
-static void
-test_badb64 (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("badb64", 2);
-  assert_failed (outcome, EDIT_ERROR_DECODE, "base64");
-}
-
-static void
-test_notpng (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("notpng", 1);
-  assert_failed (outcome, EDIT_ERROR_DECODE, "PNG");
-}
-
-static void
-test_truncpng (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("truncpng", 1);
-  assert_failed (outcome, EDIT_ERROR_DECODE, NULL);
-}
-
-static void
-test_hugepng (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("hugepng", 1);
-  assert_failed (outcome, EDIT_ERROR_DECODE, "100000");
 }
 
 static void
@@ -933,30 +828,6 @@ test_palette_accepted (Fake *fake, gconstpointer data)
   g_assert_cmpuint (outcome->results->len, ==, 3);
   for (guint i = 0; i < 3; i++)
     assert_result_colour (outcome, i, palette[i], 64, 48);
-}
-
-static void
-test_url404 (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("url404", 1);
-  assert_failed (outcome, EDIT_ERROR_HTTP, "404");
-}
-
-static void
-test_redirectloop (Fake *fake, gconstpointer data)
-{
-  g_autoptr (EditWorker) worker = NULL;
-  g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
-  SKIP_UNLESS_READY (fake);
-
-  outcome = run_scenario ("redirectloop", 1);
-  assert_failed (outcome, EDIT_ERROR_NETWORK, "redirect");
 }
 
 static void
@@ -1295,7 +1166,6 @@ drop_setenv_note (const gchar *domain, GLogLevelFlags level, const gchar *messag
   if (strstr (message, "not thread-safe") == NULL)
     g_log_default_handler (domain, level, message, data);
 }
-
 
 /* ---------------------------------------------- hostile networks -- */
 
@@ -2108,24 +1978,15 @@ main (int argc, char **argv)
   ADD ("b64/gray16-decodes-to-grey-128", test_gray16_value);
   ADD ("b64/palette-accepted", test_palette_accepted);
   ADD ("url/downloads-results-without-credentials", test_url_results);
-  ADD ("url/404-is-error", test_url404);
-  ADD ("url/redirect-loop-is-error", test_redirectloop);
   ADD ("url/file-scheme-refused", test_fileurl);
-  ADD ("http-error/400-message-status-code-request-id", test_error400);
-  ADD ("http-error/401-hint", test_error401);
-  ADD ("http-error/429", test_error429);
+  for (gsize i = 0; i < G_N_ELEMENTS (failing_answers); i++)
+    {
+      g_autofree gchar *path = g_strconcat ("/edit-worker/", failing_answers[i].path, NULL);
+
+      g_test_add (path, Fake, NULL, fake_setup, test_failing_answer, fake_teardown);
+    }
   ADD ("http-error/429-retried-then-reported", test_error429_retried);
   ADD ("http-error/400-not-retried", test_error400_not_retried);
-  ADD ("http-error/safety-hint", test_safety);
-  ADD ("http-error/html-502-quoted", test_html502);
-  ADD ("bad-answer/not-json", test_notjson);
-  ADD ("bad-answer/truncated-json", test_truncated_json);
-  ADD ("bad-answer/empty-data", test_emptydata);
-  ADD ("bad-answer/entry-without-image", test_noimage);
-  ADD ("bad-answer/bad-base64", test_badb64);
-  ADD ("bad-answer/not-png", test_notpng);
-  ADD ("bad-answer/truncated-png", test_truncpng);
-  ADD ("bad-answer/huge-png-refused-with-size", test_hugepng);
   ADD ("network/connection-closed-mid-answer", test_closemid);
   ADD ("network/unreachable-port", test_unreachable_port);
   ADD ("network/timeout-against-hang", test_timeout_against_hang);
