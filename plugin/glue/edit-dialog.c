@@ -1160,9 +1160,9 @@ build_fitting (EditDialog *d)
   GtkWidget *frame = gimp_frame_new (_("Fitting the result into the picture"));
   GtkWidget *table = glue_form_new (3);
 
-  d->color_match = dialog_bind (d, gtk_check_button_new_with_mnemonic (_("Match colours to "
-                                                                         "the p_icture")),
-                                FIELD (color_match));
+  d->color_match =
+    dialog_bind (d, gtk_check_button_new_with_mnemonic (_("Match colours to the p_icture")),
+                 FIELD (color_match));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->color_match), s->color_match);
   gtk_widget_set_tooltip_text (d->color_match,
                                _("Correct the slight colour shift of the whole result, "
@@ -1177,9 +1177,9 @@ build_fitting (EditDialog *d)
                                  "which the result fades in; 0 for a hard edge"));
   table_row (table, 1, _("Fa_de-in band (px):"), d->blend_band, NULL);
   /* No mnemonic left that is not taken in this dialog. */
-  d->keep_detail = dialog_bind (d, gtk_check_button_new_with_label (_("Keep the picture's "
-                                                                      "detail")),
-                                FIELD (keep_detail));
+  d->keep_detail =
+    dialog_bind (d, gtk_check_button_new_with_label (_("Keep the picture's detail")),
+                 FIELD (keep_detail));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->keep_detail), s->keep_detail);
   gtk_widget_set_tooltip_text (d->keep_detail,
                                _("Where the result keeps the picture, restore the fine "
