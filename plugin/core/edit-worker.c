@@ -9,7 +9,6 @@
 #include "model-choice.h"
 #include "model-discovery.h"
 #include "pixel-png.h"
-#include "plugin-intl.h"
 #include "retry-loop.h"
 #include "stream-reader.h"
 
