@@ -511,25 +511,26 @@ static const FailingAnswer failing_answers[] = {
   { "bad-answer/huge-png-refused-with-size", "hugepng", 1, EDIT_ERROR_DECODE, { "100000" } },
 };
 
-/* The row of failing_answers this test runs, by its path. */
-static const FailingAnswer *
-failing_answer_of_test (void)
+/* The plain fixture, with the test's data left to the test. */
+static void
+fake_setup_plain (Fake *fake, gconstpointer data)
 {
-  const gchar *path = g_test_get_path ();
+  (void) data;
+  fake_setup (fake, NULL);
+}
 
-  for (gsize i = 0; i < G_N_ELEMENTS (failing_answers); i++)
-    if (g_str_has_suffix (path, failing_answers[i].path))
-      return &failing_answers[i];
-  g_assert_not_reached ();
-  return NULL;
+static void
+fake_teardown_plain (Fake *fake, gconstpointer data)
+{
+  (void) data;
+  fake_teardown (fake, NULL);
 }
 
 static void
 test_failing_answer (Fake *fake, gconstpointer data)
 {
-  const FailingAnswer *answer = failing_answer_of_test ();
+  const FailingAnswer *answer = data;
   g_autoptr (EditOutcome) outcome = NULL;
-  (void) data;
   SKIP_UNLESS_READY (fake);
 
   outcome = run_scenario (answer->scenario, answer->n);
@@ -1983,7 +1984,8 @@ main (int argc, char **argv)
     {
       g_autofree gchar *path = g_strconcat ("/edit-worker/", failing_answers[i].path, NULL);
 
-      g_test_add (path, Fake, NULL, fake_setup, test_failing_answer, fake_teardown);
+      g_test_add (path, Fake, &failing_answers[i], fake_setup_plain, test_failing_answer,
+                  fake_teardown_plain);
     }
   ADD ("http-error/429-retried-then-reported", test_error429_retried);
   ADD ("http-error/400-not-retried", test_error400_not_retried);
