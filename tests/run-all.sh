@@ -103,5 +103,11 @@ fi
 
 passed=$(grep -c '^ok ' "$all")
 failed=$(grep -c '^not ok' "$all")
+# The failures once more, just above the count: a reader of only the end of
+# a long run (CI shows its tail) still sees which checks failed.
+if [ "$failed" -gt 0 ]; then
+  echo "# what failed:"
+  grep '^not ok' "$all" | head -n 40
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
