@@ -388,7 +388,9 @@ edit_run_sync (GlueImage    image,
   gimp_progress_init (_("Editing with the Images API…"));
   loop = (ProgressLoop) { run, g_main_loop_new (NULL, FALSE), g_timer_new (), 0.0, 0 };
   edit_run_watch (run, progress_changed, &loop);
-  /* Done before the watch was set: no news will come. */
+  /* Done already: its news may have been dispatched before the watch
+   * was set (a call to GIMP can iterate the main context), and a quit
+   * before the loop runs would be lost. */
   if (! edit_run_is_done (run))
     {
       progress_draw (&loop);
