@@ -10,8 +10,6 @@
 #define BASE_URL "https://api.example.test/v1"
 /* Nothing listens there: asking fails at once. */
 #define DEAD_URL "http://127.0.0.1:1/v1"
-/* Long enough for the thread to read a cached list. */
-#define THREAD_DONE_US (200 * 1000)
 
 typedef struct
 {
@@ -85,6 +83,15 @@ run_until_done (Fixture *f)
     g_main_context_iteration (f->context, TRUE);
 }
 
+/* Until the thread has handed its outcome over (a source waits on the
+ * context) or, wrongly, called back on itself. */
+static void
+wait_handed_over (Fixture *f)
+{
+  while (g_atomic_int_get (&f->calls) == 0 && ! g_main_context_pending (f->context))
+    g_usleep (1000);
+}
+
 static void
 test_done_on_the_loop (Fixture *f, gconstpointer data G_GNUC_UNUSED)
 {
@@ -110,7 +117,7 @@ test_done_waits_for_the_loop (Fixture *f, gconstpointer data G_GNUC_UNUSED)
   g_autoptr (ModelDiscovery) discovery =
     model_discovery_start (f->config, f->cache, FALSE, f->context, discovery_done, f);
 
-  g_usleep (THREAD_DONE_US);
+  wait_handed_over (f);
   g_assert_cmpint (f->calls, ==, 0);
   run_until_done (f);
   g_assert_cmpint (f->calls, ==, 1);
@@ -125,7 +132,7 @@ test_freed_never_done (Fixture *f, gconstpointer data G_GNUC_UNUSED)
   ModelDiscovery *discovery =
     model_discovery_start (f->config, f->cache, FALSE, f->context, discovery_done, f);
 
-  g_usleep (THREAD_DONE_US);
+  wait_handed_over (f);
   model_discovery_free (discovery);
   while (g_main_context_iteration (f->context, FALSE))
     ;
